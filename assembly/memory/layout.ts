@@ -1,0 +1,41 @@
+// The reserved low region: where shared roots live.
+//
+// Every wasm instance has its own globals, and each instance re-writes the module's active data
+// segments when it is created. State that several instances (worker threads) share over one memory
+// therefore cannot live in globals or in static data: it lives at fixed addresses below the module's
+// `--memoryBase` (65536), a range that no data segment covers and that starts out zero.
+//
+// ╒═════════════════════════ Reserved region (bytes 0 .. 65535) ══════════════════════════╕
+//  0x0000 ┌──────────────────────────────┐
+//         │ null guard (never written)   │ 64 B: a null or near-null pointer hits nothing
+//  0x0040 ├──────────────────────────────┤
+//         │ HEAP_ROOT                    │ allocator: lock, limit, policy, free-list maps (heap.ts)
+//  0x1000 ├──────────────────────────────┤
+//         │ LEDGER                       │ totals, events, largest request (ledger.ts)
+//  0x1100 ├──────────────────────────────┤
+//         │ SITE_TABLE                   │ MAX_SITES x SITE_RECORD (ledger.ts)
+//  0x2000 ├──────────────────────────────┤
+//         │ LARGE_LOG                    │ ring of requests at or above the threshold
+//  0x4000 ├──────────────────────────────┤
+//         │ FAILURE_LOG                  │ ring of refused requests, each with live bytes by site
+//  0x5800 ├──────────────────────────────┤
+//         │ BAD_FREE_LOG                 │ ring of invalid and double frees
+//  0x8000 ├──────────────────────────────┤
+//         │ (free for the epoch's roots) │
+//  0xFFFF └──────────────────────────────┘
+// ╘═════════════════════════════════════════════════════════════════════════════════════════╛
+
+// @ts-ignore: decorator
+@inline export const HEAP_ROOT: usize = 0x0040;
+// @ts-ignore: decorator
+@inline export const LEDGER: usize = 0x1000;
+// @ts-ignore: decorator
+@inline export const SITE_TABLE: usize = 0x1100;
+// @ts-ignore: decorator
+@inline export const LARGE_LOG: usize = 0x2000;
+// @ts-ignore: decorator
+@inline export const FAILURE_LOG: usize = 0x4000;
+// @ts-ignore: decorator
+@inline export const BAD_FREE_LOG: usize = 0x5800;
+// @ts-ignore: decorator
+@inline export const RESERVED_END: usize = 0x10000;

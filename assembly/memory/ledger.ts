@@ -1,0 +1,243 @@
+// The ledger: every byte the allocator hands out, accounted for by site.
+//
+// The allocator calls in here while it holds the heap lock, so plain loads and stores suffice: the
+// lock's atomics order them for every thread. The host reads the ledger under the same lock
+// (heapLock/heapUnlock in index.ts) and decodes it with src/memory/ledger.ts, which mirrors the
+// tables below.
+//
+// Two sizes are kept for every block. *Requested* bytes are what the modelled Rust code asked for:
+// the figure the native program's allocator would see, and the one every report leads with.
+// *Block* bytes add this allocator's header and rounding, so the two together show our overhead.
+//
+// ╒═══════════════ SiteRecord (80 bytes, one per site, and two totals) ═══════════════╕
+//  off  field            meaning
+//   0   requests         granted requests
+//   8   requestedBytes   sum of granted requested sizes
+//  16   blockBytes       sum of granted block sizes (header and rounding included)
+//  24   liveBytes        requested bytes not yet freed
+//  32   liveBlocks       blocks not yet freed
+//  40   peakLiveBytes    highest liveBytes seen
+//  48   liveBlockBytes   block bytes not yet freed
+//  56   frees            blocks given back
+//  64   failedRequests   requests refused (limit, engine, too large)
+//  72   largestRequest   largest requested size, granted or not
+// ╘═══════════════════════════════════════════════════════════════════════════════════╛
+//
+// ╒═════════════════════════ Ledger header (at LEDGER, 224 bytes) ═════════════════════╕
+//    0  all: SiteRecord      every site
+//   80  rust: SiteRecord     RUST sites only (the native program's heap)
+//  160  events u64           allocations, frees, growths, failures and bad frees, numbered from 1
+//  168  largestRequest u64   largest requested size over all sites
+//  176  largestSite u32
+//  184  largeThreshold u64   requests at or above it are logged in LARGE_LOG
+//  192  largeCount u64       entries ever written to LARGE_LOG (ring of LARGE_CAPACITY)
+//  200  failureCount u64     entries ever written to FAILURE_LOG (ring of FAILURE_CAPACITY)
+//  208  invalidFrees u64     frees of an address that is not a block start
+//  216  doubleFrees u64      frees of a block already free
+// ╘═══════════════════════════════════════════════════════════════════════════════════╛
+//
+// LargeEntry (32 bytes):  0 event u64 · 8 bytes u64 · 16 address u32 (0 if refused) · 20 site u32
+//                         · 24 granted u32 · 28 align u32
+// FailureEntry (320 bytes): 0 event u64 · 8 bytes u64 · 16 footprint u64 · 24 limit u64 · 32 site u32
+//                         · 36 reason u32 · 40 align u32 · 44 pagesWanted u32 · 64 liveBytes[MAX_SITES] u64
+// BadFreeEntry (32 bytes): 0 event u64 · 8 address u32 · 12 freeingSite u32 · 16 kind u32
+//                         · 20 blockSite u32 (0 if unknown) · 24 blockAddress u32 (payload, 0 if unknown)
+
+import { LEDGER, SITE_TABLE, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG } from "./layout";
+import { MAX_SITES, siteIsRust } from "./sites";
+
+// @ts-ignore: decorator
+@inline export const SITE_RECORD_SIZE: usize = 80;
+// @ts-ignore: decorator
+@inline const R_REQUESTS: usize = 0;
+// @ts-ignore: decorator
+@inline const R_REQUESTED_BYTES: usize = 8;
+// @ts-ignore: decorator
+@inline const R_BLOCK_BYTES: usize = 16;
+// @ts-ignore: decorator
+@inline const R_LIVE_BYTES: usize = 24;
+// @ts-ignore: decorator
+@inline const R_LIVE_BLOCKS: usize = 32;
+// @ts-ignore: decorator
+@inline const R_PEAK_LIVE_BYTES: usize = 40;
+// @ts-ignore: decorator
+@inline const R_LIVE_BLOCK_BYTES: usize = 48;
+// @ts-ignore: decorator
+@inline const R_FREES: usize = 56;
+// @ts-ignore: decorator
+@inline const R_FAILED: usize = 64;
+// @ts-ignore: decorator
+@inline const R_LARGEST: usize = 72;
+
+// @ts-ignore: decorator
+@inline const L_ALL: usize = LEDGER;
+// @ts-ignore: decorator
+@inline const L_RUST: usize = LEDGER + 80;
+// @ts-ignore: decorator
+@inline const L_EVENTS: usize = LEDGER + 160;
+// @ts-ignore: decorator
+@inline const L_LARGEST: usize = LEDGER + 168;
+// @ts-ignore: decorator
+@inline const L_LARGEST_SITE: usize = LEDGER + 176;
+// @ts-ignore: decorator
+@inline const L_LARGE_THRESHOLD: usize = LEDGER + 184;
+// @ts-ignore: decorator
+@inline const L_LARGE_COUNT: usize = LEDGER + 192;
+// @ts-ignore: decorator
+@inline const L_FAILURE_COUNT: usize = LEDGER + 200;
+// @ts-ignore: decorator
+@inline const L_INVALID_FREES: usize = LEDGER + 208;
+// @ts-ignore: decorator
+@inline const L_DOUBLE_FREES: usize = LEDGER + 216;
+
+/** Ring sizes, chosen to fill their slots of the reserved region (layout.ts). */
+// @ts-ignore: decorator
+@inline export const LARGE_CAPACITY: u64 = 256;
+// @ts-ignore: decorator
+@inline const LARGE_ENTRY: usize = 32;
+// @ts-ignore: decorator
+@inline export const FAILURE_CAPACITY: u64 = 16;
+// @ts-ignore: decorator
+@inline const FAILURE_ENTRY: usize = 320;
+// @ts-ignore: decorator
+@inline export const BAD_FREE_CAPACITY: u64 = 256;
+// @ts-ignore: decorator
+@inline const BAD_FREE_ENTRY: usize = 32;
+
+/** Why a request was refused (FailureEntry.reason). */
+export const REASON_LIMIT: u32 = 1;
+export const REASON_ENGINE: u32 = 2;
+export const REASON_TOO_LARGE: u32 = 3;
+
+/** What was wrong with a free (BadFreeEntry.kind). */
+export const BAD_FREE_INVALID: u32 = 1;
+export const BAD_FREE_DOUBLE: u32 = 2;
+
+/** Default logging threshold: 1 MiB, the size from which a single request is worth a line. */
+// @ts-ignore: decorator
+@inline export const DEFAULT_LARGE_THRESHOLD: u64 = 1 << 20;
+
+export function siteRecord(site: u32): usize {
+  return SITE_TABLE + <usize>site * SITE_RECORD_SIZE;
+}
+
+export function ledgerSetThreshold(bytes: u64): void {
+  store<u64>(L_LARGE_THRESHOLD, bytes);
+}
+
+/** Numbers the next event. Every change the allocator makes is one event. */
+export function nextEvent(): u64 {
+  let event = load<u64>(L_EVENTS) + 1;
+  store<u64>(L_EVENTS, event);
+  return event;
+}
+
+function bump(record: usize, field: usize, delta: u64): u64 {
+  let value = load<u64>(record + field) + delta;
+  store<u64>(record + field, value);
+  return value;
+}
+
+function noteLargest(record: usize, bytes: u64): void {
+  if (bytes > load<u64>(record + R_LARGEST)) store<u64>(record + R_LARGEST, bytes);
+}
+
+function addLive(record: usize, requested: u64, blockBytes: u64): void {
+  bump(record, R_REQUESTS, 1);
+  bump(record, R_REQUESTED_BYTES, requested);
+  bump(record, R_BLOCK_BYTES, blockBytes);
+  bump(record, R_LIVE_BLOCKS, 1);
+  bump(record, R_LIVE_BLOCK_BYTES, blockBytes);
+  let live = bump(record, R_LIVE_BYTES, requested);
+  if (live > load<u64>(record + R_PEAK_LIVE_BYTES)) store<u64>(record + R_PEAK_LIVE_BYTES, live);
+  noteLargest(record, requested);
+}
+
+function removeLive(record: usize, requested: u64, blockBytes: u64): void {
+  bump(record, R_FREES, 1);
+  bump(record, R_LIVE_BLOCKS, -1);
+  bump(record, R_LIVE_BLOCK_BYTES, -blockBytes);
+  bump(record, R_LIVE_BYTES, -requested);
+}
+
+export function recordAlloc(site: u32, requested: u64, blockBytes: u64, address: usize, align: u32): void {
+  let event = nextEvent();
+  addLive(siteRecord(site), requested, blockBytes);
+  addLive(L_ALL, requested, blockBytes);
+  if (siteIsRust(site)) addLive(L_RUST, requested, blockBytes);
+  noteLargestOverall(site, requested);
+  if (requested >= load<u64>(L_LARGE_THRESHOLD)) logLarge(event, site, requested, address, align);
+}
+
+export function recordFree(site: u32, requested: u64, blockBytes: u64): void {
+  nextEvent();
+  removeLive(siteRecord(site), requested, blockBytes);
+  removeLive(L_ALL, requested, blockBytes);
+  if (siteIsRust(site)) removeLive(L_RUST, requested, blockBytes);
+}
+
+function noteLargestOverall(site: u32, requested: u64): void {
+  if (requested > load<u64>(L_LARGEST)) {
+    store<u64>(L_LARGEST, requested);
+    store<u32>(L_LARGEST_SITE, site);
+  }
+}
+
+function logLarge(event: u64, site: u32, requested: u64, address: usize, align: u32): void {
+  let count = load<u64>(L_LARGE_COUNT);
+  let entry = LARGE_LOG + <usize>(count % LARGE_CAPACITY) * LARGE_ENTRY;
+  store<u64>(entry, event);
+  store<u64>(entry, requested, 8);
+  store<u32>(entry, <u32>address, 16);
+  store<u32>(entry, site, 20);
+  store<u32>(entry, address != 0 ? 1 : 0, 24);
+  store<u32>(entry, align, 28);
+  store<u64>(L_LARGE_COUNT, count + 1);
+}
+
+/**
+ * A refused request: counted against its site, logged if large, and written to the failure ring
+ * with the live bytes of every site at that moment, so the host can show what filled the heap.
+ */
+export function recordFailure(
+  site: u32, requested: u64, align: u32, reason: u32, footprint: u64, limit: u64, pagesWanted: u32
+): void {
+  let event = nextEvent();
+  bump(siteRecord(site), R_FAILED, 1);
+  bump(L_ALL, R_FAILED, 1);
+  if (siteIsRust(site)) bump(L_RUST, R_FAILED, 1);
+  noteLargest(siteRecord(site), requested);
+  noteLargest(L_ALL, requested);
+  if (siteIsRust(site)) noteLargest(L_RUST, requested);
+  noteLargestOverall(site, requested);
+  if (requested >= load<u64>(L_LARGE_THRESHOLD)) logLarge(event, site, requested, 0, align);
+
+  let count = load<u64>(L_FAILURE_COUNT);
+  let entry = FAILURE_LOG + <usize>(count % FAILURE_CAPACITY) * FAILURE_ENTRY;
+  store<u64>(entry, event);
+  store<u64>(entry, requested, 8);
+  store<u64>(entry, footprint, 16);
+  store<u64>(entry, limit, 24);
+  store<u32>(entry, site, 32);
+  store<u32>(entry, reason, 36);
+  store<u32>(entry, align, 40);
+  store<u32>(entry, pagesWanted, 44);
+  for (let s: u32 = 0; s < MAX_SITES; s++) {
+    store<u64>(entry + 64 + <usize>s * 8, load<u64>(siteRecord(s) + R_LIVE_BYTES));
+  }
+  store<u64>(L_FAILURE_COUNT, count + 1);
+}
+
+export function recordBadFree(address: usize, freeingSite: u32, kind: u32, blockSite: u32, blockAddress: usize): void {
+  let event = nextEvent();
+  let index = load<u64>(L_INVALID_FREES) + load<u64>(L_DOUBLE_FREES);
+  let counter = kind == BAD_FREE_DOUBLE ? L_DOUBLE_FREES : L_INVALID_FREES;
+  store<u64>(counter, load<u64>(counter) + 1);
+  let entry = BAD_FREE_LOG + <usize>(index % BAD_FREE_CAPACITY) * BAD_FREE_ENTRY;
+  store<u64>(entry, event);
+  store<u32>(entry, <u32>address, 8);
+  store<u32>(entry, freeingSite, 12);
+  store<u32>(entry, kind, 16);
+  store<u32>(entry, blockSite, 20);
+  store<u32>(entry, <u32>blockAddress, 24);
+}

@@ -1,0 +1,88 @@
+// `Page<V16>`: one segment of a SegmentedStream, always behind an Arc.
+//
+// A page owns a separately allocated slot array (`Box<[MaybeUninit<V16>]>`, 16 bytes a slot, left
+// uninitialised) and a cursor. Appenders reserve slots with an atomic fetch_add on `next_index`;
+// an index at or past the capacity means the page is full and the appender must roll the stream
+// over to a new page. The cursor keeps counting past the capacity, which is harmless: every such
+// index is refused. `committed` counts slots published in order (see segmented_stream.ts).
+//
+// ╒══════════════════════ Page<V16> (40 bytes, align 8; in an ArcInner of 56) ══════════════════╕
+//  off  field        Rust type                   here
+//   0   next_index   AtomicU64                   slot reservation cursor
+//   8   committed    AtomicU32                   slots written and published
+//  12   page_no      AtomicU32                   position in the stream (Page::new's 2nd argument)
+//  16   next         AtomicPtr<Page<V16>>        the page after this one, set at rollover
+//  24   slots.ptr    Box<[MaybeUninit<V16>]>     slot array address ─┐ fat pointer
+//  32   slots.len                                slot count         ─┘
+// ╘═════════════════════════════════════════════════════════════════════════════════════════════╛
+//
+// Page::new allocates the slot array first (capacity x 16 bytes), then `Arc::from(page)` allocates
+// the ArcInner: the same order, and so the same addresses, as the native program.
+
+import { SITE_ARC_PAGE, SITE_PAGE_SLOTS } from "../memory/sites";
+import { heapAlloc, heapFree } from "../memory/heap";
+import { arcAlloc, arcData, arcReleaseStrong, arcReleaseImplicitWeak } from "../sync/arc";
+
+// @ts-ignore: decorator
+@inline export const PAGE_SIZE: usize = 40;
+// @ts-ignore: decorator
+@inline export const V16_SIZE: usize = 16;
+// @ts-ignore: decorator
+@inline const V16_ALIGN: u32 = 8;
+// @ts-ignore: decorator
+@inline const PAGE_ALIGN: u32 = 8;
+
+// @ts-ignore: decorator
+@inline export const P_NEXT_INDEX: usize = 0;
+// @ts-ignore: decorator
+@inline export const P_COMMITTED: usize = 8;
+// @ts-ignore: decorator
+@inline export const P_PAGE_NO: usize = 12;
+// @ts-ignore: decorator
+@inline export const P_NEXT: usize = 16;
+// @ts-ignore: decorator
+@inline const P_SLOTS_PTR: usize = 24;
+// @ts-ignore: decorator
+@inline const P_SLOTS_LEN: usize = 32;
+
+/** Arc::from(Page::new(slots, pageNo)): returns the ArcInner (strong 1), or 0 if an allocation was refused. */
+export function pageArcNew(slots: u32, pageNo: u32): usize {
+  let array = heapAlloc(SITE_PAGE_SLOTS, <u64>slots * V16_SIZE, V16_ALIGN, false);
+  if (!array) return 0;
+  let inner = arcAlloc(SITE_ARC_PAGE, PAGE_SIZE, PAGE_ALIGN);
+  if (!inner) {
+    heapFree(array, SITE_PAGE_SLOTS);
+    return 0;
+  }
+  let page = arcData(inner);
+  store<u64>(page + P_NEXT_INDEX, 0);
+  store<u32>(page + P_COMMITTED, 0);
+  store<u32>(page + P_PAGE_NO, pageNo);
+  store<u64>(page + P_NEXT, 0);
+  store<u64>(page + P_SLOTS_PTR, <u64>array);
+  store<u64>(page + P_SLOTS_LEN, <u64>slots);
+  return inner;
+}
+
+// @ts-ignore: decorator
+@inline export function pageSlots(page: usize): usize { return <usize>load<u64>(page + P_SLOTS_PTR); }
+// @ts-ignore: decorator
+@inline export function pageCapacity(page: usize): u64 { return load<u64>(page + P_SLOTS_LEN); }
+// @ts-ignore: decorator
+@inline export function pageNo(page: usize): u32 { return load<u32>(page + P_PAGE_NO); }
+// @ts-ignore: decorator
+@inline export function pageSlot(page: usize, index: u64): usize {
+  return pageSlots(page) + <usize>index * V16_SIZE;
+}
+
+/** drop_in_place::<Page>: the slot array's Box is dropped; V16 needs no drop of its own. */
+export function pageDropInPlace(page: usize): void {
+  heapFree(pageSlots(page), SITE_PAGE_SLOTS);
+}
+
+/** Drop for Arc<Page>: the last strong reference drops the page, the last weak one frees the ArcInner. */
+export function pageArcRelease(inner: usize): void {
+  if (!arcReleaseStrong(inner)) return;
+  pageDropInPlace(arcData(inner));
+  arcReleaseImplicitWeak(inner, SITE_ARC_PAGE);
+}

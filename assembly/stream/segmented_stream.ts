@@ -1,0 +1,253 @@
+// === SegmentedStream: an append-only stream of V16 values in pages ===
+//
+// The seed's structure. Values live in pages of a fixed power-of-two number of slots. The stream
+// keeps every page in a mutex-guarded `Vec<Arc<Page>>` and points at the page being filled through
+// `active_page`, an epoch `Atomic<Page>` holding a pointer made by `Arc::into_raw` (variant.ts says
+// what each variant does with that reference).
+//
+// Appending is lock-free while the active page has room: an appender loads `active_page` and
+// reserves a slot with a fetch_add on the page's cursor. The one that draws the index just past the
+// last slot (or any later one) takes the mutex, and if the page is still the active one, allocates
+// the next page, pushes it onto the Vec, links it from the full page and moves `active_page`;
+// then everyone retries. Pages are never freed while the stream lives (the Vec holds each one), so
+// a pointer loaded from `active_page` stays valid however late its holder uses it.
+//
+// Values become visible in index order. A writer that filled slot g (a global index) waits until
+// the stream's published length is g, then makes it g + 1 (batches publish a run at once). The
+// wait is short, since the writers in front of it hold reservations they are about to fill, and
+// it lets a reader trust every index below `len` without per-slot flags.
+//
+// MockSegmentedStream (VARIANT_MOCK) has no `active_page`: its active page is the Vec's last element,
+// read under the mutex on every append.
+//
+// ╒════════════ SegmentedStream (64 bytes; inline in its owner natively, so a MODEL site) ═══════════╕
+//  off  field         Rust type                         here
+//   0   pages.lock    Mutex futex word (u32)            sync/mutex.ts
+//   4   pages.poison  bool                              unused: nothing here panics
+//   8   pages.vec     Vec<Arc<Page<V16>>> (24 bytes)    stream/vec.ts
+//  32   active_page   crossbeam_epoch::Atomic<Page>     Page pointer (ArcInner + 16); 0 for MOCK
+//  40   len           AtomicU64                         values published
+//  48   page_slots    usize                             slots per page (power of two)
+//  52   page_shift    u32                               log2(page_slots)
+//  56   variant       u32                               variant.ts
+//  60   (padding)
+// ╘══════════════════════════════════════════════════════════════════════════════════════════════════╛
+
+import { SITE_STREAM_PAGES, SITE_STREAM_INLINE, SITE_BOX_PAGE } from "../memory/sites";
+import { heapAlloc, heapFree } from "../memory/heap";
+import { mutexLock, mutexUnlock } from "../sync/mutex";
+import { arcClone, arcIntoRaw, arcFromRaw, arcData } from "../sync/arc";
+import {
+  pageArcNew, pageArcRelease, pageDropInPlace, pageCapacity, pageNo, pageSlot, V16_SIZE,
+  P_NEXT_INDEX, P_COMMITTED, P_NEXT
+} from "./page";
+import { vecPush, vecGet, vecLen, vecFreeBuffer } from "./vec";
+import { VARIANT_MOCK, VARIANT_EXPLICIT_DROP, VARIANT_BOX_DROP } from "./variant";
+
+// @ts-ignore: decorator
+@inline export const STREAM_SIZE: usize = 64;
+// @ts-ignore: decorator
+@inline const S_LOCK: usize = 0;
+// @ts-ignore: decorator
+@inline const S_PAGES: usize = 8;
+// @ts-ignore: decorator
+@inline const S_ACTIVE: usize = 32;
+// @ts-ignore: decorator
+@inline const S_LEN: usize = 40;
+// @ts-ignore: decorator
+@inline const S_PAGE_SLOTS: usize = 48;
+// @ts-ignore: decorator
+@inline const S_PAGE_SHIFT: usize = 52;
+// @ts-ignore: decorator
+@inline const S_VARIANT: usize = 56;
+// @ts-ignore: decorator
+@inline const STREAM_ALIGN: u32 = 8;
+
+/** Returned by appends when a page allocation was refused. */
+export const APPEND_FAILED: i64 = -1;
+
+// @ts-ignore: decorator
+@inline export function streamVariant(stream: usize): u32 { return load<u32>(stream + S_VARIANT); }
+// @ts-ignore: decorator
+@inline export function streamLen(stream: usize): u64 { return atomic.load<u64>(stream + S_LEN); }
+// @ts-ignore: decorator
+@inline export function streamPageCount(stream: usize): u64 { return vecLen(stream + S_PAGES); }
+
+/**
+ * SegmentedStream::new: the first page, its Arc cloned into `active_page`, and the Vec holding the
+ * other reference. Returns 0 (having freed what it took) if an allocation was refused.
+ */
+export function streamNew(variant: u32, pageSlots: u32): usize {
+  let stream = heapAlloc(SITE_STREAM_INLINE, <u64>STREAM_SIZE, STREAM_ALIGN, true);
+  if (!stream) return 0;
+  store<u32>(stream + S_PAGE_SLOTS, pageSlots);
+  store<u32>(stream + S_PAGE_SHIFT, ctz<u32>(pageSlots));
+  store<u32>(stream + S_VARIANT, variant);
+  let first = pageArcNew(pageSlots, 0);
+  if (!first) {
+    heapFree(stream, SITE_STREAM_INLINE);
+    return 0;
+  }
+  if (variant != VARIANT_MOCK) {
+    arcClone(first);
+    store<u64>(stream + S_ACTIVE, <u64>arcIntoRaw(first));
+  }
+  if (!vecPush(stream + S_PAGES, <u64>first, SITE_STREAM_PAGES)) {
+    if (variant != VARIANT_MOCK) pageArcRelease(first);
+    pageArcRelease(first);
+    heapFree(stream, SITE_STREAM_INLINE);
+    return 0;
+  }
+  return stream;
+}
+
+/** The page appends go to. */
+function activePage(stream: usize): usize {
+  if (streamVariant(stream) != VARIANT_MOCK) return <usize>atomic.load<u64>(stream + S_ACTIVE);
+  mutexLock(stream + S_LOCK);
+  let pages = stream + S_PAGES;
+  let page = arcData(<usize>vecGet(pages, vecLen(pages) - 1));
+  mutexUnlock(stream + S_LOCK);
+  return page;
+}
+
+/** Appends one value; returns its index, or APPEND_FAILED if a new page could not be allocated. */
+export function streamAppend(stream: usize, a: u64, b: u64): i64 {
+  while (true) {
+    let page = activePage(stream);
+    let index = atomic.add<u64>(page + P_NEXT_INDEX, 1);
+    if (index < pageCapacity(page)) {
+      let slot = pageSlot(page, index);
+      store<u64>(slot, a);
+      store<u64>(slot, b, 8);
+      return <i64>publish(stream, page, index, 1);
+    }
+    if (!rollover(stream, page)) return APPEND_FAILED;
+  }
+}
+
+/**
+ * Appends `count` values laid out as V16s at `source`, reserving as much of a page as it can in one
+ * fetch_add. Returns the index of the first value, or APPEND_FAILED if a page allocation was
+ * refused part way (the values before that point were appended).
+ */
+export function streamAppendBatch(stream: usize, source: usize, count: u64): i64 {
+  let first: i64 = -1;
+  let done: u64 = 0;
+  while (done < count) {
+    let page = activePage(stream);
+    let capacity = pageCapacity(page);
+    let index = atomic.add<u64>(page + P_NEXT_INDEX, min<u64>(count - done, capacity));
+    if (index >= capacity) {
+      if (!rollover(stream, page)) return APPEND_FAILED;
+      continue;
+    }
+    let got = min<u64>(count - done, capacity - index);
+    memory.copy(pageSlot(page, index), source + <usize>(done * V16_SIZE), <usize>(got * V16_SIZE));
+    let at = publish(stream, page, index, got);
+    if (first < 0) first = <i64>at;
+    done += got;
+  }
+  return first < 0 ? <i64>streamLen(stream) : first;
+}
+
+/** Makes slots [index, index + count) of `page` visible once all earlier values are; returns the global index. */
+function publish(stream: usize, page: usize, index: u64, count: u64): u64 {
+  let global = (<u64>pageNo(page) << load<u32>(stream + S_PAGE_SHIFT)) + index;
+  while (atomic.load<u64>(stream + S_LEN) != global) {}
+  atomic.store<u32>(page + P_COMMITTED, <u32>(index + count));
+  atomic.store<u64>(stream + S_LEN, global + count);
+  return global;
+}
+
+/**
+ * Moves the stream past the full page `full`, unless another appender already has. Returns false
+ * if the new page or the Vec's growth was refused.
+ */
+function rollover(stream: usize, full: usize): bool {
+  mutexLock(stream + S_LOCK);
+  let ok = activePageLocked(stream) != full || installNextPage(stream, full);
+  mutexUnlock(stream + S_LOCK);
+  return ok;
+}
+
+function activePageLocked(stream: usize): usize {
+  if (streamVariant(stream) != VARIANT_MOCK) return <usize>atomic.load<u64>(stream + S_ACTIVE);
+  let pages = stream + S_PAGES;
+  return arcData(<usize>vecGet(pages, vecLen(pages) - 1));
+}
+
+function installNextPage(stream: usize, full: usize): bool {
+  let next = pageArcNew(load<u32>(stream + S_PAGE_SLOTS), pageNo(full) + 1);
+  if (!next) return false;
+  if (!vecPush(stream + S_PAGES, <u64>next, SITE_STREAM_PAGES)) {
+    pageArcRelease(next);
+    return false;
+  }
+  atomic.store<u64>(full + P_NEXT, <u64>arcData(next));
+  let variant = streamVariant(stream);
+  if (variant == VARIANT_MOCK) return true;
+  arcClone(next);
+  let previous = <usize>atomic.xchg<u64>(stream + S_ACTIVE, <u64>arcIntoRaw(next));
+  // Only the correct variant gives the old raw reference back; the Vec still holds the page.
+  if (variant == VARIANT_EXPLICIT_DROP) pageArcRelease(arcFromRaw(previous));
+  return true;
+}
+
+/** Copies value `index` to `out` (16 bytes); false if it is not published yet. */
+export function streamGet(stream: usize, index: u64, out: usize): bool {
+  if (index >= streamLen(stream)) return false;
+  let pageIndex = index >> load<u32>(stream + S_PAGE_SHIFT);
+  let offset = index & (<u64>load<u32>(stream + S_PAGE_SLOTS) - 1);
+  if (streamVariant(stream) != VARIANT_MOCK) {
+    let active = <usize>atomic.load<u64>(stream + S_ACTIVE);
+    if (<u64>pageNo(active) == pageIndex) {
+      memory.copy(out, pageSlot(active, offset), V16_SIZE);
+      return true;
+    }
+  }
+  mutexLock(stream + S_LOCK);
+  memory.copy(out, pageSlot(arcData(<usize>vecGet(stream + S_PAGES, pageIndex)), offset), V16_SIZE);
+  mutexUnlock(stream + S_LOCK);
+  return true;
+}
+
+/** Copies up to `count` published values from `start` to `out`; returns how many. */
+export function streamRead(stream: usize, start: u64, count: u64, out: usize): u64 {
+  let len = streamLen(stream);
+  if (start >= len) return 0;
+  let total = min<u64>(count, len - start);
+  let shift = load<u32>(stream + S_PAGE_SHIFT);
+  let slots = <u64>load<u32>(stream + S_PAGE_SLOTS);
+  mutexLock(stream + S_LOCK);
+  let copied: u64 = 0;
+  while (copied < total) {
+    let index = start + copied;
+    let offset = index & (slots - 1);
+    let run = min<u64>(total - copied, slots - offset);
+    let page = arcData(<usize>vecGet(stream + S_PAGES, index >> shift));
+    memory.copy(out + <usize>(copied * V16_SIZE), pageSlot(page, offset), <usize>(run * V16_SIZE));
+    copied += run;
+  }
+  mutexUnlock(stream + S_LOCK);
+  return total;
+}
+
+/**
+ * Drops the stream: first its Drop impl (per variant), then its fields in declaration order, the
+ * Vec releasing one reference to every page. `active_page` is an epoch Atomic, which has no Drop.
+ */
+export function streamDrop(stream: usize): void {
+  let variant = streamVariant(stream);
+  let active = <usize>load<u64>(stream + S_ACTIVE);
+  if (variant == VARIANT_EXPLICIT_DROP) pageArcRelease(arcFromRaw(active));
+  if (variant == VARIANT_BOX_DROP) {
+    pageDropInPlace(active);
+    heapFree(active, SITE_BOX_PAGE);
+  }
+  let pages = stream + S_PAGES;
+  let count = vecLen(pages);
+  for (let i: u64 = 0; i < count; i++) pageArcRelease(<usize>vecGet(pages, i));
+  vecFreeBuffer(pages, SITE_STREAM_PAGES);
+  heapFree(stream, SITE_STREAM_INLINE);
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// The `segstream` command: dispatches to a subcommand, prints its output, and maps failures to exit
+// codes (2: bad usage, 1: anything else).
+
+import { probeCommand, probeSpec } from "./probe.js";
+import { UsageError } from "./args.js";
+
+const COMMANDS: Record<string, { run: (argv: string[]) => string; summary: string }> = {
+  probe: { run: probeCommand, summary: "create and drop N streams of a variant and print what they retain" },
+};
+
+const USAGE = [
+  "usage: segstream <command> [options]",
+  "",
+  "A byte-exact lab for the memory lifecycle of the seed's SegmentedStream.",
+  "",
+  "commands:",
+  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
+  "",
+  `Run \`segstream <command> --help\` for a command's options (e.g. \`segstream ${probeSpec.name} --help\`).`,
+].join("\n");
+
+function main(argv: string[]): number {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(", ")}`);
+    process.stdout.write(`${command.run(rest)}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`segstream: ${error.message} (see \`segstream ${command ? name + " " : ""}--help\`)\n`);
+      return 2;
+    }
+    process.stderr.write(`segstream: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

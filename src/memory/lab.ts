@@ -1,0 +1,124 @@
+// A lab: one shared linear memory with segstream's heap in it, and this thread's instance over it.
+//
+// `Lab.create` makes a fresh memory (a clean heap and ledger); `Lab.attach` joins an existing one
+// from another worker thread, sharing its heap, ledger and structures. Everything a thread allocates
+// through the lab is accounted for in the one ledger.
+
+import { AllocationFailedError, requireInteger, requirePowerOfTwo } from "../errors.js";
+import { createMemory, instantiate, wasmModule, WASM_PAGE, MAXIMUM_PAGES, type Instance, type RawExports } from "../wasm/module.js";
+import { readLedger, readSites, GROWTH_POLICIES, type FailureRecord, type GrowthPolicy, type LedgerSnapshot, type SiteInfo } from "./ledger.js";
+
+export interface LabOptions {
+  /** Footprint limit in bytes (linear memory the heap may take); 0 or absent: none. */
+  limitBytes?: number;
+  /** How linear memory grows when no free block fits. Default "exact". */
+  growth?: GrowthPolicy;
+  /** Growth step for the "chunk" policy, in 64 KiB pages. Default 16 (1 MiB). */
+  chunkPages?: number;
+  /** Requests of at least this many bytes are logged one by one. Default 1 MiB. */
+  largeThreshold?: number;
+}
+
+export type FreeOutcome = "freed" | "invalid" | "double";
+const FREE_OUTCOMES: readonly FreeOutcome[] = ["freed", "invalid", "double"];
+
+const MAX_BYTES = MAXIMUM_PAGES * WASM_PAGE;
+const DEFAULT_CHUNK_PAGES = 16;
+const DEFAULT_LARGE_THRESHOLD = 1 << 20;
+const SCRATCH_ALIGN = 16;
+
+export class Lab {
+  readonly raw: RawExports;
+  readonly sites: readonly SiteInfo[];
+  private readonly instance: Instance;
+  private scratchAddress = 0;
+  private scratchBytes = 0;
+
+  private constructor(readonly memory: WebAssembly.Memory, readonly module: WebAssembly.Module) {
+    this.instance = instantiate(memory, module);
+    this.raw = this.instance.raw;
+    this.sites = readSites(this.instance);
+  }
+
+  /** A fresh memory and heap, configured with `options`. */
+  static create(options: LabOptions = {}): Lab {
+    const lab = new Lab(createMemory(), wasmModule());
+    lab.configure(options);
+    return lab;
+  }
+
+  /** This thread's instance over a memory another thread created (its configuration is kept). */
+  static attach(memory: WebAssembly.Memory, module: WebAssembly.Module = wasmModule()): Lab {
+    if (!(memory instanceof WebAssembly.Memory)) throw new TypeError("memory must be a WebAssembly.Memory");
+    if (!(memory.buffer instanceof SharedArrayBuffer)) throw new TypeError("memory must be shared");
+    return new Lab(memory, module);
+  }
+
+  configure(options: LabOptions): void {
+    const growth = options.growth ?? "exact";
+    const policy = GROWTH_POLICIES.indexOf(growth);
+    if (policy < 0) throw new RangeError(`growth must be one of ${GROWTH_POLICIES.join(", ")}, got ${String(growth)}`);
+    const chunkPages = requireInteger("chunkPages", options.chunkPages ?? DEFAULT_CHUNK_PAGES, 1, MAXIMUM_PAGES);
+    const limit = requireInteger("limitBytes", options.limitBytes ?? 0, 0, MAX_BYTES);
+    const threshold = requireInteger("largeThreshold", options.largeThreshold ?? DEFAULT_LARGE_THRESHOLD, 1, Number.MAX_SAFE_INTEGER);
+    this.raw.heapConfigure(policy, chunkPages, limit, threshold);
+  }
+
+  /** The id of a site, by id or by name. */
+  site(site: number | string): number {
+    const found = typeof site === "number" ? this.sites[site] : this.sites.find((s) => s.name === site);
+    if (!found || found.id === 0) throw new RangeError(`unknown site ${JSON.stringify(site)}; sites: ${this.sites.slice(1).map((s) => s.name).join(", ")}`);
+    return found.id;
+  }
+
+  /** Allocates `bytes` for `site`; throws AllocationFailedError (with the failure record) if refused. */
+  alloc(site: number | string, bytes: number, options: { align?: number; zeroed?: boolean } = {}): number {
+    const id = this.site(site);
+    requireInteger("bytes", bytes, 0, Number.MAX_SAFE_INTEGER);
+    const align = requirePowerOfTwo("align", options.align ?? SCRATCH_ALIGN, 1, WASM_PAGE);
+    const address = this.raw.heapAlloc(id, bytes, align, options.zeroed ? 1 : 0) >>> 0;
+    if (address === 0) throw new AllocationFailedError(`alloc(${bytes})`, this.lastFailure());
+    return address;
+  }
+
+  /** Frees a block; a bad free is reported (and recorded in the ledger), never thrown. */
+  free(address: number, site: number | string): FreeOutcome {
+    requireInteger("address", address, 0, 0xffff_ffff);
+    return FREE_OUTCOMES[this.raw.heapFree(address, this.site(site))];
+  }
+
+  ledger(): LedgerSnapshot {
+    return readLedger(this.instance, this.sites);
+  }
+
+  lastFailure(): FailureRecord | undefined {
+    return this.ledger().failures.at(-1);
+  }
+
+  /** Bytes of the memory as it is now (views are rebuilt after another thread grows it). */
+  bytes(): Uint8Array {
+    return new Uint8Array(this.memory.buffer);
+  }
+
+  /**
+   * A staging buffer of at least `bytes` for passing values in and out, owned by this lab object
+   * (so by one thread) and grown on demand. It lives under the "host buffer" site, a MODEL site.
+   */
+  scratch(bytes: number): number {
+    if (bytes <= this.scratchBytes) return this.scratchAddress;
+    const size = Math.max(bytes, this.scratchBytes * 2, 256);
+    const address = this.alloc("host buffer", size, { align: SCRATCH_ALIGN });
+    if (this.scratchAddress) this.free(this.scratchAddress, "host buffer");
+    this.scratchAddress = address;
+    this.scratchBytes = size;
+    return address;
+  }
+
+  /** Gives the staging buffer back, so the ledger shows only what the model holds. */
+  releaseScratch(): void {
+    if (!this.scratchAddress) return;
+    this.free(this.scratchAddress, "host buffer");
+    this.scratchAddress = 0;
+    this.scratchBytes = 0;
+  }
+}

@@ -1,0 +1,52 @@
+// Field offsets of the tables in the module's reserved region, mirroring the layout comments in
+// assembly/memory/ledger.ts and assembly/memory/heap.ts (the base addresses come from the module's
+// own exports, so only the offsets within each table are repeated here).
+
+/** SiteRecord: 80 bytes, one per site plus the all-sites and Rust totals. */
+export const SITE_RECORD = {
+  size: 80,
+  requests: 0,
+  requestedBytes: 8,
+  blockBytes: 16,
+  liveBytes: 24,
+  liveBlocks: 32,
+  peakLiveBytes: 40,
+  liveBlockBytes: 48,
+  frees: 56,
+  failedRequests: 64,
+  largestRequest: 72,
+} as const;
+
+/** The ledger header at ledgerAddress(). */
+export const LEDGER = {
+  all: 0,
+  rust: 80,
+  events: 160,
+  largestRequest: 168,
+  largestSite: 176,
+  largeThreshold: 184,
+  largeCount: 192,
+  failureCount: 200,
+  invalidFrees: 208,
+  doubleFrees: 216,
+} as const;
+
+export const LARGE_ENTRY = { size: 32, event: 0, bytes: 8, address: 16, site: 20, granted: 24, align: 28 } as const;
+
+export const FAILURE_ENTRY = {
+  size: 320, event: 0, bytes: 8, footprint: 16, limit: 24, site: 32, reason: 36, align: 40, pagesWanted: 44, liveBytes: 64,
+} as const;
+
+export const BAD_FREE_ENTRY = { size: 32, event: 0, address: 8, freeingSite: 12, kind: 16, blockSite: 20, blockAddress: 24 } as const;
+
+/** The allocator root at heapRootAddress(). */
+export const HEAP_ROOT = {
+  policy: 12,
+  chunkPages: 16,
+  limit: 24,
+  footprint: 32,
+  peakFootprint: 40,
+  regions: 48,
+  growths: 52,
+  engineRefusals: 56,
+} as const;

@@ -1,0 +1,242 @@
+// Reading the ledger: a consistent snapshot of every figure the allocator keeps, decoded from the
+// reserved region into plain objects. The snapshot is taken under the heap lock, so no thread is
+// half way through an allocation while it is copied.
+
+import type { Instance } from "../wasm/module.js";
+import { SITE_RECORD, LEDGER, LARGE_ENTRY, FAILURE_ENTRY, BAD_FREE_ENTRY, HEAP_ROOT } from "./layout.js";
+
+export interface Figures {
+  requests: number;
+  requestedBytes: number;
+  blockBytes: number;
+  liveBytes: number;
+  liveBlocks: number;
+  peakLiveBytes: number;
+  liveBlockBytes: number;
+  frees: number;
+  failedRequests: number;
+  largestRequest: number;
+}
+
+export interface SiteFigures extends Figures {
+  id: number;
+  name: string;
+  /** A heap allocation of the native program (as opposed to storage only the model needs). */
+  rust: boolean;
+}
+
+export type GrowthPolicy = "exact" | "double" | "chunk";
+export const GROWTH_POLICIES: readonly GrowthPolicy[] = ["exact", "double", "chunk"];
+
+export interface HeapFigures {
+  policy: GrowthPolicy;
+  chunkPages: number;
+  /** Footprint limit in bytes; 0 means none. */
+  limitBytes: number;
+  footprintBytes: number;
+  peakFootprintBytes: number;
+  regions: number;
+  growths: number;
+  engineRefusals: number;
+}
+
+export interface LargeRequest {
+  event: number;
+  bytes: number;
+  site: number;
+  siteName: string;
+  address: number;
+  granted: boolean;
+  align: number;
+}
+
+export type FailureReason = "limit" | "engine" | "too-large";
+const REASONS: Record<number, FailureReason> = { 1: "limit", 2: "engine", 3: "too-large" };
+
+export interface FailureRecord {
+  event: number;
+  bytes: number;
+  site: number;
+  siteName: string;
+  reason: FailureReason;
+  align: number;
+  /** Heap footprint when the request was refused, and the limit in force (0: none). */
+  footprintBytes: number;
+  limitBytes: number;
+  pagesWanted: number;
+  /** Live requested bytes of every site with any, at the moment of the failure. */
+  liveBytesBySite: Record<string, number>;
+}
+
+export interface BadFree {
+  event: number;
+  kind: "invalid" | "double";
+  address: number;
+  freeingSite: string;
+  /** The block the address points into (invalid) or the block freed before (double), if known. */
+  blockSite: string | undefined;
+  blockAddress: number;
+  offset: number;
+}
+
+export interface LedgerSnapshot {
+  all: Figures;
+  /** RUST sites only: the native program's heap. */
+  rust: Figures;
+  sites: SiteFigures[];
+  events: number;
+  largestRequest: { bytes: number; site: string };
+  heap: HeapFigures;
+  largeThreshold: number;
+  largeRequestCount: number;
+  /** The most recent large requests (the ring keeps the last largeLogCapacity). */
+  largeRequests: LargeRequest[];
+  failureCount: number;
+  failures: FailureRecord[];
+  invalidFrees: number;
+  doubleFrees: number;
+  badFrees: BadFree[];
+}
+
+export interface SiteInfo {
+  id: number;
+  name: string;
+  rust: boolean;
+}
+
+export function readSites(instance: Instance): SiteInfo[] {
+  const { raw } = instance;
+  const sites: SiteInfo[] = [];
+  for (let id = 0; id < raw.siteCount(); id++) {
+    sites.push({ id, name: instance.getString(raw.siteName(id)), rust: raw.siteIsRust(id) !== 0 });
+  }
+  return sites;
+}
+
+class Reader {
+  private readonly view: DataView;
+  constructor(memory: WebAssembly.Memory) {
+    this.view = new DataView(memory.buffer);
+  }
+  u32(address: number): number {
+    return this.view.getUint32(address, true);
+  }
+  u64(address: number): number {
+    return Number(this.view.getBigUint64(address, true));
+  }
+  figures(address: number): Figures {
+    const f = (offset: number) => this.u64(address + offset);
+    return {
+      requests: f(SITE_RECORD.requests),
+      requestedBytes: f(SITE_RECORD.requestedBytes),
+      blockBytes: f(SITE_RECORD.blockBytes),
+      liveBytes: f(SITE_RECORD.liveBytes),
+      liveBlocks: f(SITE_RECORD.liveBlocks),
+      peakLiveBytes: f(SITE_RECORD.peakLiveBytes),
+      liveBlockBytes: f(SITE_RECORD.liveBlockBytes),
+      frees: f(SITE_RECORD.frees),
+      failedRequests: f(SITE_RECORD.failedRequests),
+      largestRequest: f(SITE_RECORD.largestRequest),
+    };
+  }
+}
+
+/** The entries of a ring of `capacity` that has had `count` writes, oldest first. */
+function ringEntries(base: number, entrySize: number, capacity: number, count: number): number[] {
+  const first = Math.max(0, count - capacity);
+  const addresses: number[] = [];
+  for (let i = first; i < count; i++) addresses.push(base + (i % capacity) * entrySize);
+  return addresses;
+}
+
+export function readLedger(instance: Instance, sites: readonly SiteInfo[]): LedgerSnapshot {
+  const { raw } = instance;
+  raw.heapLock();
+  try {
+    return decode(instance, sites, new Reader(raw.memory));
+  } finally {
+    raw.heapUnlock();
+  }
+}
+
+function decode(instance: Instance, sites: readonly SiteInfo[], r: Reader): LedgerSnapshot {
+  const { raw } = instance;
+  const ledger = raw.ledgerAddress() >>> 0;
+  const table = raw.siteTableAddress() >>> 0;
+  const root = raw.heapRootAddress() >>> 0;
+  const name = (id: number) => sites[id]?.name ?? `site ${id}`;
+  const largeCount = r.u64(ledger + LEDGER.largeCount);
+  const failureCount = r.u64(ledger + LEDGER.failureCount);
+  const invalidFrees = r.u64(ledger + LEDGER.invalidFrees);
+  const doubleFrees = r.u64(ledger + LEDGER.doubleFrees);
+  return {
+    all: r.figures(ledger + LEDGER.all),
+    rust: r.figures(ledger + LEDGER.rust),
+    sites: sites.map((s) => ({ ...s, ...r.figures(table + s.id * SITE_RECORD.size) })),
+    events: r.u64(ledger + LEDGER.events),
+    largestRequest: { bytes: r.u64(ledger + LEDGER.largestRequest), site: name(r.u32(ledger + LEDGER.largestSite)) },
+    heap: {
+      policy: GROWTH_POLICIES[r.u32(root + HEAP_ROOT.policy)] ?? "exact",
+      chunkPages: r.u32(root + HEAP_ROOT.chunkPages),
+      limitBytes: r.u64(root + HEAP_ROOT.limit),
+      footprintBytes: r.u64(root + HEAP_ROOT.footprint),
+      peakFootprintBytes: r.u64(root + HEAP_ROOT.peakFootprint),
+      regions: r.u32(root + HEAP_ROOT.regions),
+      growths: r.u32(root + HEAP_ROOT.growths),
+      engineRefusals: r.u32(root + HEAP_ROOT.engineRefusals),
+    },
+    largeThreshold: r.u64(ledger + LEDGER.largeThreshold),
+    largeRequestCount: largeCount,
+    largeRequests: ringEntries(raw.largeLogAddress() >>> 0, LARGE_ENTRY.size, raw.largeLogCapacity(), largeCount)
+      .map((e) => ({
+        event: r.u64(e + LARGE_ENTRY.event),
+        bytes: r.u64(e + LARGE_ENTRY.bytes),
+        site: r.u32(e + LARGE_ENTRY.site),
+        siteName: name(r.u32(e + LARGE_ENTRY.site)),
+        address: r.u32(e + LARGE_ENTRY.address),
+        granted: r.u32(e + LARGE_ENTRY.granted) !== 0,
+        align: r.u32(e + LARGE_ENTRY.align),
+      })),
+    failureCount,
+    failures: ringEntries(raw.failureLogAddress() >>> 0, FAILURE_ENTRY.size, raw.failureLogCapacity(), failureCount)
+      .map((e) => decodeFailure(r, e, sites, name)),
+    invalidFrees,
+    doubleFrees,
+    badFrees: ringEntries(raw.badFreeLogAddress() >>> 0, BAD_FREE_ENTRY.size, raw.badFreeLogCapacity(), invalidFrees + doubleFrees)
+      .map((e) => {
+        const address = r.u32(e + BAD_FREE_ENTRY.address);
+        const blockSite = r.u32(e + BAD_FREE_ENTRY.blockSite);
+        const blockAddress = r.u32(e + BAD_FREE_ENTRY.blockAddress);
+        return {
+          event: r.u64(e + BAD_FREE_ENTRY.event),
+          kind: r.u32(e + BAD_FREE_ENTRY.kind) === 2 ? "double" as const : "invalid" as const,
+          address,
+          freeingSite: name(r.u32(e + BAD_FREE_ENTRY.freeingSite)),
+          blockSite: blockAddress ? name(blockSite) : undefined,
+          blockAddress,
+          offset: blockAddress ? address - blockAddress : 0,
+        };
+      }),
+  };
+}
+
+function decodeFailure(r: Reader, e: number, sites: readonly SiteInfo[], name: (id: number) => string): FailureRecord {
+  const liveBytesBySite: Record<string, number> = {};
+  for (const s of sites) {
+    const bytes = r.u64(e + FAILURE_ENTRY.liveBytes + s.id * 8);
+    if (bytes) liveBytesBySite[s.name] = bytes;
+  }
+  const site = r.u32(e + FAILURE_ENTRY.site);
+  return {
+    event: r.u64(e + FAILURE_ENTRY.event),
+    bytes: r.u64(e + FAILURE_ENTRY.bytes),
+    site,
+    siteName: name(site),
+    reason: REASONS[r.u32(e + FAILURE_ENTRY.reason)] ?? "limit",
+    align: r.u32(e + FAILURE_ENTRY.align),
+    footprintBytes: r.u64(e + FAILURE_ENTRY.footprint),
+    limitBytes: r.u64(e + FAILURE_ENTRY.limit),
+    pagesWanted: r.u32(e + FAILURE_ENTRY.pagesWanted),
+    liveBytesBySite,
+  };
+}

@@ -1,0 +1,107 @@
+// SegmentedStream from JavaScript: a handle on a stream in the lab's linear memory.
+//
+// Values are V16s: two 8-byte words. From JavaScript each word is a number, stored as its f64 bit
+// pattern (any number round-trips exactly); a BigUint64Array over the same bytes reads them as
+// integers. Bulk calls take and return Float64Arrays of word pairs.
+
+import { AllocationFailedError, UseAfterDropError, requireInteger, requirePowerOfTwo } from "../errors.js";
+import type { Lab } from "../memory/lab.js";
+import { variantId, type StreamVariant } from "./variants.js";
+
+export interface StreamOptions {
+  variant?: StreamVariant;
+  /** Slots per page: a power of two. Default 64, the seed's. */
+  pageSlots?: number;
+}
+
+export const DEFAULT_PAGE_SLOTS = 64;
+/** Large enough for any page the model cares about, small enough that one page stays one request below 4 GiB. */
+export const MAX_PAGE_SLOTS = 1 << 24;
+const V16_BYTES = 16;
+const MAX_BATCH = 0x7fff_ffff;
+
+export class SegmentedStream {
+  readonly variant: StreamVariant;
+  readonly pageSlots: number;
+  private address: number;
+
+  private constructor(private readonly lab: Lab, variant: StreamVariant, pageSlots: number, address: number) {
+    this.variant = variant;
+    this.pageSlots = pageSlots;
+    this.address = address;
+  }
+
+  /** SegmentedStream::new. Throws AllocationFailedError if the model's allocator refuses. */
+  static create(lab: Lab, options: StreamOptions = {}): SegmentedStream {
+    const variant = options.variant ?? "as-written";
+    const id = variantId(variant);
+    const pageSlots = requirePowerOfTwo("pageSlots", options.pageSlots ?? DEFAULT_PAGE_SLOTS, 1, MAX_PAGE_SLOTS);
+    const address = lab.raw.streamNew(id, pageSlots) >>> 0;
+    if (address === 0) throw new AllocationFailedError("SegmentedStream::new", lab.lastFailure());
+    return new SegmentedStream(lab, variant, pageSlots, address);
+  }
+
+  private live(): number {
+    if (this.address === 0) throw new UseAfterDropError("this SegmentedStream was dropped");
+    return this.address;
+  }
+
+  /** Appends one value; returns its index. */
+  append(a: number, b: number): number {
+    const index = this.lab.raw.streamAppend(this.live(), a, b);
+    if (index < 0) throw new AllocationFailedError("SegmentedStream::append", this.lab.lastFailure());
+    return index;
+  }
+
+  /** Appends values given as word pairs; returns the index of the first. */
+  appendBatch(words: Float64Array): number {
+    if (!(words instanceof Float64Array)) throw new TypeError("appendBatch takes a Float64Array of word pairs");
+    if (words.length % 2 !== 0) throw new RangeError(`appendBatch needs an even number of words, got ${words.length}`);
+    const count = words.length / 2;
+    requireInteger("batch length", count, 0, MAX_BATCH);
+    const stream = this.live();
+    const source = this.lab.scratch(count * V16_BYTES);
+    new Float64Array(this.lab.memory.buffer, source, words.length).set(words);
+    const first = this.lab.raw.streamAppendBatch(stream, source, count);
+    if (first < 0) throw new AllocationFailedError("SegmentedStream::append (batch)", this.lab.lastFailure());
+    return first;
+  }
+
+  /** The value at `index` as [a, b], or undefined if there is none yet. */
+  get(index: number): [number, number] | undefined {
+    requireInteger("index", index, 0, Number.MAX_SAFE_INTEGER);
+    const stream = this.live();
+    const out = this.lab.scratch(V16_BYTES);
+    if (!this.lab.raw.streamGet(stream, index, out)) return undefined;
+    const words = new Float64Array(this.lab.memory.buffer, out, 2);
+    return [words[0], words[1]];
+  }
+
+  /** Up to `count` values from `start`, as word pairs. */
+  read(start: number, count: number): Float64Array {
+    requireInteger("start", start, 0, Number.MAX_SAFE_INTEGER);
+    requireInteger("count", count, 0, MAX_BATCH);
+    const stream = this.live();
+    const out = this.lab.scratch(Math.max(count, 1) * V16_BYTES);
+    const got = this.lab.raw.streamRead(stream, start, count, out);
+    return new Float64Array(this.lab.memory.buffer, out, got * 2).slice();
+  }
+
+  get length(): number {
+    return this.lab.raw.streamLen(this.live());
+  }
+
+  get pageCount(): number {
+    return this.lab.raw.streamPageCount(this.live());
+  }
+
+  get dropped(): boolean {
+    return this.address === 0;
+  }
+
+  /** Drops the stream as its variant's Drop does (which may leak, or free wrongly: see the ledger). */
+  drop(): void {
+    this.lab.raw.streamDrop(this.live());
+    this.address = 0;
+  }
+}

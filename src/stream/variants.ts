@@ -1,0 +1,18 @@
+// The stream variants by name, in the order assembly/stream/variant.ts numbers them.
+
+export const STREAM_VARIANTS = ["as-written", "explicit-drop", "box-drop", "mock"] as const;
+export type StreamVariant = (typeof STREAM_VARIANTS)[number];
+
+/** One line on what each variant does with `active_page`'s Arc reference. */
+export const VARIANT_SUMMARY: Record<StreamVariant, string> = {
+  "as-written": "the seed's code: nothing gives active_page's Arc reference back (Atomic has no Drop)",
+  "explicit-drop": "correct Drop: Arc::from_raw(active_page) gives the reference back",
+  "box-drop": "wrong Drop: Box::from_raw(active_page) frees an address 16 bytes into the ArcInner",
+  mock: "MockSegmentedStream: no active_page field at all",
+};
+
+export function variantId(variant: string): number {
+  const id = (STREAM_VARIANTS as readonly string[]).indexOf(variant);
+  if (id < 0) throw new RangeError(`unknown variant ${JSON.stringify(variant)}; expected one of ${STREAM_VARIANTS.join(", ")}`);
+  return id;
+}

@@ -1,0 +1,86 @@
+// Loading the wasm module: one compile per process, one instance per thread, one shared memory per lab.
+//
+// The module imports its memory (see asconfig.json): the host creates a shared WebAssembly.Memory
+// and every instance over it, on any worker thread, sees the same heap, ledger and streams. The
+// loader supplies `abort` (turning AssemblyScript aborts into Error objects with their message)
+// and string decoding for site names; the hot paths call the raw exports directly, skipping the
+// loader's wrappers.
+
+import { readFileSync } from "node:fs";
+import { instantiateSync } from "@assemblyscript/loader";
+
+/** The raw exports: see assembly/index.ts for what each one does. Pointers are u32 (apply `>>> 0`). */
+export interface RawExports {
+  memory: WebAssembly.Memory;
+  heapInit(): void;
+  heapConfigure(policy: number, chunkPages: number, limitBytes: number, largeThreshold: number): number;
+  heapAlloc(site: number, bytes: number, align: number, zeroed: number): number;
+  heapFree(payload: number, site: number): number;
+  heapBlockSize(payload: number): number;
+  heapLock(): void;
+  heapUnlock(): void;
+  heapRootAddress(): number;
+  ledgerAddress(): number;
+  siteTableAddress(): number;
+  largeLogAddress(): number;
+  largeLogCapacity(): number;
+  failureLogAddress(): number;
+  failureLogCapacity(): number;
+  badFreeLogAddress(): number;
+  badFreeLogCapacity(): number;
+  siteCount(): number;
+  maxSites(): number;
+  siteName(site: number): number;
+  siteIsRust(site: number): number;
+  variantCount(): number;
+  streamNew(variant: number, pageSlots: number): number;
+  streamDrop(stream: number): void;
+  streamAppend(stream: number, a: number, b: number): number;
+  streamAppendBatch(stream: number, source: number, count: number): number;
+  streamGet(stream: number, index: number, out: number): number;
+  streamRead(stream: number, start: number, count: number, out: number): number;
+  streamLen(stream: number): number;
+  streamPageCount(stream: number): number;
+  arcStrongCount(data: number): number;
+  arcWeakCount(data: number): number;
+}
+
+export interface Instance {
+  raw: RawExports;
+  /** Reads an AssemblyScript string (static data) from memory. */
+  getString(ptr: number): string;
+}
+
+/** Pages the module's static data needs (asconfig.json `initialMemory`). */
+export const INITIAL_PAGES = 2;
+/** The module's declared maximum (asconfig.json `maximumMemory`): 4 GiB. */
+export const MAXIMUM_PAGES = 65536;
+export const WASM_PAGE = 65536;
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The compiled module, read from build/segstream.wasm (made by `npm run build`). */
+export function wasmModule(): WebAssembly.Module {
+  if (compiled) return compiled;
+  const url = new URL("../../../build/segstream.wasm", import.meta.url);
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = new Uint8Array(readFileSync(url));
+  } catch (cause) {
+    throw new Error(`segstream: cannot read ${url.pathname}: run \`npm run build\` first`, { cause });
+  }
+  compiled = new WebAssembly.Module(bytes);
+  return compiled;
+}
+
+export function createMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
+}
+
+/** Instantiates the module over `memory`: call once per thread per memory. */
+export function instantiate(memory: WebAssembly.Memory, module: WebAssembly.Module = wasmModule()): Instance {
+  const { exports, instance } = instantiateSync<Record<string, unknown>>(module, { env: { memory } });
+  const raw = instance.exports as unknown as RawExports;
+  raw.heapInit();
+  return { raw, getString: (ptr) => exports.__getString(ptr >>> 0) };
+}
