@@ -37,9 +37,9 @@ export function parse(spec: CommandSpec, argv: string[]): Parsed {
   for (const [name, o] of Object.entries(spec.options)) options[name] = { type: o.kind === "flag" ? "boolean" : "string" };
   let raw;
   try {
-    raw = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    raw = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${spec.name}: ${(error as Error).message.split("\n")[0]}`);
+    throw new UsageError(`${spec.name}: ${firstSentence((error as Error).message)}`);
   }
   const values: Parsed["values"] = {};
   for (const [name, o] of Object.entries(spec.options)) {
@@ -49,6 +49,22 @@ export function parse(spec: CommandSpec, argv: string[]): Parsed {
   const help = raw.values.help === true;
   if (!help) checkPositionals(spec, raw.positionals);
   return { positionals: raw.positionals, values, help };
+}
+
+/** `--instances -5` → `--instances=-5`, so a negative number is reported as out of range, not as an option. */
+function joinNegativeValues(argv: string[], options: Record<string, { type: string }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith("--") ? argv[i].slice(2) : "";
+    if (options[name]?.type === "string" && /^-\d/.test(argv[i + 1] ?? "")) out.push(`${argv[i]}=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
+}
+
+function firstSentence(message: string): string {
+  const end = message.indexOf(". ");
+  return end < 0 ? message.split("\n")[0] : message.slice(0, end + 1);
 }
 
 function checkPositionals(spec: CommandSpec, positionals: string[]): void {
