@@ -3,7 +3,9 @@
 // export has default parameters: raw calls would trap on them.
 //
 // One instance's life, as the host drives it:
-//   heapInit ─ heapConfigure ─ streamNew ─ streamAppend* ─ streamDrop ─ (ledger read under heapLock)
+//   heapInit ─ heapConfigure ─ indexNew (streamInit + table) ─ indexUpsert* ─ indexDrop
+//     ─ streamDeinit (per variant: forget, release, or epoch defer) ─ epochPin/collect ─ frees
+//     ─ (ledger read under heapLock)
 
 import {
   heapInit as init, heapConfigure as configure, heapAlloc as alloc, heapFree as free,
@@ -18,6 +20,20 @@ import {
 } from "./stream/segmented_stream";
 import { VARIANT_COUNT } from "./stream/variant";
 import { arcStrong, arcWeak, arcFromRaw } from "./sync/arc";
+import { pageSwapNew, pageSwapLoadFull, pageSwapStore, pageSwapDrop, pageRelease as releasePage } from "./stream/page_swap";
+import {
+  indexNew as newIndex, indexDrop as dropIndex, indexUpsert as upsert, indexGet as getByKey, indexKeyOf,
+  indexKeys, indexSlots, indexValues as values, indexStream
+} from "./index/optimised_index";
+import { INDEXER_COUNT } from "./index/indexer";
+import { slotsForCapacity, ENTRY_SIZE } from "./index/table";
+import {
+  registerParticipant, currentParticipant, existingCollector, pendingDeferred, queuedBags, queueSnapshot
+} from "./epoch/collector";
+import { localPin, localUnpin, localDefer, localFlush, localEpoch, localGuardCount, localPinCount, localBag } from "./epoch/local";
+import { globalEpoch } from "./epoch/global";
+import { bagLen } from "./epoch/bag";
+import { KIND_COUNT, KIND_FREE_QUEUE_NODE, runCountNow } from "./epoch/deferred";
 
 // --- heap ---
 
@@ -62,7 +78,8 @@ export function siteIsRust(site: u32): bool { return isRust(site); }
 export function variantCount(): u32 { return VARIANT_COUNT; }
 /** 0 if an allocation was refused. `pageSlots` must be a power of two (the host checks). */
 export function streamNew(variant: u32, pageSlots: u32): usize { return newStream(variant, pageSlots); }
-export function streamDrop(stream: usize): void { dropStream(stream); }
+/** False if an epoch deferral was refused during the drop (the stream is dropped all the same). */
+export function streamDrop(stream: usize): bool { return dropStream(stream); }
 
 /** Index of the value, or -1 if a page allocation was refused. Words are stored as f64 bit patterns. */
 export function streamAppend(stream: usize, a: f64, b: f64): f64 {
@@ -84,3 +101,69 @@ export function streamPageCount(stream: usize): f64 { return <f64>pageCount(stre
 
 export function arcStrongCount(data: usize): f64 { return <f64>arcStrong(arcFromRaw(data)); }
 export function arcWeakCount(data: usize): f64 { return <f64>arcWeak(arcFromRaw(data)); }
+
+// --- ArcSwap<Page> on its own ---
+
+export function arcSwapPageNew(pageSlots: u32): usize { return pageSwapNew(pageSlots); }
+export function arcSwapPageLoadFull(swap: usize): usize { return pageSwapLoadFull(swap); }
+export function arcSwapPageStore(swap: usize, pageSlots: u32, pageNo: u32): bool { return pageSwapStore(swap, pageSlots, pageNo); }
+export function arcSwapPageDrop(swap: usize): void { pageSwapDrop(swap); }
+/** Drops an Arc<Page> reference held as a data pointer (from arcSwapPageLoadFull). */
+export function pageRelease(data: usize): void { releasePage(data); }
+
+// --- OptimisedIndex ---
+
+export function indexerCount(): u32 { return INDEXER_COUNT; }
+/** Table bytes new_with_indexer_and_capacity(capacity) requests (table.ts's sizing rule). */
+export function indexTableBytesFor(capacity: f64): f64 { return <f64>(slotsForCapacity(<u64>capacity) * ENTRY_SIZE); }
+/** 0 if refused. The host checks indexer, variant, page slots and capacity. */
+export function indexNew(indexer: u32, capacity: f64, variant: u32, pageSlots: u32): usize {
+  return newIndex(indexer, <u64>capacity, variant, pageSlots);
+}
+export function indexDrop(index: usize): bool { return dropIndex(index); }
+/** Stream position of the value, or -1 if refused. */
+export function indexUpsert(index: usize, a: f64, b: f64): f64 {
+  return <f64>upsert(index, reinterpret<u64>(a), reinterpret<u64>(b));
+}
+/** Latest value of the key the indexer derives from the words (a, b); false if absent. */
+export function indexGet(index: usize, a: f64, b: f64, out: usize): bool {
+  return getByKey(index, indexKeyOf(index, reinterpret<u64>(a), reinterpret<u64>(b)), out);
+}
+export function indexLen(index: usize): f64 { return <f64>indexKeys(index); }
+export function indexTableSlots(index: usize): f64 { return <f64>indexSlots(index); }
+export function indexStreamAddress(index: usize): usize { return indexStream(index); }
+/** See optimised_index.ts indexValues: returns the resume position, writes the count at `written`. */
+export function indexValues(index: usize, from: f64, out: usize, max: u32, written: usize): f64 {
+  return <f64>values(index, <u64>from, out, max, written);
+}
+
+// --- epoch ---
+
+/** A new participant of the default collector (made on first use). 0 if refused. */
+export function epochRegister(): usize { return registerParticipant(); }
+/** This thread's own participant, registered on first use. 0 if refused. */
+export function epochCurrent(): usize { return currentParticipant(); }
+/** False if a deferral inside the pin's collect was refused (the pin holds all the same). */
+export function epochPin(local: usize): bool { return localPin(local); }
+/** False if the participant held no guard. */
+export function epochUnpin(local: usize): bool { return localUnpin(local); }
+export function epochFlush(local: usize): bool { return localFlush(local); }
+/** Defers "add 1 to the u64 at `counter`", with a capture of `captureBytes` (boxed above 24). */
+export function epochDeferCount(local: usize, counter: usize, captureBytes: u32): bool {
+  return localDefer(local, KIND_COUNT, <u64>counter, captureBytes);
+}
+/** The same on the unprotected guard: runs at once. */
+export function epochDeferCountUnprotected(counter: usize): void { runCountNow(counter); }
+export function epochGlobalEpoch(): f64 {
+  let global = existingCollector();
+  return global ? <f64>globalEpoch(global) : 0;
+}
+export function epochLocalEpoch(local: usize): f64 { return <f64>localEpoch(local); }
+export function epochGuardCount(local: usize): f64 { return <f64>localGuardCount(local); }
+export function epochPinCount(local: usize): f64 { return <f64>localPinCount(local); }
+export function epochBagLen(local: usize): u32 { return <u32>bagLen(localBag(local)); }
+/** Deferred functions not yet run, all of them or (userOnly) not counting queue-node frees. */
+export function epochPending(userOnly: bool): f64 { return <f64>pendingDeferred(userOnly ? KIND_FREE_QUEUE_NODE : 0); }
+export function epochQueuedBags(): f64 { return <f64>queuedBags(); }
+/** Writes (sealed epoch, length) u64 pairs of up to `max` queued bags, oldest first, at `out`; returns how many. */
+export function epochQueueSnapshot(out: usize, max: u32): u32 { return queueSnapshot(out, max); }

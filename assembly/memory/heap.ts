@@ -148,6 +148,9 @@ export const GROW_CHUNK: u32 = 2;
 @inline const PAGE_BITS: u32 = 16;
 // @ts-ignore: decorator
 @inline const PAGE_SIZE: u64 = 1 << PAGE_BITS;
+/** Largest dirty free block wiped to keep a neighbouring zero block zero when they merge (mergedZero). */
+// @ts-ignore: decorator
+@inline const WIPE_LIMIT: usize = 64 << 10;
 /** How far back an invalid free looks for the live block it points into. */
 // @ts-ignore: decorator
 @inline const CONTAINING_SCAN: usize = 64 << 10;
@@ -314,10 +317,8 @@ function addRegion(start: u64, bytes: u64): void {
     block = tail;
     if (info(tail) & LEFTFREE) {
       let left = <usize>load<u32>(tail - 4);
-      zero = info(left) & ZERO;
       removeBlock(left);
-      // Keep the merged block all-zero: wipe the old footer and sentinel it now spans.
-      if (zero) memory.fill(tail - 4, 0, 4 + HEADER);
+      zero = mergedZero(left, sizeOf(left), info(left) & ZERO, tail, HEADER, ZERO);
       block = left;
     }
   } else {
@@ -450,6 +451,19 @@ function isBlockStart(block: usize, end: u64): bool {
  * a bad free records it beside the site of the block it hit, and changes nothing else.
  */
 export function heapFree(payload: usize, site: u32): u32 {
+  return freeChecked(payload, site, 0);
+}
+
+/**
+ * heapFree for a caller that knows the payload is all zero again (an index table that wiped the
+ * entries it wrote): the block rejoins the bins as ZERO, so the next zeroed request served from it
+ * touches nothing, as calloc over pages the kernel hands back zeroed.
+ */
+export function heapFreeZeroed(payload: usize, site: u32): u32 {
+  return freeChecked(payload, site, ZERO);
+}
+
+function freeChecked(payload: usize, site: u32, zero: u32): u32 {
   mutexLock(ROOT_LOCK);
   let end = memoryEnd();
   let block = payload - HEADER;
@@ -461,33 +475,63 @@ export function heapFree(payload: usize, site: u32): u32 {
     result = FREE_DOUBLE;
     recordBadFree(payload, site, BAD_FREE_DOUBLE, load<u32>(block, 12), payload);
   } else {
-    releaseBlock(block);
+    releaseBlock(block, zero);
   }
   mutexUnlock(ROOT_LOCK);
   return result;
 }
 
-function releaseBlock(block: usize): void {
+/**
+ * Returns a block to the bins, coalescing it with free neighbours. The freed header keeps its check
+ * word with FREE set, so a second free of the same address is recognised as a double free.
+ */
+function releaseBlock(block: usize, zero: u32): void {
   let size = sizeOf(block);
   recordFree(load<u32>(block, 12), <u64>load<u32>(block, 8), <u64>size);
-  let flags = info(block) & LEFTFREE;
+  let leftFree = info(block) & LEFTFREE;
+  setInfo(block, <u32>size | FREE | leftFree | zero);
   let right = block + size;
   if (info(right) & FREE) {
+    let rightSize = sizeOf(right);
     removeBlock(right);
-    size += sizeOf(right);
+    zero = mergedZero(block, size, zero, right, rightSize, info(right) & ZERO);
+    size += rightSize;
   }
-  if (flags & LEFTFREE) {
+  if (leftFree) {
     let left = <usize>load<u32>(block - 4);
+    let leftSize = sizeOf(left);
     removeBlock(left);
-    setInfo(block, info(block) | FREE);
-    size += sizeOf(left);
+    leftFree = info(left) & LEFTFREE;
+    zero = mergedZero(left, leftSize, info(left) & ZERO, block, size, zero);
+    size += leftSize;
     block = left;
-    flags = info(left) & LEFTFREE;
-  } else {
-    setInfo(block, info(block) | FREE);
   }
-  setInfo(block, <u32>size | FREE | flags);
+  setInfo(block, <u32>size | FREE | leftFree | zero);
   insertBlock(block);
+}
+
+/**
+ * The ZERO tag of adjacent free blocks `left` and `right` merged (`right` may be an old tail
+ * sentinel, size HEADER, with fresh memory after it). When both are zero, the bytes the merge
+ * buries (the left footer, the right header and its links) are wiped so the merged block is zero
+ * too. When only one is, a dirty partner of at most WIPE_LIMIT bytes is wiped whole rather than
+ * spoiling it: a large zero block (a freed index table) stays zero while small blocks beside it
+ * come and go, at a cost of at most WIPE_LIMIT bytes written per merge. Read tags before calling.
+ */
+function mergedZero(left: usize, leftSize: usize, leftZero: u32, right: usize, rightSize: usize, rightZero: u32): u32 {
+  if (leftZero & rightZero) {
+    memory.fill(right - 4, 0, 4 + HEADER + 8);
+    return ZERO;
+  }
+  if (rightZero && leftSize <= WIPE_LIMIT) {
+    memory.fill(left + HEADER, 0, leftSize + 8); // its payload, then the right header and links
+    return ZERO;
+  }
+  if (leftZero && rightSize <= WIPE_LIMIT) {
+    memory.fill(right - 4, 0, 4 + rightSize);
+    return ZERO;
+  }
+  return 0;
 }
 
 /** Logs a free of an address that is no block start, naming the live block it points into if any. */

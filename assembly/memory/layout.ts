@@ -21,7 +21,9 @@
 //  0x5800 ├──────────────────────────────┤
 //         │ BAD_FREE_LOG                 │ ring of invalid and double frees
 //  0x8000 ├──────────────────────────────┤
-//         │ (free for the epoch's roots) │
+//         │ EPOCH_ROOT                   │ the default collector, created at the first pin
+//  0x8100 ├──────────────────────────────┤
+//         │ (unused)                     │
 //  0xFFFF └──────────────────────────────┘
 // ╘═════════════════════════════════════════════════════════════════════════════════════════╛
 
@@ -37,5 +39,7 @@
 @inline export const FAILURE_LOG: usize = 0x4000;
 // @ts-ignore: decorator
 @inline export const BAD_FREE_LOG: usize = 0x5800;
+// @ts-ignore: decorator
+@inline export const EPOCH_ROOT: usize = 0x8000;
 // @ts-ignore: decorator
 @inline export const RESERVED_END: usize = 0x10000;

@@ -16,11 +16,18 @@ export const SITE_ARC_PAGE: u32 = 1;
 export const SITE_PAGE_SLOTS: u32 = 2;
 export const SITE_STREAM_PAGES: u32 = 3;
 export const SITE_BOX_PAGE: u32 = 4;
-export const SITE_STREAM_INLINE: u32 = 5;
-export const SITE_HOST_BUFFER: u32 = 6;
-export const SITE_TEST: u32 = 7;
+export const SITE_ARC_GLOBAL: u32 = 5;
+export const SITE_LOCAL: u32 = 6;
+export const SITE_QUEUE_NODE: u32 = 7;
+export const SITE_DEFERRED_BOX: u32 = 8;
+export const SITE_INDEX_TABLE: u32 = 9;
+export const SITE_STREAM_INLINE: u32 = 10;
+export const SITE_INDEX_INLINE: u32 = 11;
+export const SITE_ARC_SWAP_INLINE: u32 = 12;
+export const SITE_HOST_BUFFER: u32 = 13;
+export const SITE_TEST: u32 = 14;
 /** One past the highest site id in use. */
-export const SITE_COUNT: u32 = 8;
+export const SITE_COUNT: u32 = 15;
 /** Capacity of the ledger's site table; ids at or above it are rejected. */
 export const MAX_SITES: u32 = 32;
 
@@ -30,7 +37,14 @@ export function siteName(site: u32): string {
     case SITE_PAGE_SLOTS: return "Page.slots: Box<[MaybeUninit<V16>]>";
     case SITE_STREAM_PAGES: return "SegmentedStream.pages: Vec<Arc<Page>> buffer";
     case SITE_BOX_PAGE: return "Box<Page<V16>> (Box::from_raw on active_page)";
+    case SITE_ARC_GLOBAL: return "ArcInner<Global> (crossbeam-epoch collector)";
+    case SITE_LOCAL: return "Local (crossbeam-epoch participant)";
+    case SITE_QUEUE_NODE: return "Node<SealedBag> (epoch garbage queue)";
+    case SITE_DEFERRED_BOX: return "Box<closure> (Deferred over 24 bytes)";
+    case SITE_INDEX_TABLE: return "OptimisedIndex.table";
     case SITE_STREAM_INLINE: return "SegmentedStream (inline in its owner)";
+    case SITE_INDEX_INLINE: return "OptimisedIndex (inline in its owner)";
+    case SITE_ARC_SWAP_INLINE: return "ArcSwap<Page<V16>> (inline in its owner)";
     case SITE_HOST_BUFFER: return "host buffer";
     case SITE_TEST: return "test";
   }
@@ -38,5 +52,5 @@ export function siteName(site: u32): string {
 }
 
 export function siteIsRust(site: u32): bool {
-  return site >= SITE_ARC_PAGE && site <= SITE_BOX_PAGE;
+  return site >= SITE_ARC_PAGE && site <= SITE_INDEX_TABLE;
 }

@@ -18,19 +18,22 @@
 // it lets a reader trust every index below `len` without per-slot flags.
 //
 // MockSegmentedStream (VARIANT_MOCK) has no `active_page`: its active page is the Vec's last element,
-// read under the mutex on every append.
+// read under the mutex on every append. What happens to `active_page`'s own reference at a rollover
+// and at Drop is the variant's business (variant.ts): replaceActive and streamDeinit below.
 //
 // ╒════════════ SegmentedStream (64 bytes; inline in its owner natively, so a MODEL site) ═══════════╕
 //  off  field         Rust type                         here
 //   0   pages.lock    Mutex futex word (u32)            sync/mutex.ts
 //   4   pages.poison  bool                              unused: nothing here panics
 //   8   pages.vec     Vec<Arc<Page<V16>>> (24 bytes)    stream/vec.ts
-//  32   active_page   crossbeam_epoch::Atomic<Page>     Page pointer (ArcInner + 16); 0 for MOCK
-//  40   len           AtomicU64                         values published
-//  48   page_slots    usize                             slots per page (power of two)
-//  52   page_shift    u32                               log2(page_slots)
-//  56   variant       u32                               variant.ts
-//  60   (padding)
+//  32   active_page   crossbeam_epoch::Atomic<Page>,    Page pointer (ArcInner + 16); 0 for MOCK
+//                     or ArcSwap<Page> (ARCSWAP)
+//  40   (ArcSwap's    -                                 load_full's lock word (sync/arc_swap.ts)
+//        lock)
+//  44   variant       u32                               variant.ts
+//  48   len           AtomicU64                         values published
+//  56   page_slots    u32                               slots per page (power of two)
+//  60   page_shift    u32                               log2(page_slots)
 // ╘══════════════════════════════════════════════════════════════════════════════════════════════════╛
 
 import { SITE_STREAM_PAGES, SITE_STREAM_INLINE, SITE_BOX_PAGE } from "../memory/sites";
@@ -42,7 +45,13 @@ import {
   P_NEXT_INDEX, P_COMMITTED, P_NEXT
 } from "./page";
 import { vecPush, vecGet, vecLen, vecFreeBuffer } from "./vec";
-import { VARIANT_MOCK, VARIANT_EXPLICIT_DROP, VARIANT_BOX_DROP } from "./variant";
+import { arcSwapInit, arcSwapSwap } from "../sync/arc_swap";
+import { currentParticipant } from "../epoch/collector";
+import { localPin, localUnpin, localDefer } from "../epoch/local";
+import { KIND_DROP_ARC_PAGE } from "../epoch/deferred";
+import {
+  VARIANT_AS_WRITTEN, VARIANT_MOCK, VARIANT_EXPLICIT_DROP, VARIANT_BOX_DROP, VARIANT_EPOCH_DEFERRED, VARIANT_ARCSWAP
+} from "./variant";
 
 // @ts-ignore: decorator
 @inline export const STREAM_SIZE: usize = 64;
@@ -53,13 +62,13 @@ import { VARIANT_MOCK, VARIANT_EXPLICIT_DROP, VARIANT_BOX_DROP } from "./variant
 // @ts-ignore: decorator
 @inline const S_ACTIVE: usize = 32;
 // @ts-ignore: decorator
-@inline const S_LEN: usize = 40;
+@inline const S_VARIANT: usize = 44;
 // @ts-ignore: decorator
-@inline const S_PAGE_SLOTS: usize = 48;
+@inline const S_LEN: usize = 48;
 // @ts-ignore: decorator
-@inline const S_PAGE_SHIFT: usize = 52;
+@inline const S_PAGE_SLOTS: usize = 56;
 // @ts-ignore: decorator
-@inline const S_VARIANT: usize = 56;
+@inline const S_PAGE_SHIFT: usize = 60;
 // @ts-ignore: decorator
 @inline const STREAM_ALIGN: u32 = 8;
 
@@ -74,31 +83,38 @@ export const APPEND_FAILED: i64 = -1;
 @inline export function streamPageCount(stream: usize): u64 { return vecLen(stream + S_PAGES); }
 
 /**
- * SegmentedStream::new: the first page, its Arc cloned into `active_page`, and the Vec holding the
- * other reference. Returns 0 (having freed what it took) if an allocation was refused.
+ * SegmentedStream::new, in a block of its own (an owner-less stream). Returns 0 (having freed what
+ * it took) if an allocation was refused.
  */
 export function streamNew(variant: u32, pageSlots: u32): usize {
   let stream = heapAlloc(SITE_STREAM_INLINE, <u64>STREAM_SIZE, STREAM_ALIGN, true);
-  if (!stream) return 0;
-  store<u32>(stream + S_PAGE_SLOTS, pageSlots);
-  store<u32>(stream + S_PAGE_SHIFT, ctz<u32>(pageSlots));
-  store<u32>(stream + S_VARIANT, variant);
-  let first = pageArcNew(pageSlots, 0);
-  if (!first) {
-    heapFree(stream, SITE_STREAM_INLINE);
-    return 0;
-  }
-  if (variant != VARIANT_MOCK) {
-    arcClone(first);
-    store<u64>(stream + S_ACTIVE, <u64>arcIntoRaw(first));
-  }
-  if (!vecPush(stream + S_PAGES, <u64>first, SITE_STREAM_PAGES)) {
-    if (variant != VARIANT_MOCK) pageArcRelease(first);
-    pageArcRelease(first);
+  if (stream && !streamInit(stream, variant, pageSlots)) {
     heapFree(stream, SITE_STREAM_INLINE);
     return 0;
   }
   return stream;
+}
+
+/**
+ * SegmentedStream::new into zeroed storage at `stream`: the first page, its Arc cloned into
+ * `active_page`, and the Vec holding the other reference. False (nothing left allocated) if refused.
+ */
+export function streamInit(stream: usize, variant: u32, pageSlots: u32): bool {
+  store<u32>(stream + S_PAGE_SLOTS, pageSlots);
+  store<u32>(stream + S_PAGE_SHIFT, ctz<u32>(pageSlots));
+  store<u32>(stream + S_VARIANT, variant);
+  let first = pageArcNew(pageSlots, 0);
+  if (!first) return false;
+  if (variant != VARIANT_MOCK) {
+    arcClone(first);
+    arcSwapInit(stream + S_ACTIVE, arcIntoRaw(first));
+  }
+  if (!vecPush(stream + S_PAGES, <u64>first, SITE_STREAM_PAGES)) {
+    if (variant != VARIANT_MOCK) pageArcRelease(first);
+    pageArcRelease(first);
+    return false;
+  }
+  return true;
 }
 
 /** The page appends go to. */
@@ -185,13 +201,36 @@ function installNextPage(stream: usize, full: usize): bool {
     return false;
   }
   atomic.store<u64>(full + P_NEXT, <u64>arcData(next));
-  let variant = streamVariant(stream);
-  if (variant == VARIANT_MOCK) return true;
+  if (streamVariant(stream) == VARIANT_MOCK) return true;
   arcClone(next);
-  let previous = <usize>atomic.xchg<u64>(stream + S_ACTIVE, <u64>arcIntoRaw(next));
-  // Only the correct variant gives the old raw reference back; the Vec still holds the page.
-  if (variant == VARIANT_EXPLICIT_DROP) pageArcRelease(arcFromRaw(previous));
+  return replaceActive(stream, arcIntoRaw(next));
+}
+
+/**
+ * Puts `raw` (a reference made by Arc::into_raw, or 0) into `active_page` and deals with the
+ * reference it held as the variant does: AS_WRITTEN and BOX_DROP forget it, EXPLICIT_DROP and
+ * ARCSWAP give it back at once, EPOCH_DEFERRED defers giving it back. Safe at a rollover because
+ * the Vec still holds every page. False if the epoch deferral was refused (the reference is lost).
+ */
+function replaceActive(stream: usize, raw: usize): bool {
+  let variant = streamVariant(stream);
+  if (variant == VARIANT_EPOCH_DEFERRED) return replaceActivePinned(stream, raw);
+  let previous = variant == VARIANT_ARCSWAP
+    ? arcSwapSwap(stream + S_ACTIVE, raw)
+    : <usize>atomic.xchg<u64>(stream + S_ACTIVE, <u64>raw);
+  if (variant == VARIANT_EXPLICIT_DROP || variant == VARIANT_ARCSWAP) pageArcRelease(arcFromRaw(previous));
   return true;
+}
+
+/** `let guard = epoch::pin(); let old = active_page.swap(raw); guard.defer(drop(Arc::from_raw(old)))`. */
+function replaceActivePinned(stream: usize, raw: usize): bool {
+  let local = currentParticipant();
+  if (!local) return false;
+  let pinned = localPin(local);
+  let previous = <usize>atomic.xchg<u64>(stream + S_ACTIVE, <u64>raw);
+  let deferred = localDefer(local, KIND_DROP_ARC_PAGE, <u64>arcFromRaw(previous), 8);
+  localUnpin(local);
+  return pinned && deferred;
 }
 
 /** Copies value `index` to `out` (16 bytes); false if it is not published yet. */
@@ -233,21 +272,32 @@ export function streamRead(stream: usize, start: u64, count: u64, out: usize): u
   return total;
 }
 
+/** Drops an owner-less stream (streamNew's) and frees its block. False as streamDeinit. */
+export function streamDrop(stream: usize): bool {
+  let ok = streamDeinit(stream);
+  heapFree(stream, SITE_STREAM_INLINE);
+  return ok;
+}
+
 /**
- * Drops the stream: first its Drop impl (per variant), then its fields in declaration order, the
- * Vec releasing one reference to every page. `active_page` is an epoch Atomic, which has no Drop.
+ * Drop for SegmentedStream: first its Drop impl (per variant), then its fields in declaration
+ * order, the Vec releasing one reference to every page. `active_page` as an epoch Atomic has no
+ * Drop; as an ArcSwap, dropping it gives its reference back. False if an epoch deferral was refused
+ * (where the native program would abort): that page reference is lost, the rest is dropped.
  */
-export function streamDrop(stream: usize): void {
+export function streamDeinit(stream: usize): bool {
   let variant = streamVariant(stream);
-  let active = <usize>load<u64>(stream + S_ACTIVE);
-  if (variant == VARIANT_EXPLICIT_DROP) pageArcRelease(arcFromRaw(active));
+  let ok = true;
   if (variant == VARIANT_BOX_DROP) {
+    let active = <usize>load<u64>(stream + S_ACTIVE);
     pageDropInPlace(active);
     heapFree(active, SITE_BOX_PAGE);
+  } else if (variant != VARIANT_AS_WRITTEN && variant != VARIANT_MOCK) {
+    ok = replaceActive(stream, 0);
   }
   let pages = stream + S_PAGES;
   let count = vecLen(pages);
   for (let i: u64 = 0; i < count; i++) pageArcRelease(<usize>vecGet(pages, i));
   vecFreeBuffer(pages, SITE_STREAM_PAGES);
-  heapFree(stream, SITE_STREAM_INLINE);
+  return ok;
 }

@@ -13,10 +13,16 @@
 //                  Page in place (freeing its slot array) and then frees the data pointer, 16 bytes
 //                  into the ArcInner: an invalid free, caught and recorded by memory/heap.ts.
 //   MOCK           MockSegmentedStream: no `active_page` at all; the active page is the Vec's last.
+//   EPOCH_DEFERRED the epoch-correct Drop: pin, swap `active_page` out, and defer the Arc release
+//                  to the collector (rollovers defer the old page's reference the same way).
+//   ARCSWAP        `active_page` is an `ArcSwap<Page>` (sync/arc_swap.ts): rollovers and Drop give
+//                  the old reference back at once.
 
 export const VARIANT_AS_WRITTEN: u32 = 0;
 export const VARIANT_EXPLICIT_DROP: u32 = 1;
 export const VARIANT_BOX_DROP: u32 = 2;
 export const VARIANT_MOCK: u32 = 3;
+export const VARIANT_EPOCH_DEFERRED: u32 = 4;
+export const VARIANT_ARCSWAP: u32 = 5;
 /** One past the last variant. */
-export const VARIANT_COUNT: u32 = 4;
+export const VARIANT_COUNT: u32 = 6;

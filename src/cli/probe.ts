@@ -1,9 +1,9 @@
 // `segstream probe <variant>`: create and drop N streams and print what stays behind.
 
-import { runProbe } from "../probe/probe.js";
+import { runProbe, PROBE_VARIANTS, PROBE_SUMMARY, type ProbeVariant } from "../probe/probe.js";
+import { INDEXERS, MAX_CAPACITY, type Indexer } from "../index/optimised-index.js";
 import { probeText } from "../report/probe-text.js";
 import { GROWTH_POLICIES, type GrowthPolicy } from "../memory/ledger.js";
-import { STREAM_VARIANTS, VARIANT_SUMMARY, type StreamVariant } from "../stream/variants.js";
 import { DEFAULT_PAGE_SLOTS, MAX_PAGE_SLOTS } from "../stream/segmented-stream.js";
 import { parse, helpText, UsageError, type CommandSpec } from "./args.js";
 
@@ -11,19 +11,24 @@ const MAX_INSTANCES = 100_000_000;
 
 export const probeSpec: CommandSpec = {
   name: "probe",
-  usage: "segstream probe <variant> [--instances N] [--page-slots S] [--appends K] [--limit BYTES] [--growth POLICY] [--json]",
+  usage: "segstream probe <variant> [--instances N] [--page-slots S] [--appends K] [--index-capacity C [--upserts K] [--indexer I]] [--limit BYTES] [--growth POLICY] [--json]",
   summary: [
-    "Creates and drops N SegmentedStreams of one variant, one after another (the seed's loop without",
-    "a harness), and prints the ledger: what every drop left behind, per site, to the byte.",
+    "Creates and drops N SegmentedStreams of one variant (or, with --index-capacity, N OptimisedIndex",
+    "instances holding one), one after another: the seed's loop without a harness. Prints the ledger:",
+    "what every drop left behind, per site, to the byte; for the epoch variants, the collector's",
+    "pending garbage at the end and what a full drain then frees.",
     "",
     "variants:",
-    ...STREAM_VARIANTS.map((v) => `  ${v.padEnd(14)} ${VARIANT_SUMMARY[v]}`),
+    ...PROBE_VARIANTS.map((v) => `  ${v.padEnd(14)} ${PROBE_SUMMARY[v]}`),
   ].join("\n"),
-  positionals: [{ name: "variant", choices: STREAM_VARIANTS, required: true }],
+  positionals: [{ name: "variant", choices: PROBE_VARIANTS, required: true }],
   options: {
     instances: { kind: "integer", min: 0, max: MAX_INSTANCES, help: "streams to create and drop (default 100000)" },
     "page-slots": { kind: "integer", min: 1, max: MAX_PAGE_SLOTS, help: `slots per page, a power of two (default ${DEFAULT_PAGE_SLOTS}, the seed's)` },
-    appends: { kind: "integer", min: 0, max: 1_000_000, help: "values appended to each stream before its drop (default 0: the seed's upserts are disabled)" },
+    appends: { kind: "integer", min: 0, max: 1_000_000, help: "values appended to each bare stream before its drop (default 0)" },
+    "index-capacity": { kind: "integer", min: 0, max: MAX_CAPACITY, help: "probe OptimisedIndex instances whose table is sized for C keys (16-byte entries, next power of two of C x 8/7)" },
+    upserts: { kind: "integer", min: 0, max: 1_000_000, help: "upserts into each index before its drop (default 0: the seed's are disabled)" },
+    indexer: { kind: "string", choices: INDEXERS, help: "how an index keys a value (default first-word)" },
     limit: { kind: "bytes", min: 0, help: "footprint limit for the model's heap, e.g. 512MiB (default: none)" },
     growth: { kind: "string", choices: GROWTH_POLICIES, help: "how linear memory grows: exact, double (as AS's TLSF) or chunk (default exact)" },
     json: { kind: "flag", help: "print one JSON object instead of the report" },
@@ -35,11 +40,21 @@ export function probeCommand(argv: string[]): string {
   if (help) return helpText(probeSpec);
   const pageSlots = (values["page-slots"] as number | undefined) ?? DEFAULT_PAGE_SLOTS;
   if ((pageSlots & (pageSlots - 1)) !== 0) throw new UsageError(`probe: --page-slots must be a power of two, got ${pageSlots}`);
+  const indexCapacity = values["index-capacity"] as number | undefined;
+  if (indexCapacity === undefined && (values.upserts !== undefined || values.indexer !== undefined)) {
+    throw new UsageError("probe: --upserts and --indexer apply to indexes: add --index-capacity");
+  }
+  if (indexCapacity !== undefined && values.appends !== undefined) {
+    throw new UsageError("probe: --appends applies to bare streams; with --index-capacity use --upserts");
+  }
   const result = runProbe({
-    variant: positionals[0] as StreamVariant,
+    variant: positionals[0] as ProbeVariant,
     instances: (values.instances as number | undefined) ?? 100_000,
     pageSlots,
-    appends: (values.appends as number | undefined) ?? 0,
+    appends: values.appends as number | undefined,
+    indexCapacity,
+    upserts: values.upserts as number | undefined,
+    indexer: values.indexer as Indexer | undefined,
     lab: { limitBytes: values.limit as number | undefined, growth: values.growth as GrowthPolicy | undefined },
   });
   return values.json ? JSON.stringify(result, null, 2) : probeText(result);

@@ -6,6 +6,7 @@
 
 import { AllocationFailedError, requireInteger, requirePowerOfTwo } from "../errors.js";
 import { createMemory, instantiate, wasmModule, WASM_PAGE, MAXIMUM_PAGES, type Instance, type RawExports } from "../wasm/module.js";
+import { Epochs } from "../epoch/collector.js";
 import { readLedger, readSites, GROWTH_POLICIES, type FailureRecord, type GrowthPolicy, type LedgerSnapshot, type SiteInfo } from "./ledger.js";
 
 export interface LabOptions {
@@ -30,6 +31,8 @@ const SCRATCH_ALIGN = 16;
 export class Lab {
   readonly raw: RawExports;
   readonly sites: readonly SiteInfo[];
+  /** The default epoch collector's participants and state. */
+  readonly epoch: Epochs;
   private readonly instance: Instance;
   private scratchAddress = 0;
   private scratchBytes = 0;
@@ -38,6 +41,7 @@ export class Lab {
     this.instance = instantiate(memory, module);
     this.raw = this.instance.raw;
     this.sites = readSites(this.instance);
+    this.epoch = new Epochs(this);
   }
 
   /** A fresh memory and heap, configured with `options`. */

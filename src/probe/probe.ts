@@ -1,18 +1,40 @@
-// The probe: the seed's loop without a harness. Create a stream, drop it, N times, one after
-// another, in a fresh lab; then compare the ledger before and after. Whatever is still live at the
-// end was retained by the drops: the leak, per variant, to the byte.
+// The probe: the seed's loop without a harness. Create a stream (or an OptimisedIndex holding one),
+// optionally append to it, drop it, N times, one after another, in a fresh lab; then compare the
+// ledger before and after. Whatever is still live at the end was retained by the drops: the leak,
+// per variant, to the byte. For the epoch variants the loop is followed by a drain (release any
+// stalled guard, flush until no user garbage is pending) whose yield is reported separately.
+//
+// Probe variants are the stream variants plus two epoch scenarios around `epoch-deferred` streams:
+//   epoch-stalled  another participant pins before the loop and stays pinned throughout
+//   epoch-nested   this thread holds an outer guard throughout, so every drop's pin is nested
 
 import { Lab, type LabOptions } from "../memory/lab.js";
 import type { BadFree, Figures, LedgerSnapshot } from "../memory/ledger.js";
 import { SegmentedStream, DEFAULT_PAGE_SLOTS } from "../stream/segmented-stream.js";
-import type { StreamVariant } from "../stream/variants.js";
+import { STREAM_VARIANTS, VARIANT_SUMMARY, type StreamVariant } from "../stream/variants.js";
+import { OptimisedIndex, tableBytesFor, type Indexer } from "../index/optimised-index.js";
+import type { Guard } from "../epoch/participant.js";
+
+export const PROBE_VARIANTS = [...STREAM_VARIANTS, "epoch-stalled", "epoch-nested"] as const;
+export type ProbeVariant = (typeof PROBE_VARIANTS)[number];
+
+export const PROBE_SUMMARY: Record<ProbeVariant, string> = {
+  ...VARIANT_SUMMARY,
+  "epoch-stalled": "epoch-deferred drops while another participant stays pinned for the whole run",
+  "epoch-nested": "epoch-deferred drops while this thread holds an outer guard for the whole run",
+};
 
 export interface ProbeOptions {
-  variant: StreamVariant;
+  variant: ProbeVariant;
   instances: number;
   pageSlots?: number;
-  /** Values appended to each stream before it is dropped (0: the seed's disabled upserts). */
+  /** Values appended to each bare stream before it is dropped (0: the seed's disabled upserts). */
   appends?: number;
+  /** Probe OptimisedIndex instances with a table sized for this capacity instead of bare streams. */
+  indexCapacity?: number;
+  /** Upserts into each index before it is dropped. */
+  upserts?: number;
+  indexer?: Indexer;
   lab?: LabOptions;
 }
 
@@ -25,11 +47,28 @@ export interface ProbeSite {
   liveBlocks: number;
 }
 
+export interface DrainResult {
+  /** Pin-flush-unpin rounds until no user garbage was pending. */
+  rounds: number;
+  /** Rust-visible bytes and blocks the drain freed. */
+  freedBytes: number;
+  freedBlocks: number;
+  /** Rust-visible bytes still live after the drain, less those live before the loop. */
+  liveBytes: number;
+  /** Deferred functions still pending: the queue's own node churn (at most one). */
+  pendingDeferred: number;
+}
+
 export interface ProbeResult {
-  variant: StreamVariant;
+  variant: ProbeVariant;
+  structure: "SegmentedStream" | "OptimisedIndex";
   instances: number;
   pageSlots: number;
   appends: number;
+  indexCapacity: number | null;
+  indexTableBytes: number | null;
+  upserts: number;
+  indexer: Indexer | null;
   /** Rust-visible (requested) bytes still live after the loop, less those live before it. */
   liveBytes: number;
   liveBlocks: number;
@@ -48,52 +87,112 @@ export interface ProbeResult {
   doubleFrees: number;
   /** The first bad frees of the loop, with the blocks they hit. */
   badFrees: BadFree[];
+  /** Epoch garbage at the end of the loop: deferred functions not run, sealed bags queued, global epoch. */
+  pendingDeferred: number;
+  queueNodes: number;
+  epoch: number;
+  /** What a full drain freed afterwards (epoch variants only). */
+  drain: DrainResult | null;
   sites: ProbeSite[];
   elapsedMs: number;
 }
 
 const BAD_FREE_SAMPLES = 4;
+const MAX_DRAIN_ROUNDS = 10_000_000;
 
-export function runProbe(options: ProbeOptions): ProbeResult {
-  const { variant, instances } = options;
-  const pageSlots = options.pageSlots ?? DEFAULT_PAGE_SLOTS;
-  const appends = options.appends ?? 0;
-  const lab = Lab.create(options.lab);
-  const before = lab.ledger();
-  const started = performance.now();
-  for (let i = 0; i < instances; i++) {
-    const stream = SegmentedStream.create(lab, { variant, pageSlots });
-    for (let k = 0; k < appends; k++) stream.append(i, k);
-    stream.drop();
-  }
-  const elapsedMs = performance.now() - started;
-  lab.releaseScratch();
-  return summarise(options, pageSlots, appends, before, lab.ledger(), elapsedMs);
+function streamVariantOf(variant: ProbeVariant): StreamVariant {
+  return variant === "epoch-stalled" || variant === "epoch-nested" ? "epoch-deferred" : variant;
 }
 
-function summarise(
-  options: ProbeOptions, pageSlots: number, appends: number, before: LedgerSnapshot, after: LedgerSnapshot, elapsedMs: number,
-): ProbeResult {
+/** What the epoch scenario holds across the loop: a stalled participant's guard or an outer guard. */
+function holdGuard(lab: Lab, variant: ProbeVariant): Guard | undefined {
+  if (variant === "epoch-stalled") return lab.epoch.participant().pin();
+  if (variant === "epoch-nested") return lab.epoch.current().pin();
+  return undefined;
+}
+
+/** One instance's life: new, appends or upserts, drop. */
+function instanceLoop(lab: Lab, options: ProbeOptions, variant: StreamVariant, pageSlots: number): () => void {
+  const appends = options.appends ?? 0;
+  const upserts = options.upserts ?? 0;
+  if (options.indexCapacity === undefined) {
+    return () => {
+      const stream = SegmentedStream.create(lab, { variant, pageSlots });
+      for (let k = 0; k < appends; k++) stream.append(k, k);
+      stream.drop();
+    };
+  }
+  const indexOptions = { indexer: options.indexer, capacity: options.indexCapacity, variant, pageSlots };
+  return () => {
+    const index = OptimisedIndex.create(lab, indexOptions);
+    for (let k = 0; k < upserts; k++) index.upsert(k, k);
+    index.drop();
+  };
+}
+
+export function runProbe(options: ProbeOptions): ProbeResult {
+  const pageSlots = options.pageSlots ?? DEFAULT_PAGE_SLOTS;
+  const lab = Lab.create(options.lab);
+  const held = holdGuard(lab, options.variant);
+  const instance = instanceLoop(lab, options, streamVariantOf(options.variant), pageSlots);
+  const before = lab.ledger();
+  const started = performance.now();
+  for (let i = 0; i < options.instances; i++) instance();
+  const elapsedMs = performance.now() - started;
+  lab.releaseScratch();
+  const after = lab.ledger();
+  const collector = lab.epoch.state();
+  const drain = streamVariantOf(options.variant) === "epoch-deferred" ? drainEpoch(lab, held, before, after) : null;
+  return {
+    ...summarise(options, pageSlots, before, after, elapsedMs),
+    indexTableBytes: options.indexCapacity === undefined ? null : tableBytesFor(lab, options.indexCapacity),
+    pendingDeferred: collector.pendingDeferred,
+    queueNodes: collector.queuedBags,
+    epoch: collector.epoch,
+    drain,
+  };
+}
+
+/** Releases the held guard, then pins, flushes and unpins this thread's participant until no user garbage is pending. */
+function drainEpoch(lab: Lab, held: Guard | undefined, before: LedgerSnapshot, after: LedgerSnapshot): DrainResult {
+  held?.release();
+  const participant = lab.epoch.current();
+  let rounds = 0;
+  for (let state = lab.epoch.state(); state.pendingUserDeferred > 0 || state.pendingDeferred > 1; state = lab.epoch.state()) {
+    if (++rounds > MAX_DRAIN_ROUNDS) throw new Error(`epoch drain did not converge in ${MAX_DRAIN_ROUNDS} rounds`);
+    const guard = participant.pin();
+    guard.flush();
+    guard.release();
+  }
+  lab.releaseScratch();
+  const drained = lab.ledger();
+  return {
+    rounds,
+    freedBytes: after.rust.liveBytes - drained.rust.liveBytes,
+    freedBlocks: after.rust.liveBlocks - drained.rust.liveBlocks,
+    liveBytes: drained.rust.liveBytes - before.rust.liveBytes,
+    pendingDeferred: lab.epoch.state().pendingDeferred,
+  };
+}
+
+type Summary = Omit<ProbeResult, "indexTableBytes" | "pendingDeferred" | "queueNodes" | "epoch" | "drain">;
+
+function summarise(options: ProbeOptions, pageSlots: number, before: LedgerSnapshot, after: LedgerSnapshot, elapsedMs: number): Summary {
   const delta = (key: keyof Figures) => after.rust[key] - before.rust[key];
   const perInstance = (value: number) => (options.instances ? value / options.instances : 0);
   const liveBytes = delta("liveBytes");
   const liveBlocks = delta("liveBlocks");
   const requests = delta("requests");
-  const sites = after.sites
-    .map((site, i) => ({
-      name: site.name,
-      rust: site.rust,
-      requests: site.requests - before.sites[i].requests,
-      requestedBytes: site.requestedBytes - before.sites[i].requestedBytes,
-      liveBytes: site.liveBytes - before.sites[i].liveBytes,
-      liveBlocks: site.liveBlocks - before.sites[i].liveBlocks,
-    }))
-    .filter((site) => site.requests !== 0 || site.liveBlocks !== 0);
+  const isIndex = options.indexCapacity !== undefined;
   return {
     variant: options.variant,
+    structure: isIndex ? "OptimisedIndex" : "SegmentedStream",
     instances: options.instances,
     pageSlots,
-    appends,
+    appends: isIndex ? 0 : options.appends ?? 0,
+    indexCapacity: isIndex ? options.indexCapacity ?? 0 : null,
+    upserts: isIndex ? options.upserts ?? 0 : 0,
+    indexer: isIndex ? options.indexer ?? "first-word" : null,
     liveBytes,
     liveBlocks,
     peakBytes: after.rust.peakLiveBytes,
@@ -108,7 +207,16 @@ function summarise(
     invalidFrees: after.invalidFrees - before.invalidFrees,
     doubleFrees: after.doubleFrees - before.doubleFrees,
     badFrees: after.badFrees.filter((f) => f.event > before.events).slice(0, BAD_FREE_SAMPLES),
-    sites,
+    sites: after.sites
+      .map((site, i) => ({
+        name: site.name,
+        rust: site.rust,
+        requests: site.requests - before.sites[i].requests,
+        requestedBytes: site.requestedBytes - before.sites[i].requestedBytes,
+        liveBytes: site.liveBytes - before.sites[i].liveBytes,
+        liveBlocks: site.liveBlocks - before.sites[i].liveBlocks,
+      }))
+      .filter((site) => site.requests !== 0 || site.liveBlocks !== 0),
     elapsedMs,
   };
 }

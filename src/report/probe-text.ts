@@ -1,14 +1,38 @@
 // The probe's terminal report: totals, the per-site table and what the figures mean.
 
-import type { ProbeResult } from "../probe/probe.js";
-import { VARIANT_SUMMARY } from "../stream/variants.js";
+import { PROBE_SUMMARY, type ProbeResult } from "../probe/probe.js";
 import { bytes, count, table } from "./format.js";
+
+function headline(result: ProbeResult): string[] {
+  const work = result.structure === "OptimisedIndex"
+    ? `OptimisedIndex instances (${result.indexer} indexer, capacity ${count(result.indexCapacity ?? 0)}: ` +
+      `${bytes(result.indexTableBytes ?? 0)} table), ${count(result.upserts)} upserts each`
+    : `SegmentedStream instances, ${count(result.appends)} appends each`;
+  return [
+    `segstream probe ${result.variant}: ${count(result.instances)} ${work}, ${result.pageSlots}-slot pages`,
+    `  ${PROBE_SUMMARY[result.variant]}`,
+  ];
+}
+
+function epochLines(result: ProbeResult): string[] {
+  if (!result.drain) return [];
+  const d = result.drain;
+  return [
+    "",
+    "Epoch collector at the end of the loop:",
+    `  global epoch              ${count(result.epoch)}`,
+    `  deferred, not yet run     ${count(result.pendingDeferred)} in ${count(result.queueNodes)} queued bags (plus the participants' own bags)`,
+    `Drain (stalled guards released, then pin/flush/unpin until no user garbage is pending):`,
+    `  rounds                    ${count(d.rounds)}`,
+    `  freed                     ${bytes(d.freedBytes)} in ${count(d.freedBlocks)} blocks`,
+    `  still live afterwards     ${bytes(d.liveBytes)} (collector, participants, queue)`,
+    `  pending afterwards        ${count(d.pendingDeferred)} (the queue's own node churn)`,
+  ];
+}
 
 export function probeText(result: ProbeResult): string {
   const lines = [
-    `segstream probe ${result.variant}: ${count(result.instances)} instances created and dropped, ` +
-      `${result.pageSlots}-slot pages, ${count(result.appends)} appends each`,
-    `  ${VARIANT_SUMMARY[result.variant]}`,
+    ...headline(result),
     "",
     "Rust-visible heap (requested bytes):",
     `  retained after the loop   ${bytes(result.liveBytes)} in ${count(result.liveBlocks)} blocks`,
@@ -21,6 +45,7 @@ export function probeText(result: ProbeResult): string {
     "Allocator (segstream's heap):",
     `  live block bytes          ${bytes(result.liveBlockBytes)} (header and rounding included)`,
     `  footprint                 ${bytes(result.footprintBytes)} of linear memory`,
+    ...epochLines(result),
     "",
     table(
       ["site", "requests", "requested bytes", "live bytes", "live blocks"],

@@ -99,9 +99,14 @@ export class SegmentedStream {
     return this.address === 0;
   }
 
-  /** Drops the stream as its variant's Drop does (which may leak, or free wrongly: see the ledger). */
+  /**
+   * Drops the stream as its variant's Drop does (which may leak, or free wrongly: see the ledger).
+   * Throws AllocationFailedError, with the stream dropped all the same, if an epoch deferral was
+   * refused (where the native program would abort).
+   */
   drop(): void {
-    this.lab.raw.streamDrop(this.live());
+    const ok = this.lab.raw.streamDrop(this.live());
     this.address = 0;
+    if (!ok) throw new AllocationFailedError("SegmentedStream::drop (epoch defer)", this.lab.lastFailure());
   }
 }

@@ -34,7 +34,7 @@ export interface RawExports {
   siteIsRust(site: number): number;
   variantCount(): number;
   streamNew(variant: number, pageSlots: number): number;
-  streamDrop(stream: number): void;
+  streamDrop(stream: number): number;
   streamAppend(stream: number, a: number, b: number): number;
   streamAppendBatch(stream: number, source: number, count: number): number;
   streamGet(stream: number, index: number, out: number): number;
@@ -43,6 +43,36 @@ export interface RawExports {
   streamPageCount(stream: number): number;
   arcStrongCount(data: number): number;
   arcWeakCount(data: number): number;
+  arcSwapPageNew(pageSlots: number): number;
+  arcSwapPageLoadFull(swap: number): number;
+  arcSwapPageStore(swap: number, pageSlots: number, pageNo: number): number;
+  arcSwapPageDrop(swap: number): void;
+  pageRelease(data: number): void;
+  indexerCount(): number;
+  indexTableBytesFor(capacity: number): number;
+  indexNew(indexer: number, capacity: number, variant: number, pageSlots: number): number;
+  indexDrop(index: number): number;
+  indexUpsert(index: number, a: number, b: number): number;
+  indexGet(index: number, a: number, b: number, out: number): number;
+  indexLen(index: number): number;
+  indexTableSlots(index: number): number;
+  indexStreamAddress(index: number): number;
+  indexValues(index: number, from: number, out: number, max: number, written: number): number;
+  epochRegister(): number;
+  epochCurrent(): number;
+  epochPin(local: number): number;
+  epochUnpin(local: number): number;
+  epochFlush(local: number): number;
+  epochDeferCount(local: number, counter: number, captureBytes: number): number;
+  epochDeferCountUnprotected(counter: number): void;
+  epochGlobalEpoch(): number;
+  epochLocalEpoch(local: number): number;
+  epochGuardCount(local: number): number;
+  epochPinCount(local: number): number;
+  epochBagLen(local: number): number;
+  epochPending(userOnly: number): number;
+  epochQueuedBags(): number;
+  epochQueueSnapshot(out: number, max: number): number;
 }
 
 export interface Instance {

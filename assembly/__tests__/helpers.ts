@@ -1,0 +1,164 @@
+// Shared helpers for the as-pect specs: readers for the documented tables (heap root, ledger, logs)
+// and the heap's size arithmetic written out from the layout comments, so a spec can state the exact
+// figure it expects. Not a spec itself (no `.spec.ts`), and no top-level statements that touch memory.
+//
+// Every offset below is copied from a layout comment; the file named in each comment is the source.
+
+import { heapInit, heapConfigure, GROW_EXACT } from "../memory/heap";
+import { HEAP_ROOT, LEDGER, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG } from "../memory/layout";
+import { siteRecord, DEFAULT_LARGE_THRESHOLD } from "../memory/ledger";
+
+// --- SiteRecord fields (ledger.ts, "SiteRecord (80 bytes...)") ---
+export const REQUESTS: usize = 0;
+export const REQUESTED_BYTES: usize = 8;
+export const BLOCK_BYTES: usize = 16;
+export const LIVE_BYTES: usize = 24;
+export const LIVE_BLOCKS: usize = 32;
+export const PEAK_LIVE_BYTES: usize = 40;
+export const LIVE_BLOCK_BYTES: usize = 48;
+export const FREES: usize = 56;
+export const FAILED: usize = 64;
+export const LARGEST: usize = 72;
+
+// --- Ledger header (ledger.ts, "Ledger header (at LEDGER, 224 bytes)") ---
+/** The `all` SiteRecord (every site). */
+export const ALL_RECORD: usize = LEDGER;
+/** The `rust` SiteRecord (RUST sites only). */
+export const RUST_RECORD: usize = LEDGER + 80;
+
+export function siteField(site: u32, field: usize): u64 { return load<u64>(siteRecord(site) + field); }
+export function allField(field: usize): u64 { return load<u64>(ALL_RECORD + field); }
+export function rustField(field: usize): u64 { return load<u64>(RUST_RECORD + field); }
+
+export function events(): u64 { return load<u64>(LEDGER + 160); }
+export function largestRequestOverall(): u64 { return load<u64>(LEDGER + 168); }
+export function largestSite(): u32 { return load<u32>(LEDGER + 176); }
+export function largeThreshold(): u64 { return load<u64>(LEDGER + 184); }
+export function largeCount(): u64 { return load<u64>(LEDGER + 192); }
+export function failureCount(): u64 { return load<u64>(LEDGER + 200); }
+export function invalidFrees(): u64 { return load<u64>(LEDGER + 208); }
+export function doubleFrees(): u64 { return load<u64>(LEDGER + 216); }
+
+// --- Logs (ledger.ts, LargeEntry / FailureEntry / BadFreeEntry; capacities 256 / 16 / 256) ---
+/** LargeEntry i: 0 event u64 · 8 bytes u64 · 16 address u32 · 20 site u32 · 24 granted u32 · 28 align u32. */
+export function largeEntry(index: u64): usize { return LARGE_LOG + <usize>(index % 256) * 32; }
+/** FailureEntry i: 0 event · 8 bytes · 16 footprint · 24 limit (u64s) · 32 site · 36 reason · 40 align · 44 pagesWanted (u32s) · 64 liveBytes[32] u64. */
+export function failureEntry(index: u64): usize { return FAILURE_LOG + <usize>(index % 16) * 320; }
+/** BadFreeEntry i: 0 event u64 · 8 address · 12 freeingSite · 16 kind · 20 blockSite · 24 blockAddress (u32s). */
+export function badFreeEntry(index: u64): usize { return BAD_FREE_LOG + <usize>(index % 256) * 32; }
+
+// --- Heap root (heap.ts, "Root (at HEAP_ROOT)") ---
+export function rootPolicy(): u32 { return load<u32>(HEAP_ROOT + 12); }
+export function rootTail(): usize { return <usize>load<u32>(HEAP_ROOT + 20); }
+export function rootLimit(): u64 { return load<u64>(HEAP_ROOT + 24); }
+export function footprint(): u64 { return load<u64>(HEAP_ROOT + 32); }
+export function peakFootprint(): u64 { return load<u64>(HEAP_ROOT + 40); }
+export function regions(): u32 { return load<u32>(HEAP_ROOT + 48); }
+export function growths(): u32 { return load<u32>(HEAP_ROOT + 52); }
+export function engineRefusals(): u32 { return load<u32>(HEAP_ROOT + 56); }
+
+// --- Block arithmetic (heap.ts, "Block layout" and the bin description) ---
+export const PAGE: u64 = 65536;
+export const HEADER: u64 = 16;
+
+/** Block bytes for a request: 16-byte header + payload, rounded up to 16, at least 32. */
+export function blockSizeFor(requested: u64): u64 {
+  let size = (requested + 16 + 15) & ~(<u64>15);
+  return size < 32 ? 32 : size;
+}
+
+/**
+ * TLSF "good fit": a search rounds the size up to the next bin boundary so that every block in the
+ * bin it lands in fits. Below 256 bytes bins are 16 bytes wide (exact); above, [2^k, 2^k+1) is split
+ * into 16 bins of 2^(k-4) bytes, so a search adds 2^(k-4) - 1.
+ */
+export function searchSize(size: u64): u64 {
+  if (size < 256) return size;
+  let top = 63 - clz<u64>(size);
+  return size + (<u64>1 << (top - 4)) - 1;
+}
+
+export function pagesFor(bytes: u64): u64 { return (bytes + PAGE - 1) / PAGE; }
+
+/**
+ * Pages a growth needs for a block of `need` bytes when the heap's top does not touch the end of
+ * memory: the (bin-rounded) block plus its region's own 16-byte tail sentinel.
+ */
+export function pagesForNewRegion(need: u64): u64 { return pagesFor(searchSize(need) + HEADER); }
+
+/** Largest free block, found by walking every bin list (root heads at +176, next link at block+20). */
+export function largestFreeBlock(): u64 {
+  let largest: u64 = 0;
+  for (let fl: usize = 0; fl < 25; fl++) {
+    for (let sl: usize = 0; sl < 16; sl++) {
+      let block = <usize>load<u32>(HEAP_ROOT + 176 + (fl * 16 + sl) * 4);
+      while (block) {
+        let size = <u64>(load<u32>(block) & ~7);
+        if (size > largest) largest = size;
+        block = <usize>load<u32>(block + 20);
+      }
+    }
+  }
+  return largest;
+}
+
+/** Free blocks in the bins (same walk). */
+export function freeBlockCount(): u32 {
+  let count: u32 = 0;
+  for (let fl: usize = 0; fl < 25; fl++) {
+    for (let sl: usize = 0; sl < 16; sl++) {
+      let block = <usize>load<u32>(HEAP_ROOT + 176 + (fl * 16 + sl) * 4);
+      while (block) {
+        count++;
+        block = <usize>load<u32>(block + 20);
+      }
+    }
+  }
+  return count;
+}
+
+/**
+ * Per-file set-up: AS's own TLSF (as-pect's runtime) must have taken its memory before the segstream
+ * heap's first `memory.grow`, or it would later claim our regions. Then the heap's own init.
+ */
+export function startHeap(): void {
+  heap.free(heap.alloc(16));
+  heapInit();
+}
+
+/** Back to the defaults heapInit sets: exact growth, no limit, 1 MiB large threshold. */
+export function defaultConfig(): void {
+  heapConfigure(GROW_EXACT, 1, 0, DEFAULT_LARGE_THRESHOLD);
+}
+
+/** A copy of one SiteRecord, to compare before and after. */
+export class Rec {
+  requests: u64 = 0;
+  requestedBytes: u64 = 0;
+  blockBytes: u64 = 0;
+  liveBytes: u64 = 0;
+  liveBlocks: u64 = 0;
+  liveBlockBytes: u64 = 0;
+  peakLiveBytes: u64 = 0;
+  frees: u64 = 0;
+  failed: u64 = 0;
+  largest: u64 = 0;
+
+  static at(record: usize): Rec {
+    let r = new Rec();
+    r.requests = load<u64>(record + REQUESTS);
+    r.requestedBytes = load<u64>(record + REQUESTED_BYTES);
+    r.blockBytes = load<u64>(record + BLOCK_BYTES);
+    r.liveBytes = load<u64>(record + LIVE_BYTES);
+    r.liveBlocks = load<u64>(record + LIVE_BLOCKS);
+    r.liveBlockBytes = load<u64>(record + LIVE_BLOCK_BYTES);
+    r.peakLiveBytes = load<u64>(record + PEAK_LIVE_BYTES);
+    r.frees = load<u64>(record + FREES);
+    r.failed = load<u64>(record + FAILED);
+    r.largest = load<u64>(record + LARGEST);
+    return r;
+  }
+  static site(site: u32): Rec { return Rec.at(siteRecord(site)); }
+  static all(): Rec { return Rec.at(ALL_RECORD); }
+  static rust(): Rec { return Rec.at(RUST_RECORD); }
+}

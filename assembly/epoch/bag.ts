@@ -1,0 +1,80 @@
+// `Bag` and `SealedBag`: where deferred functions wait.
+//
+// Each participant fills its own Bag; a full Bag (64 Deferreds) is sealed with the global epoch of
+// the moment and pushed onto the global queue. A SealedBag may be run once the global epoch has
+// moved two steps past its stamp: by then no participant can still be pinned in an epoch that saw
+// the garbage reachable.
+//
+// ╒══════════════ Bag (2,056 bytes) ══════════════╕   ╒═══════════ SealedBag (2,064 bytes) ═══════════╕
+//  off    field                                     off  field
+//     0   deferreds [Deferred; 64]  (64 x 32)         0  epoch  Epoch (u64)
+//  2048   len       usize                             8  bag    Bag
+// ╘═══════════════════════════════════════════════╛   ╘════════════════════════════════════════════════╛
+
+import { DEFERRED_SIZE, deferredRun, deferredInnerKind } from "./deferred";
+import { epochDistance } from "./epoch";
+
+/** crossbeam-epoch's MAX_OBJECTS: Deferreds per Bag. */
+// @ts-ignore: decorator
+@inline export const MAX_OBJECTS: u64 = 64;
+// @ts-ignore: decorator
+@inline export const BAG_SIZE: usize = 2056;
+// @ts-ignore: decorator
+@inline const BAG_LEN: usize = 2048;
+// @ts-ignore: decorator
+@inline export const SEALED_BAG_SIZE: usize = 2064;
+// @ts-ignore: decorator
+@inline const SEALED_EPOCH: usize = 0;
+// @ts-ignore: decorator
+@inline const SEALED_BAG: usize = 8;
+
+// @ts-ignore: decorator
+@inline export function bagLen(bag: usize): u64 { return load<u64>(bag + BAG_LEN); }
+// @ts-ignore: decorator
+@inline export function bagIsFull(bag: usize): bool { return bagLen(bag) == MAX_OBJECTS; }
+// @ts-ignore: decorator
+@inline export function bagClear(bag: usize): void { store<u64>(bag + BAG_LEN, 0); }
+// @ts-ignore: decorator
+@inline export function bagSlot(bag: usize, index: u64): usize { return bag + <usize>index * DEFERRED_SIZE; }
+
+/** Claims the next slot of a bag that is not full; the caller writes the Deferred into it. */
+export function bagPushSlot(bag: usize): usize {
+  let len = bagLen(bag);
+  store<u64>(bag + BAG_LEN, len + 1);
+  return bagSlot(bag, len);
+}
+
+/** Seals `bag` into `sealed` with `epoch`, leaving `bag` empty (mem::replace with Bag::new()). */
+export function bagSeal(bag: usize, sealed: usize, epoch: u64): void {
+  store<u64>(sealed + SEALED_EPOCH, epoch);
+  memory.copy(sealed + SEALED_BAG, bag, BAG_SIZE);
+  bagClear(bag);
+}
+
+// @ts-ignore: decorator
+@inline export function sealedEpoch(sealed: usize): u64 { return load<u64>(sealed + SEALED_EPOCH); }
+// @ts-ignore: decorator
+@inline export function sealedBag(sealed: usize): usize { return sealed + SEALED_BAG; }
+
+/** SealedBag::is_expired: the global epoch is at least two steps past the seal. */
+export function sealedIsExpired(sealed: usize, globalEpoch: u64): bool {
+  return epochDistance(globalEpoch, sealedEpoch(sealed)) >= 2;
+}
+
+/** Drop for Bag: runs every Deferred in it, in order. */
+export function bagRunAll(bag: usize): void {
+  let len = bagLen(bag);
+  for (let i: u64 = 0; i < len; i++) deferredRun(bagSlot(bag, i));
+  bagClear(bag);
+}
+
+/** Deferreds waiting in `bag`, not counting those that will run kind `except` (0: count all). */
+export function bagPending(bag: usize, except: u32): u64 {
+  let len = bagLen(bag);
+  if (!except) return len;
+  let count: u64 = 0;
+  for (let i: u64 = 0; i < len; i++) {
+    if (deferredInnerKind(bagSlot(bag, i)) != except) count++;
+  }
+  return count;
+}

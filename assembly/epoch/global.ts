@@ -1,0 +1,97 @@
+// `Global`: the state every participant of a collector shares, behind an Arc.
+//
+// It holds the global epoch, the garbage queue and the list of registered participants. Natively
+// each of the three is padded to a 128-byte cache line (CachePadded), which makes Global 512 bytes
+// with 128-byte alignment, so its ArcInner is 640 bytes: the two counts, padding to 128, then Global.
+//
+// ╒═════════════════════ ArcInner<Global> (640 bytes, align 128) ═════════════════════╕
+//  off  field          type
+//    0  strong         AtomicUsize
+//    8  weak           AtomicUsize
+//  128  queue.head     CachePadded<Atomic<Node<SealedBag>>>
+//  256  queue.tail     CachePadded<Atomic<Node<SealedBag>>>
+//  384  locals.head    List<Local> (Atomic<Entry>, padded)
+//  512  epoch          CachePadded<AtomicEpoch>
+// ╘════════════════════════════════════════════════════════════════════════════════════╛
+//
+// Global::new allocates the queue's sentinel node first, then Arc::new allocates the ArcInner.
+
+import { SITE_ARC_GLOBAL } from "../memory/sites";
+import { heapAlloc } from "../memory/heap";
+import { queueSentinel, queuePush, nodeFree } from "./queue";
+import { epochIsPinned, epochUnpinned, epochSuccessor } from "./epoch";
+
+// @ts-ignore: decorator
+@inline export const GLOBAL_ARC_SIZE: usize = 640;
+// @ts-ignore: decorator
+@inline const GLOBAL_ALIGN: u32 = 128;
+// @ts-ignore: decorator
+@inline const G_QUEUE_HEAD: usize = 128;
+// @ts-ignore: decorator
+@inline const G_QUEUE_TAIL: usize = 256;
+// @ts-ignore: decorator
+@inline const G_LOCALS: usize = 384;
+// @ts-ignore: decorator
+@inline const G_EPOCH: usize = 512;
+
+/** Where a participant's epoch word and list link sit in its Local (local.ts owns the layout). */
+// @ts-ignore: decorator
+@inline export const LOCAL_ENTRY_NEXT: usize = 0;
+// @ts-ignore: decorator
+@inline export const LOCAL_EPOCH: usize = 2176;
+
+// @ts-ignore: decorator
+@inline export function queueHead(global: usize): usize { return global + G_QUEUE_HEAD; }
+// @ts-ignore: decorator
+@inline export function queueTail(global: usize): usize { return global + G_QUEUE_TAIL; }
+// @ts-ignore: decorator
+@inline export function firstLocal(global: usize): usize { return <usize>atomic.load<u64>(global + G_LOCALS); }
+// @ts-ignore: decorator
+@inline export function nextLocal(local: usize): usize { return <usize>atomic.load<u64>(local + LOCAL_ENTRY_NEXT); }
+// @ts-ignore: decorator
+@inline export function globalEpoch(global: usize): u64 { return atomic.load<u64>(global + G_EPOCH); }
+
+/** Collector::new: the queue sentinel, then ArcInner<Global> (strong 1, weak 1). 0 if refused. */
+export function globalNew(): usize {
+  let sentinel = queueSentinel();
+  if (!sentinel) return 0;
+  let global = heapAlloc(SITE_ARC_GLOBAL, <u64>GLOBAL_ARC_SIZE, GLOBAL_ALIGN, true);
+  if (!global) {
+    nodeFree(sentinel);
+    return 0;
+  }
+  store<u64>(global, 1);
+  store<u64>(global, 1, 8);
+  store<u64>(queueHead(global), <u64>sentinel);
+  store<u64>(queueTail(global), <u64>sentinel);
+  return global;
+}
+
+/** List::insert: pushes a participant at the head of the list with a compare-exchange. */
+export function globalAddLocal(global: usize, local: usize): void {
+  while (true) {
+    let head = atomic.load<u64>(global + G_LOCALS);
+    atomic.store<u64>(local + LOCAL_ENTRY_NEXT, head);
+    if (atomic.cmpxchg<u64>(global + G_LOCALS, head, <u64>local) == head) return;
+  }
+}
+
+/**
+ * Global::try_advance: if every pinned participant is pinned in the current epoch, move the global
+ * epoch to its successor. Returns the global epoch after the attempt.
+ */
+export function globalTryAdvance(global: usize): u64 {
+  let current = globalEpoch(global);
+  for (let local = firstLocal(global); local; local = nextLocal(local)) {
+    let epoch = atomic.load<u64>(local + LOCAL_EPOCH);
+    if (epochIsPinned(epoch) && epochUnpinned(epoch) != current) return current;
+  }
+  let next = epochSuccessor(current);
+  atomic.store<u64>(global + G_EPOCH, next);
+  return next;
+}
+
+/** Global::push_bag: seals `bag` with the current global epoch onto the queue. False if refused. */
+export function globalPushBag(global: usize, bag: usize): bool {
+  return queuePush(queueTail(global), bag, globalEpoch(global));
+}

@@ -1,0 +1,152 @@
+// `Local`: one participant of a collector (natively, one per thread), 2,304 bytes with 128-byte
+// alignment, allocated when the participant registers, which is at its first pin.
+//
+// ╒═══════════════════════ Local (2,304 bytes, align 128) ════════════════════════╕
+//  off    field          type                          meaning
+//     0   entry          Entry (next: Atomic<Entry>)   link in Global's list of participants
+//     8   collector      ManuallyDrop<Collector>       an Arc<Global> (a strong reference)
+//    16   bag            UnsafeCell<Bag>               2,056 bytes: deferred functions (bag.ts)
+//  2072   guard_count    Cell<usize>                   guards alive; > 1 means nested pins
+//  2080   handle_count   Cell<usize>                   handles alive (1: the participant's own)
+//  2088   pin_count      Cell<Wrapping<usize>>         outermost pins ever made
+//  2176   epoch          CachePadded<AtomicEpoch>      the epoch pinned in, low bit = pinned
+// ╘═══════════════════════════════════════════════════════════════════════════════╛
+//
+// Only the owning participant touches guard_count, pin_count and the bag; other participants read
+// `epoch` (in try_advance) and follow `entry`.
+
+import { SITE_LOCAL } from "../memory/sites";
+import { heapAlloc } from "../memory/heap";
+import { arcClone } from "../sync/arc";
+import { bagLen, bagClear, bagPushSlot, bagRunAll, sealedBag, bagIsFull } from "./bag";
+import {
+  deferredBox, deferredUnbox, deferredStore, DEFERRED_INLINE_BYTES, KIND_BOXED, KIND_FREE_QUEUE_NODE
+} from "./deferred";
+import { epochPinned } from "./epoch";
+import {
+  LOCAL_EPOCH, globalEpoch, globalAddLocal, globalTryAdvance, globalPushBag, queueHead, queueTail
+} from "./global";
+import { queuePopExpired, nodeNext, nodeData } from "./queue";
+
+// @ts-ignore: decorator
+@inline export const LOCAL_SIZE: usize = 2304;
+// @ts-ignore: decorator
+@inline const LOCAL_ALIGN: u32 = 128;
+// @ts-ignore: decorator
+@inline const L_COLLECTOR: usize = 8;
+// @ts-ignore: decorator
+@inline export const L_BAG: usize = 16;
+// @ts-ignore: decorator
+@inline const L_GUARD_COUNT: usize = 2072;
+// @ts-ignore: decorator
+@inline const L_HANDLE_COUNT: usize = 2080;
+// @ts-ignore: decorator
+@inline const L_PIN_COUNT: usize = 2088;
+
+/** crossbeam-epoch's PINNINGS_BETWEEN_COLLECT: an outermost pin collects when its count is a multiple. */
+// @ts-ignore: decorator
+@inline export const PINNINGS_BETWEEN_COLLECT: u64 = 128;
+/** crossbeam-epoch's COLLECT_STEPS: bags popped at most per collect. */
+// @ts-ignore: decorator
+@inline export const COLLECT_STEPS: u32 = 8;
+/** Epoch::starting(): unpinned, epoch 0. */
+// @ts-ignore: decorator
+@inline const EPOCH_STARTING: u64 = 0;
+
+// @ts-ignore: decorator
+@inline export function localGlobal(local: usize): usize { return <usize>load<u64>(local + L_COLLECTOR); }
+// @ts-ignore: decorator
+@inline export function localBag(local: usize): usize { return local + L_BAG; }
+// @ts-ignore: decorator
+@inline export function localGuardCount(local: usize): u64 { return load<u64>(local + L_GUARD_COUNT); }
+// @ts-ignore: decorator
+@inline export function localPinCount(local: usize): u64 { return load<u64>(local + L_PIN_COUNT); }
+// @ts-ignore: decorator
+@inline export function localEpoch(local: usize): u64 { return atomic.load<u64>(local + LOCAL_EPOCH); }
+
+/** Collector::register: a new Local holding a clone of the Arc<Global>, added to the list. 0 if refused. */
+export function localRegister(global: usize): usize {
+  let local = heapAlloc(SITE_LOCAL, <u64>LOCAL_SIZE, LOCAL_ALIGN, false);
+  if (!local) return 0;
+  arcClone(global);
+  store<u64>(local + L_COLLECTOR, <u64>global);
+  bagClear(localBag(local));
+  store<u64>(local + L_GUARD_COUNT, 0);
+  store<u64>(local + L_HANDLE_COUNT, 1);
+  store<u64>(local + L_PIN_COUNT, 0);
+  atomic.store<u64>(local + LOCAL_EPOCH, EPOCH_STARTING);
+  globalAddLocal(global, local);
+  return local;
+}
+
+/**
+ * Local::pin. An outermost pin publishes the global epoch (pinned) as this participant's, and
+ * collects when its pin count was a multiple of PINNINGS_BETWEEN_COLLECT. A nested pin only counts.
+ * Returns false if a bag push inside collect was refused (the pin itself still holds).
+ */
+export function localPin(local: usize): bool {
+  let guards = localGuardCount(local);
+  store<u64>(local + L_GUARD_COUNT, guards + 1);
+  if (guards != 0) return true;
+  let global = localGlobal(local);
+  atomic.store<u64>(local + LOCAL_EPOCH, epochPinned(globalEpoch(global)));
+  let count = localPinCount(local);
+  store<u64>(local + L_PIN_COUNT, count + 1);
+  return count % PINNINGS_BETWEEN_COLLECT != 0 || localCollect(local);
+}
+
+/** Guard::drop: the last guard unpins the participant. False if there was no guard. */
+export function localUnpin(local: usize): bool {
+  let guards = localGuardCount(local);
+  if (guards == 0) return false;
+  store<u64>(local + L_GUARD_COUNT, guards - 1);
+  if (guards == 1) atomic.store<u64>(local + LOCAL_EPOCH, EPOCH_STARTING);
+  return true;
+}
+
+/**
+ * Local::defer: Deferred::new (boxing a capture over 24 bytes), then into the bag; a full bag is
+ * first sealed and pushed to the global queue. False if an allocation was refused: nothing is
+ * deferred (a box already made is dropped uncalled), where the native program would abort.
+ */
+export function localDefer(local: usize, kind: u32, word: u64, captureBytes: u32): bool {
+  let storedKind = kind;
+  let storedWord = word;
+  if (captureBytes > DEFERRED_INLINE_BYTES) {
+    let box = deferredBox(kind, word, captureBytes);
+    if (!box) return false;
+    storedKind = KIND_BOXED;
+    storedWord = <u64>box;
+  }
+  let bag = localBag(local);
+  if (bagIsFull(bag) && !globalPushBag(localGlobal(local), bag)) {
+    if (storedKind == KIND_BOXED) deferredUnbox(<usize>storedWord);
+    return false;
+  }
+  deferredStore(bagPushSlot(bag), storedKind, storedWord);
+  return true;
+}
+
+/**
+ * Global::collect: one try_advance, then at most COLLECT_STEPS expired bags popped and run. Each
+ * pop retires the old sentinel node, which is deferred like any garbage. False if that deferral
+ * was refused.
+ */
+export function localCollect(local: usize): bool {
+  let global = localGlobal(local);
+  let epoch = globalTryAdvance(global);
+  for (let step: u32 = 0; step < COLLECT_STEPS; step++) {
+    let retired = queuePopExpired(queueHead(global), queueTail(global), epoch);
+    if (!retired) break;
+    if (!localDefer(local, KIND_FREE_QUEUE_NODE, <u64>retired, 8)) return false;
+    bagRunAll(sealedBag(nodeData(nodeNext(retired))));
+  }
+  return true;
+}
+
+/** Local::flush: push the bag if it has anything, then collect once. */
+export function localFlush(local: usize): bool {
+  let bag = localBag(local);
+  if (bagLen(bag) && !globalPushBag(localGlobal(local), bag)) return false;
+  return localCollect(local);
+}

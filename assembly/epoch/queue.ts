@@ -1,0 +1,84 @@
+// The global garbage queue: a Michael-Scott lock-free queue of SealedBags, one heap node each.
+//
+// `head` always points at a sentinel whose data is spent; the first live bag is `head.next`.
+// Pushing appends a node at `tail` with two compare-exchanges (link, then swing the tail, which any
+// thread may help finish). Popping swings `head` to `head.next` if that bag is expired, reads the
+// bag out of the new head (which becomes the sentinel) and defers the destruction of the old head:
+// other threads pinned now may still be reading it, so it becomes garbage like anything else.
+//
+// ╒════════════════════ Node<SealedBag> (2,072 bytes) ════════════════════╕
+//  off    field
+//     0   data  MaybeUninit<SealedBag>   (2,064; spent in the sentinel)
+//  2064   next  Atomic<Node>             (u64; 0: last node)
+// ╘════════════════════════════════════════════════════════════════════════╛
+// One sentinel node is allocated with the queue, when the collector is created.
+
+import { SITE_QUEUE_NODE } from "../memory/sites";
+import { heapAlloc, heapFree } from "../memory/heap";
+import { bagSeal, sealedIsExpired } from "./bag";
+
+// @ts-ignore: decorator
+@inline export const NODE_SIZE: usize = 2072;
+// @ts-ignore: decorator
+@inline const NODE_NEXT: usize = 2064;
+// @ts-ignore: decorator
+@inline const NODE_ALIGN: u32 = 8;
+
+// @ts-ignore: decorator
+@inline export function nodeNext(node: usize): usize { return <usize>atomic.load<u64>(node + NODE_NEXT); }
+/** The SealedBag in a node. */
+// @ts-ignore: decorator
+@inline export function nodeData(node: usize): usize { return node; }
+
+/** Queue::new's sentinel: a node with no data. 0 if refused. */
+export function queueSentinel(): usize {
+  let node = heapAlloc(SITE_QUEUE_NODE, <u64>NODE_SIZE, NODE_ALIGN, false);
+  if (node) atomic.store<u64>(node + NODE_NEXT, 0);
+  return node;
+}
+
+/**
+ * Queue::push(bag.seal(epoch)): a new node holding the sealed bag, linked at the tail. `head` and
+ * `tail` are the addresses of the queue's two pointers. Returns false (the bag untouched) if refused.
+ */
+export function queuePush(tail: usize, bag: usize, epoch: u64): bool {
+  let node = heapAlloc(SITE_QUEUE_NODE, <u64>NODE_SIZE, NODE_ALIGN, false);
+  if (!node) return false;
+  bagSeal(bag, nodeData(node), epoch);
+  atomic.store<u64>(node + NODE_NEXT, 0);
+  while (true) {
+    let last = <usize>atomic.load<u64>(tail);
+    let next = nodeNext(last);
+    if (next) {
+      atomic.cmpxchg<u64>(tail, <u64>last, <u64>next);
+      continue;
+    }
+    if (atomic.cmpxchg<u64>(last + NODE_NEXT, 0, <u64>node) == 0) {
+      atomic.cmpxchg<u64>(tail, <u64>last, <u64>node);
+      return true;
+    }
+  }
+}
+
+/**
+ * Queue::try_pop_if(is_expired): unlinks the first bag if it expired by `globalEpoch`. Returns the
+ * old sentinel, which the caller must defer for destruction; its `next` is the node now holding the
+ * popped bag (the new sentinel), whose data the caller runs. 0 if the queue is empty or its first
+ * bag has not expired.
+ */
+export function queuePopExpired(head: usize, tail: usize, globalEpoch: u64): usize {
+  while (true) {
+    let first = <usize>atomic.load<u64>(head);
+    let next = nodeNext(first);
+    if (!next || !sealedIsExpired(nodeData(next), globalEpoch)) return 0;
+    if (atomic.cmpxchg<u64>(head, <u64>first, <u64>next) != <u64>first) continue;
+    // Keep the tail off a node that is about to be retired.
+    if (<usize>atomic.load<u64>(tail) == first) atomic.cmpxchg<u64>(tail, <u64>first, <u64>next);
+    return first;
+  }
+}
+
+/** Frees a queue node directly: only for a node nobody else can reach (never in a live queue). */
+export function nodeFree(node: usize): void {
+  heapFree(node, SITE_QUEUE_NODE);
+}

@@ -1,0 +1,187 @@
+// === OptimisedIndex: the seed's index over a SegmentedStream ===
+//
+// `OptimisedIndex::new_with_indexer_and_capacity(indexer, capacity)` owns a SegmentedStream (of any
+// variant) and one contiguous table sized from `capacity` (table.ts gives the rule). `upsert`
+// appends the value to the stream and points the value's key at its position, inserting or
+// replacing; `get` follows a key to its latest value; iteration yields every key's latest value in
+// stream order. The table doubles when an insert would pass 7/8 load. Fields are created and
+// dropped in declaration order, stream first: new makes the stream's three allocations and then
+// the table; drop drops the stream (per its variant), then the table.
+//
+// upsert takes `&mut self`: one writer at a time (the stream underneath stays safe for concurrent
+// appenders of its own).
+//
+// ╒═══════════ OptimisedIndex (112 bytes; inline in its owner natively, so a MODEL site) ═══════════╕
+//  off  field        meaning
+//    0  stream       SegmentedStream, inline (64 bytes, stream/segmented_stream.ts)
+//   64  table        u64 address of the entries (0: none yet)
+//   72  slots        u64 entries in the table (a power of two, or 0)
+//   80  keys         u64 distinct keys held
+//   88  indexer      u32 (indexer.ts)
+//   96  dirty_low    u64 lowest slot written since the table was allocated
+//  104  dirty_end    u64 one past the highest slot written (dirty_low >= dirty_end: none)
+// ╘═══════════════════════════════════════════════════════════════════════════════════════════════════╛
+
+import { SITE_INDEX_INLINE, SITE_INDEX_TABLE } from "../memory/sites";
+import { heapAlloc, heapFree, heapFreeZeroed } from "../memory/heap";
+import { streamInit, streamDeinit, streamAppend, streamGet, streamLen, APPEND_FAILED } from "../stream/segmented_stream";
+import { V16_SIZE } from "../stream/page";
+import { indexKey } from "./indexer";
+import { ENTRY_SIZE, slotsForCapacity, tableFind, tableWrite, entryKey, entryPosition } from "./table";
+
+// @ts-ignore: decorator
+@inline export const INDEX_SIZE: usize = 112;
+// @ts-ignore: decorator
+@inline const X_TABLE: usize = 64;
+// @ts-ignore: decorator
+@inline const X_SLOTS: usize = 72;
+// @ts-ignore: decorator
+@inline const X_KEYS: usize = 80;
+// @ts-ignore: decorator
+@inline const X_INDEXER: usize = 88;
+// @ts-ignore: decorator
+@inline const X_DIRTY_LOW: usize = 96;
+// @ts-ignore: decorator
+@inline const X_DIRTY_END: usize = 104;
+// @ts-ignore: decorator
+@inline const INDEX_ALIGN: u32 = 8;
+// @ts-ignore: decorator
+@inline const TABLE_ALIGN: u32 = 8;
+
+// @ts-ignore: decorator
+@inline export function indexStream(index: usize): usize { return index; }
+// @ts-ignore: decorator
+@inline export function indexKeys(index: usize): u64 { return load<u64>(index + X_KEYS); }
+// @ts-ignore: decorator
+@inline export function indexSlots(index: usize): u64 { return load<u64>(index + X_SLOTS); }
+// @ts-ignore: decorator
+@inline function indexTable(index: usize): usize { return <usize>load<u64>(index + X_TABLE); }
+
+/** OptimisedIndex::new_with_indexer_and_capacity. 0 (nothing left allocated) if refused. */
+export function indexNew(indexer: u32, capacity: u64, variant: u32, pageSlots: u32): usize {
+  let index = heapAlloc(SITE_INDEX_INLINE, <u64>INDEX_SIZE, INDEX_ALIGN, true);
+  if (!index) return 0;
+  store<u32>(index + X_INDEXER, indexer);
+  if (!streamInit(indexStream(index), variant, pageSlots)) {
+    heapFree(index, SITE_INDEX_INLINE);
+    return 0;
+  }
+  if (!allocateTable(index, slotsForCapacity(capacity))) {
+    streamDeinit(indexStream(index));
+    heapFree(index, SITE_INDEX_INLINE);
+    return 0;
+  }
+  return index;
+}
+
+/** Points the index at a fresh zeroed table of `slots` entries (none if 0); false, changing nothing, if refused. */
+function allocateTable(index: usize, slots: u64): bool {
+  let table: usize = 0;
+  if (slots) {
+    table = heapAlloc(SITE_INDEX_TABLE, slots * ENTRY_SIZE, TABLE_ALIGN, true);
+    if (!table) return false;
+  }
+  store<u64>(index + X_TABLE, <u64>table);
+  store<u64>(index + X_SLOTS, slots);
+  store<u64>(index + X_DIRTY_LOW, slots);
+  store<u64>(index + X_DIRTY_END, 0);
+  return true;
+}
+
+function markDirty(index: usize, slot: u64): void {
+  if (slot < load<u64>(index + X_DIRTY_LOW)) store<u64>(index + X_DIRTY_LOW, slot);
+  if (slot + 1 > load<u64>(index + X_DIRTY_END)) store<u64>(index + X_DIRTY_END, slot + 1);
+}
+
+/** Maps `key` to `position` (stream index + 1 stored), counting a new key. */
+function place(index: usize, key: u64, position: u64): void {
+  let table = indexTable(index);
+  let slot = tableFind(table, indexSlots(index), key);
+  if (entryPosition(table, slot) == 0) store<u64>(index + X_KEYS, indexKeys(index) + 1);
+  tableWrite(table, slot, key, position + 1);
+  markDirty(index, slot);
+}
+
+/** Doubles the table (8 slots when there is none), rehashing every entry. */
+function grow(index: usize): bool {
+  let oldTable = indexTable(index);
+  let oldSlots = indexSlots(index);
+  if (!allocateTable(index, max<u64>(oldSlots * 2, 8))) return false;
+  store<u64>(index + X_KEYS, 0);
+  for (let slot: u64 = 0; slot < oldSlots; slot++) {
+    let position = entryPosition(oldTable, slot);
+    if (position) place(index, entryKey(oldTable, slot), position - 1);
+  }
+  if (oldTable) heapFree(oldTable, SITE_INDEX_TABLE);
+  return true;
+}
+
+/**
+ * upsert: appends the value, then maps its key to the new position. Returns the position, or
+ * APPEND_FAILED if the stream's page or the table's growth was refused (if the table could not
+ * grow, the value is in the stream but not indexed: the native program aborts at that point).
+ */
+export function indexUpsert(index: usize, a: u64, b: u64): i64 {
+  let position = streamAppend(indexStream(index), a, b);
+  if (position < 0) return APPEND_FAILED;
+  if ((indexKeys(index) + 1) * 8 > indexSlots(index) * 7 && !grow(index)) return APPEND_FAILED;
+  let key = indexKey(load<u32>(index + X_INDEXER), a, b);
+  place(index, key, <u64>position);
+  return position;
+}
+
+/** The stream position of `key`'s latest value, or -1. */
+export function indexFind(index: usize, key: u64): i64 {
+  let slots = indexSlots(index);
+  if (!slots) return -1;
+  let table = indexTable(index);
+  let position = entryPosition(table, tableFind(table, slots, key));
+  return position ? <i64>(position - 1) : -1;
+}
+
+/** The key the index's indexer gives (a, b). */
+export function indexKeyOf(index: usize, a: u64, b: u64): u64 {
+  return indexKey(load<u32>(index + X_INDEXER), a, b);
+}
+
+/** Copies `key`'s latest value to `out`; false if the key is absent. */
+export function indexGet(index: usize, key: u64, out: usize): bool {
+  let position = indexFind(index, key);
+  return position >= 0 && streamGet(indexStream(index), <u64>position, out);
+}
+
+/**
+ * Copies every key's latest value, in stream order, to `out` (room for `max` values), starting at
+ * stream position `from`. Returns the next position to resume from (the stream length when done);
+ * the number of values written is left at `written` (a u32).
+ */
+export function indexValues(index: usize, from: u64, out: usize, max: u32, written: usize): u64 {
+  let stream = indexStream(index);
+  let len = streamLen(stream);
+  let count: u32 = 0;
+  let position = from;
+  for (; position < len && count < max; position++) {
+    let slot = out + <usize>count * V16_SIZE;
+    streamGet(stream, position, slot);
+    if (indexFind(index, indexKeyOf(index, load<u64>(slot), load<u64>(slot, 8))) == <i64>position) count++;
+  }
+  store<u32>(written, count);
+  return position;
+}
+
+/**
+ * Drop for OptimisedIndex: the stream (per its variant), then the table, wiped where it was
+ * written and handed back as zero. False as streamDeinit.
+ */
+export function indexDrop(index: usize): bool {
+  let ok = streamDeinit(indexStream(index));
+  let table = indexTable(index);
+  if (table) {
+    let low = load<u64>(index + X_DIRTY_LOW);
+    let end = load<u64>(index + X_DIRTY_END);
+    if (end > low) memory.fill(table + <usize>(low * ENTRY_SIZE), 0, <usize>((end - low) * ENTRY_SIZE));
+    heapFreeZeroed(table, SITE_INDEX_TABLE);
+  }
+  heapFree(index, SITE_INDEX_INLINE);
+  return ok;
+}

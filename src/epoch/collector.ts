@@ -1,0 +1,78 @@
+// The lab's default collector from JavaScript: participants, and the collector's state for reports.
+
+import { requireInteger } from "../errors.js";
+import type { Lab } from "../memory/lab.js";
+import { Participant } from "./participant.js";
+
+export interface QueuedBag {
+  /** The global epoch (in steps) the bag was sealed in. */
+  epoch: number;
+  length: number;
+}
+
+export interface CollectorState {
+  /** The global epoch, in steps (crossbeam stores it doubled, with a pinned bit). 0 before the first pin. */
+  epoch: number;
+  /** Deferred functions not yet run, in bags and in the queue. */
+  pendingDeferred: number;
+  /** The same, not counting the queue's own node frees. */
+  pendingUserDeferred: number;
+  /** Sealed bags in the queue (one heap node each, besides the sentinel). */
+  queuedBags: number;
+}
+
+const SNAPSHOT_ENTRY = 16;
+const MAX_SNAPSHOT = 1 << 16;
+
+export class Epochs {
+  private own: Participant | undefined;
+
+  constructor(private readonly lab: Lab) {}
+
+  /** A new participant: a thread of the modelled program, registered at its first pin. */
+  participant(): Participant {
+    return new Participant(this.lab);
+  }
+
+  /** This thread's own participant, the one drops and rollovers pin (registered on first use). */
+  current(): Participant {
+    if (!this.own) {
+      const local = this.lab.raw.epochCurrent() >>> 0;
+      this.own = local ? new Participant(this.lab, local) : new Participant(this.lab);
+    }
+    return this.own;
+  }
+
+  /** defer on the unprotected guard: the function (add 1 to the u64 at `counter`) runs at once. */
+  deferCountUnprotected(counter: number): void {
+    requireInteger("counter", counter, 8, 0xffff_fff8);
+    if (counter % 8 !== 0) throw new RangeError(`counter must be 8-byte aligned, got ${counter}`);
+    this.lab.raw.epochDeferCountUnprotected(counter);
+  }
+
+  state(): CollectorState {
+    const raw = this.lab.raw;
+    return {
+      epoch: Math.floor(raw.epochGlobalEpoch() / 2),
+      pendingDeferred: raw.epochPending(0),
+      pendingUserDeferred: raw.epochPending(1),
+      queuedBags: raw.epochQueuedBags(),
+    };
+  }
+
+  /** The queued bags, oldest first (at most `max`). */
+  queue(max = 1024): QueuedBag[] {
+    requireInteger("max", max, 0, MAX_SNAPSHOT);
+    const out = this.lab.scratch(Math.max(max, 1) * SNAPSHOT_ENTRY);
+    const count = this.lab.raw.epochQueueSnapshot(out, max);
+    const view = new DataView(this.lab.memory.buffer);
+    const bags: QueuedBag[] = [];
+    for (let i = 0; i < count; i++) {
+      bags.push({
+        epoch: Math.floor(Number(view.getBigUint64(out + i * SNAPSHOT_ENTRY, true)) / 2),
+        length: Number(view.getBigUint64(out + i * SNAPSHOT_ENTRY + 8, true)),
+      });
+    }
+    return bags;
+  }
+}
