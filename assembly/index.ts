@@ -11,6 +11,7 @@ import {
   heapInit as init, heapConfigure as configure, heapAlloc as alloc, heapFree as free,
   heapBlockSize as blockSize, heapLock as lock, heapUnlock as unlock, GROW_CHUNK
 } from "./memory/heap";
+import { FOOTPRINT_GLIBC } from "./memory/footprint";
 import { HEAP_ROOT, LEDGER, SITE_TABLE, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG } from "./memory/layout";
 import { SITE_COUNT, MAX_SITES, siteName as nameOf, siteIsRust as isRust } from "./memory/sites";
 import { LARGE_CAPACITY, FAILURE_CAPACITY, BAD_FREE_CAPACITY } from "./memory/ledger";
@@ -39,10 +40,10 @@ import { KIND_COUNT, KIND_FREE_QUEUE_NODE, runCountNow } from "./epoch/deferred"
 
 export function heapInit(): void { init(); }
 
-/** Returns false (changing nothing) for an unknown policy or a zero chunk. */
-export function heapConfigure(policy: u32, chunkPages: u32, limitBytes: f64, largeThreshold: f64): bool {
-  if (policy > GROW_CHUNK || chunkPages == 0) return false;
-  configure(policy, chunkPages, <u64>limitBytes, <u64>largeThreshold);
+/** Returns false (changing nothing) for an unknown policy or model, or a zero chunk. */
+export function heapConfigure(policy: u32, chunkPages: u32, footprintModel: u32, limitBytes: f64, largeThreshold: f64): bool {
+  if (policy > GROW_CHUNK || chunkPages == 0 || footprintModel > FOOTPRINT_GLIBC) return false;
+  configure(policy, chunkPages, footprintModel, <u64>limitBytes, <u64>largeThreshold);
   return true;
 }
 

@@ -3,9 +3,13 @@
 export { Lab, type LabOptions, type FreeOutcome } from "./memory/lab.js";
 export type {
   LedgerSnapshot, Figures, SiteFigures, HeapFigures, LargeRequest, FailureRecord, FailureReason, BadFree, GrowthPolicy,
+  FootprintModel,
 } from "./memory/ledger.js";
+export { Participant, Guard, type ParticipantState } from "./epoch/participant.js";
+export { Epochs, type CollectorState, type QueuedBag } from "./epoch/collector.js";
+export { OptimisedIndex, INDEXERS, tableBytesFor, type Indexer, type IndexOptions } from "./index/optimised-index.js";
 export { SegmentedStream, DEFAULT_PAGE_SLOTS, type StreamOptions } from "./stream/segmented-stream.js";
 export { STREAM_VARIANTS, VARIANT_SUMMARY, type StreamVariant } from "./stream/variants.js";
-export { runProbe, type ProbeOptions, type ProbeResult, type ProbeSite } from "./probe/probe.js";
+export { runProbe, PROBE_VARIANTS, type ProbeVariant, type ProbeOptions, type ProbeResult, type ProbeSite, type DrainResult } from "./probe/probe.js";
 export { AllocationFailedError, UseAfterDropError } from "./errors.js";
 export { wasmModule, createMemory } from "./wasm/module.js";

@@ -86,16 +86,21 @@ export function pagesFor(bytes: u64): u64 { return (bytes + PAGE - 1) / PAGE; }
  */
 export function pagesForNewRegion(need: u64): u64 { return pagesFor(searchSize(need) + HEADER); }
 
+/** More free blocks than any spec makes: a walk that goes past it is going round a cycle. */
+const MAX_LIST: u32 = 1 << 20;
+
 /** Largest free block, found by walking every bin list (root heads at +176, next link at block+20). */
 export function largestFreeBlock(): u64 {
   let largest: u64 = 0;
   for (let fl: usize = 0; fl < 25; fl++) {
     for (let sl: usize = 0; sl < 16; sl++) {
       let block = <usize>load<u32>(HEAP_ROOT + 176 + (fl * 16 + sl) * 4);
+      let steps: u32 = 0;
       while (block) {
         let size = <u64>(load<u32>(block) & ~7);
         if (size > largest) largest = size;
         block = <usize>load<u32>(block + 20);
+        if (++steps > MAX_LIST) abort("bin list does not end (a block inserted twice?)");
       }
     }
   }
@@ -109,7 +114,7 @@ export function freeBlockCount(): u32 {
     for (let sl: usize = 0; sl < 16; sl++) {
       let block = <usize>load<u32>(HEAP_ROOT + 176 + (fl * 16 + sl) * 4);
       while (block) {
-        count++;
+        if (++count > MAX_LIST) abort("bin list does not end (a block inserted twice?)");
         block = <usize>load<u32>(block + 20);
       }
     }

@@ -50,14 +50,19 @@
 //   48  regions u32      disjoint regions (another user of memory.grow splits the heap)
 //   52  growths u32      successful growths
 //   56  engineRefusals u32   growths memory.grow refused
+//   60  footprintModel u32   which footprint the limit applies to (footprint.ts)
 //   64  slMap[FL_COUNT] u32  per first level: bit sl set if bin (fl, sl) is non-empty
-//  176  heads[FL_COUNT][SL_SIZE] u32  first free block of each bin
+//  168  glibcFootprint u64   FOOTPRINT_GLIBC bytes of the live RUST blocks (always kept)
+//  176  glibcPeak u64
+//  192  heads[FL_COUNT][SL_SIZE] u32  first free block of each bin
 // ╘════════════════════════════════════════════════════════════════════════════════════════════════╛
 //
 // Bins: sizes below 256 bytes get one bin per 16 bytes (fl 0); above, each power of two [2^k, 2^k+1)
 // is split into 16 equal bins, up to 2^32 (fl 24).
 
 import { HEAP_ROOT } from "./layout";
+import { siteIsRust } from "./sites";
+import { FOOTPRINT_GLIBC, glibcChunk } from "./footprint";
 import { mutexLock, mutexUnlock } from "../sync/mutex";
 import {
   ledgerSetThreshold, recordAlloc, recordFree, recordFailure, recordBadFree, nextEvent,
@@ -131,9 +136,15 @@ import {
 // @ts-ignore: decorator
 @inline const ROOT_ENGINE_REFUSALS: usize = HEAP_ROOT + 56;
 // @ts-ignore: decorator
+@inline const ROOT_MODEL: usize = HEAP_ROOT + 60;
+// @ts-ignore: decorator
 @inline const ROOT_SLMAP: usize = HEAP_ROOT + 64;
 // @ts-ignore: decorator
-@inline const ROOT_HEADS: usize = HEAP_ROOT + 176;
+@inline const ROOT_GLIBC: usize = HEAP_ROOT + 168;
+// @ts-ignore: decorator
+@inline const ROOT_GLIBC_PEAK: usize = HEAP_ROOT + 176;
+// @ts-ignore: decorator
+@inline const ROOT_HEADS: usize = HEAP_ROOT + 192;
 
 // @ts-ignore: decorator
 @inline const STATE_READY: u32 = 2;
@@ -280,7 +291,7 @@ function grow(size: u64, site: u32, requested: u64, align: u32): bool {
   let needed = <u32>((bytes + PAGE_SIZE - 1) >> PAGE_BITS);
   let wanted = policyPages(needed);
   let footprint = load<u64>(ROOT_FOOTPRINT);
-  let limit = load<u64>(ROOT_LIMIT);
+  let limit = load<u32>(ROOT_MODEL) == FOOTPRINT_GLIBC ? 0 : load<u64>(ROOT_LIMIT);
   if (limit && footprint + (<u64>wanted << PAGE_BITS) > limit) wanted = needed;
   if (limit && footprint + (<u64>wanted << PAGE_BITS) > limit) {
     recordFailure(site, requested, align, REASON_LIMIT, footprint, limit, needed);
@@ -336,6 +347,24 @@ function addRegion(start: u64, bytes: u64): void {
   if (footprint > load<u64>(ROOT_PEAK_FOOTPRINT)) store<u64>(ROOT_PEAK_FOOTPRINT, footprint);
   store<u32>(ROOT_GROWTHS, load<u32>(ROOT_GROWTHS) + 1);
   nextEvent();
+}
+
+// --- the glibc footprint (footprint.ts) ---
+
+function addGlibc(delta: u64): void {
+  let footprint = load<u64>(ROOT_GLIBC) + delta;
+  store<u64>(ROOT_GLIBC, footprint);
+  if (footprint > load<u64>(ROOT_GLIBC_PEAK)) store<u64>(ROOT_GLIBC_PEAK, footprint);
+}
+
+/** Under FOOTPRINT_GLIBC, refuses (with a failure record) a RUST request whose chunk would pass the limit. */
+function glibcAdmits(site: u32, requested: u64, align: u32): bool {
+  let limit = load<u64>(ROOT_LIMIT);
+  if (!limit || load<u32>(ROOT_MODEL) != FOOTPRINT_GLIBC || !siteIsRust(site)) return true;
+  let footprint = load<u64>(ROOT_GLIBC);
+  if (footprint + glibcChunk(requested) <= limit) return true;
+  recordFailure(site, requested, align, REASON_LIMIT, footprint, limit, 0);
+  return false;
 }
 
 // --- allocation ---
@@ -396,6 +425,10 @@ export function heapAlloc(site: u32, requested: u64, align: u32, zeroed: bool): 
     mutexUnlock(ROOT_LOCK);
     return 0;
   }
+  if (!glibcAdmits(site, requested, align)) {
+    mutexUnlock(ROOT_LOCK);
+    return 0;
+  }
   let search = effectiveAlign > AL_SIZE ? need + effectiveAlign + MIN_BLOCK : need;
   let block = searchBlock(search);
   if (!block) {
@@ -414,6 +447,7 @@ export function heapAlloc(site: u32, requested: u64, align: u32, zeroed: bool): 
   store<u32>(block, <u32>requested, 8);
   store<u32>(block, site, 12);
   recordAlloc(site, requested, <u64>sizeOf(block), payload, align);
+  if (siteIsRust(site)) addGlibc(glibcChunk(requested));
   mutexUnlock(ROOT_LOCK);
   if (zeroed) zeroPayload(payload, <usize>requested, sizeOf(block), zero != 0);
   return payload;
@@ -487,7 +521,10 @@ function freeChecked(payload: usize, site: u32, zero: u32): u32 {
  */
 function releaseBlock(block: usize, zero: u32): void {
   let size = sizeOf(block);
-  recordFree(load<u32>(block, 12), <u64>load<u32>(block, 8), <u64>size);
+  let site = load<u32>(block, 12);
+  let requested = <u64>load<u32>(block, 8);
+  recordFree(site, requested, <u64>size);
+  if (siteIsRust(site)) store<u64>(ROOT_GLIBC, load<u64>(ROOT_GLIBC) - glibcChunk(requested));
   let leftFree = info(block) & LEFTFREE;
   setInfo(block, <u32>size | FREE | leftFree | zero);
   let right = block + size;
@@ -566,10 +603,11 @@ export function heapInit(): void {
   while (atomic.load<u32>(ROOT_STATE) != STATE_READY) atomic.wait<u32>(ROOT_STATE, STATE_INITIALISING, 1000000);
 }
 
-/** Sets the growth policy, the footprint limit (0: none) and the large-request threshold. */
-export function heapConfigure(policy: u32, chunkPages: u32, limit: u64, largeThreshold: u64): void {
+/** Sets the growth policy, the footprint model and limit (0: none), and the large-request threshold. */
+export function heapConfigure(policy: u32, chunkPages: u32, model: u32, limit: u64, largeThreshold: u64): void {
   mutexLock(ROOT_LOCK);
   store<u32>(ROOT_POLICY, policy);
+  store<u32>(ROOT_MODEL, model);
   store<u32>(ROOT_CHUNK, chunkPages);
   store<u64>(ROOT_LIMIT, limit);
   ledgerSetThreshold(largeThreshold);

@@ -7,11 +7,16 @@
 import { AllocationFailedError, requireInteger, requirePowerOfTwo } from "../errors.js";
 import { createMemory, instantiate, wasmModule, WASM_PAGE, MAXIMUM_PAGES, type Instance, type RawExports } from "../wasm/module.js";
 import { Epochs } from "../epoch/collector.js";
-import { readLedger, readSites, GROWTH_POLICIES, type FailureRecord, type GrowthPolicy, type LedgerSnapshot, type SiteInfo } from "./ledger.js";
+import {
+  readLedger, readSites, GROWTH_POLICIES, FOOTPRINT_MODELS,
+  type FailureRecord, type FootprintModel, type GrowthPolicy, type LedgerSnapshot, type SiteInfo,
+} from "./ledger.js";
 
 export interface LabOptions {
-  /** Footprint limit in bytes (linear memory the heap may take); 0 or absent: none. */
+  /** Footprint limit in bytes; 0 or absent: none. */
   limitBytes?: number;
+  /** What the limit measures: "segstream" (linear memory the heap takes, the default) or "glibc". */
+  footprint?: FootprintModel;
   /** How linear memory grows when no free block fits. Default "exact". */
   growth?: GrowthPolicy;
   /** Growth step for the "chunk" policy, in 64 KiB pages. Default 16 (1 MiB). */
@@ -23,7 +28,6 @@ export interface LabOptions {
 export type FreeOutcome = "freed" | "invalid" | "double";
 const FREE_OUTCOMES: readonly FreeOutcome[] = ["freed", "invalid", "double"];
 
-const MAX_BYTES = MAXIMUM_PAGES * WASM_PAGE;
 const DEFAULT_CHUNK_PAGES = 16;
 const DEFAULT_LARGE_THRESHOLD = 1 << 20;
 const SCRATCH_ALIGN = 16;
@@ -62,10 +66,12 @@ export class Lab {
     const growth = options.growth ?? "exact";
     const policy = GROWTH_POLICIES.indexOf(growth);
     if (policy < 0) throw new RangeError(`growth must be one of ${GROWTH_POLICIES.join(", ")}, got ${String(growth)}`);
+    const model = FOOTPRINT_MODELS.indexOf(options.footprint ?? "segstream");
+    if (model < 0) throw new RangeError(`footprint must be one of ${FOOTPRINT_MODELS.join(", ")}, got ${String(options.footprint)}`);
     const chunkPages = requireInteger("chunkPages", options.chunkPages ?? DEFAULT_CHUNK_PAGES, 1, MAXIMUM_PAGES);
-    const limit = requireInteger("limitBytes", options.limitBytes ?? 0, 0, MAX_BYTES);
+    const limit = requireInteger("limitBytes", options.limitBytes ?? 0, 0, Number.MAX_SAFE_INTEGER);
     const threshold = requireInteger("largeThreshold", options.largeThreshold ?? DEFAULT_LARGE_THRESHOLD, 1, Number.MAX_SAFE_INTEGER);
-    this.raw.heapConfigure(policy, chunkPages, limit, threshold);
+    this.raw.heapConfigure(policy, chunkPages, model, limit, threshold);
   }
 
   /** The id of a site, by id or by name. */

@@ -49,4 +49,7 @@ export const HEAP_ROOT = {
   regions: 48,
   growths: 52,
   engineRefusals: 56,
+  footprintModel: 60,
+  glibcFootprint: 168,
+  glibcPeak: 176,
 } as const;

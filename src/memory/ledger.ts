@@ -28,9 +28,17 @@ export interface SiteFigures extends Figures {
 export type GrowthPolicy = "exact" | "double" | "chunk";
 export const GROWTH_POLICIES: readonly GrowthPolicy[] = ["exact", "double", "chunk"];
 
+/** What the limit measures (assembly/memory/footprint.ts): segstream's linear memory, or glibc's chunks for the Rust heap. */
+export type FootprintModel = "segstream" | "glibc";
+export const FOOTPRINT_MODELS: readonly FootprintModel[] = ["segstream", "glibc"];
+
 export interface HeapFigures {
   policy: GrowthPolicy;
   chunkPages: number;
+  footprintModel: FootprintModel;
+  /** glibc malloc's footprint of the live Rust allocations (kept whatever the model), and its peak. */
+  glibcFootprintBytes: number;
+  glibcPeakBytes: number;
   /** Footprint limit in bytes; 0 means none. */
   limitBytes: number;
   footprintBytes: number;
@@ -178,6 +186,9 @@ function decode(instance: Instance, sites: readonly SiteInfo[], r: Reader): Ledg
     heap: {
       policy: GROWTH_POLICIES[r.u32(root + HEAP_ROOT.policy)] ?? "exact",
       chunkPages: r.u32(root + HEAP_ROOT.chunkPages),
+      footprintModel: FOOTPRINT_MODELS[r.u32(root + HEAP_ROOT.footprintModel)] ?? "segstream",
+      glibcFootprintBytes: r.u64(root + HEAP_ROOT.glibcFootprint),
+      glibcPeakBytes: r.u64(root + HEAP_ROOT.glibcPeak),
       limitBytes: r.u64(root + HEAP_ROOT.limit),
       footprintBytes: r.u64(root + HEAP_ROOT.footprint),
       peakFootprintBytes: r.u64(root + HEAP_ROOT.peakFootprint),

@@ -13,7 +13,7 @@ import { instantiateSync } from "@assemblyscript/loader";
 export interface RawExports {
   memory: WebAssembly.Memory;
   heapInit(): void;
-  heapConfigure(policy: number, chunkPages: number, limitBytes: number, largeThreshold: number): number;
+  heapConfigure(policy: number, chunkPages: number, footprintModel: number, limitBytes: number, largeThreshold: number): number;
   heapAlloc(site: number, bytes: number, align: number, zeroed: number): number;
   heapFree(payload: number, site: number): number;
   heapBlockSize(payload: number): number;
