@@ -11,7 +11,7 @@ import {
   heapInit as init, heapConfigure as configure, heapAlloc as alloc, heapFree as free,
   heapBlockSize as blockSize, heapLock as lock, heapUnlock as unlock, GROW_CHUNK
 } from "./memory/heap";
-import { FOOTPRINT_GLIBC } from "./memory/footprint";
+import { FOOTPRINT_GLIBC, glibcChunk } from "./memory/footprint";
 import { HEAP_ROOT, LEDGER, SITE_TABLE, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG } from "./memory/layout";
 import { SITE_COUNT, MAX_SITES, siteName as nameOf, siteIsRust as isRust } from "./memory/sites";
 import { LARGE_CAPACITY, FAILURE_CAPACITY, BAD_FREE_CAPACITY } from "./memory/ledger";
@@ -53,6 +53,8 @@ export function heapAlloc(site: u32, bytes: f64, align: u32, zeroed: bool): usiz
 }
 
 export function heapFree(payload: usize, site: u32): u32 { return free(payload, site); }
+/** Bytes glibc malloc on x86-64 would hold for one request (memory/footprint.ts). */
+export function glibcChunkBytes(bytes: f64): f64 { return <f64>glibcChunk(<u64>bytes); }
 export function heapBlockSize(payload: usize): usize { return blockSize(payload); }
 export function heapLock(): void { lock(); }
 export function heapUnlock(): void { unlock(); }

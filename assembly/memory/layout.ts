@@ -12,11 +12,11 @@
 //         │ HEAP_ROOT                    │ allocator: lock, limit, policy, free-list maps (heap.ts)
 //  0x1000 ├──────────────────────────────┤
 //         │ LEDGER                       │ totals, events, largest request (ledger.ts)
-//  0x1100 ├──────────────────────────────┤
+//  0x1200 ├──────────────────────────────┤
 //         │ SITE_TABLE                   │ MAX_SITES x SITE_RECORD (ledger.ts)
-//  0x2000 ├──────────────────────────────┤
+//  0x2200 ├──────────────────────────────┤
 //         │ LARGE_LOG                    │ ring of requests at or above the threshold
-//  0x4000 ├──────────────────────────────┤
+//  0x4200 ├──────────────────────────────┤
 //         │ FAILURE_LOG                  │ ring of refused requests, each with live bytes by site
 //  0x5800 ├──────────────────────────────┤
 //         │ BAD_FREE_LOG                 │ ring of invalid and double frees
@@ -32,11 +32,11 @@
 // @ts-ignore: decorator
 @inline export const LEDGER: usize = 0x1000;
 // @ts-ignore: decorator
-@inline export const SITE_TABLE: usize = 0x1100;
+@inline export const SITE_TABLE: usize = 0x1200;
 // @ts-ignore: decorator
-@inline export const LARGE_LOG: usize = 0x2000;
+@inline export const LARGE_LOG: usize = 0x2200;
 // @ts-ignore: decorator
-@inline export const FAILURE_LOG: usize = 0x4000;
+@inline export const FAILURE_LOG: usize = 0x4200;
 // @ts-ignore: decorator
 @inline export const BAD_FREE_LOG: usize = 0x5800;
 // @ts-ignore: decorator

@@ -9,7 +9,7 @@
 // the figure the native program's allocator would see, and the one every report leads with.
 // *Block* bytes add this allocator's header and rounding, so the two together show our overhead.
 //
-// ╒═══════════════ SiteRecord (80 bytes, one per site, and two totals) ═══════════════╕
+// ╒═══════════════ SiteRecord (128 bytes, one per site, and two totals) ══════════════╕
 //  off  field            meaning
 //   0   requests         granted requests
 //   8   requestedBytes   sum of granted requested sizes
@@ -21,19 +21,27 @@
 //  56   frees            blocks given back
 //  64   failedRequests   requests refused (limit, engine, too large)
 //  72   largestRequest   largest requested size, granted or not
+//  80   peakLiveBlocks   highest liveBlocks seen
+//  88   allocEvents      sum of the event numbers of granted requests   ┐ together they give the
+//  96   freeEvents       sum of the event numbers of frees              ┘ blocks' total lifetime
+// 104   bytesAtPeak      liveBytes when the Rust total last peaked       ┐ DHAT's "at t-gmax"
+// 112   blocksAtPeak     liveBlocks then                                 ┘ (sites only)
+// 120   (reserved)
 // ╘═══════════════════════════════════════════════════════════════════════════════════╛
+// Total lifetime in events = freeEvents + liveBlocks x now − allocEvents, with no per-block record.
 //
-// ╒═════════════════════════ Ledger header (at LEDGER, 224 bytes) ═════════════════════╕
+// ╒═════════════════════════ Ledger header (at LEDGER, 328 bytes) ═════════════════════╕
 //    0  all: SiteRecord      every site
-//   80  rust: SiteRecord     RUST sites only (the native program's heap)
-//  160  events u64           allocations, frees, growths, failures and bad frees, numbered from 1
-//  168  largestRequest u64   largest requested size over all sites
-//  176  largestSite u32
-//  184  largeThreshold u64   requests at or above it are logged in LARGE_LOG
-//  192  largeCount u64       entries ever written to LARGE_LOG (ring of LARGE_CAPACITY)
-//  200  failureCount u64     entries ever written to FAILURE_LOG (ring of FAILURE_CAPACITY)
-//  208  invalidFrees u64     frees of an address that is not a block start
-//  216  doubleFrees u64      frees of a block already free
+//  128  rust: SiteRecord     RUST sites only (the native program's heap)
+//  256  events u64           allocations, frees, growths, failures and bad frees, numbered from 1
+//  264  largestRequest u64   largest requested size over all sites
+//  272  largestSite u32
+//  280  largeThreshold u64   requests at or above it are logged in LARGE_LOG
+//  288  largeCount u64       entries ever written to LARGE_LOG (ring of LARGE_CAPACITY)
+//  296  failureCount u64     entries ever written to FAILURE_LOG (ring of FAILURE_CAPACITY)
+//  304  invalidFrees u64     frees of an address that is not a block start
+//  312  doubleFrees u64      frees of a block already free
+//  320  peakEvent u64        the event at which the Rust total last peaked (DHAT's t-gmax)
 // ╘═══════════════════════════════════════════════════════════════════════════════════╛
 //
 // LargeEntry (32 bytes):  0 event u64 · 8 bytes u64 · 16 address u32 (0 if refused) · 20 site u32
@@ -44,51 +52,63 @@
 //                         · 20 blockSite u32 (0 if unknown) · 24 blockAddress u32 (payload, 0 if unknown)
 
 import { LEDGER, SITE_TABLE, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG } from "./layout";
-import { MAX_SITES, siteIsRust } from "./sites";
+import { MAX_SITES, SITE_COUNT, siteIsRust } from "./sites";
 
 // @ts-ignore: decorator
-@inline export const SITE_RECORD_SIZE: usize = 80;
+@inline export const SITE_RECORD_SIZE: usize = 128;
 // @ts-ignore: decorator
-@inline const R_REQUESTS: usize = 0;
+@inline export const R_REQUESTS: usize = 0;
 // @ts-ignore: decorator
-@inline const R_REQUESTED_BYTES: usize = 8;
+@inline export const R_REQUESTED_BYTES: usize = 8;
 // @ts-ignore: decorator
-@inline const R_BLOCK_BYTES: usize = 16;
+@inline export const R_BLOCK_BYTES: usize = 16;
 // @ts-ignore: decorator
-@inline const R_LIVE_BYTES: usize = 24;
+@inline export const R_LIVE_BYTES: usize = 24;
 // @ts-ignore: decorator
-@inline const R_LIVE_BLOCKS: usize = 32;
+@inline export const R_LIVE_BLOCKS: usize = 32;
 // @ts-ignore: decorator
-@inline const R_PEAK_LIVE_BYTES: usize = 40;
+@inline export const R_PEAK_LIVE_BYTES: usize = 40;
 // @ts-ignore: decorator
-@inline const R_LIVE_BLOCK_BYTES: usize = 48;
+@inline export const R_LIVE_BLOCK_BYTES: usize = 48;
 // @ts-ignore: decorator
-@inline const R_FREES: usize = 56;
+@inline export const R_FREES: usize = 56;
 // @ts-ignore: decorator
-@inline const R_FAILED: usize = 64;
+@inline export const R_FAILED: usize = 64;
 // @ts-ignore: decorator
-@inline const R_LARGEST: usize = 72;
+@inline export const R_LARGEST: usize = 72;
+// @ts-ignore: decorator
+@inline export const R_PEAK_LIVE_BLOCKS: usize = 80;
+// @ts-ignore: decorator
+@inline export const R_ALLOC_EVENTS: usize = 88;
+// @ts-ignore: decorator
+@inline export const R_FREE_EVENTS: usize = 96;
+// @ts-ignore: decorator
+@inline export const R_BYTES_AT_PEAK: usize = 104;
+// @ts-ignore: decorator
+@inline export const R_BLOCKS_AT_PEAK: usize = 112;
 
 // @ts-ignore: decorator
-@inline const L_ALL: usize = LEDGER;
+@inline export const L_ALL: usize = LEDGER;
 // @ts-ignore: decorator
-@inline const L_RUST: usize = LEDGER + 80;
+@inline export const L_RUST: usize = LEDGER + 128;
 // @ts-ignore: decorator
-@inline const L_EVENTS: usize = LEDGER + 160;
+@inline export const L_EVENTS: usize = LEDGER + 256;
 // @ts-ignore: decorator
-@inline const L_LARGEST: usize = LEDGER + 168;
+@inline export const L_LARGEST: usize = LEDGER + 264;
 // @ts-ignore: decorator
-@inline const L_LARGEST_SITE: usize = LEDGER + 176;
+@inline export const L_LARGEST_SITE: usize = LEDGER + 272;
 // @ts-ignore: decorator
-@inline const L_LARGE_THRESHOLD: usize = LEDGER + 184;
+@inline export const L_LARGE_THRESHOLD: usize = LEDGER + 280;
 // @ts-ignore: decorator
-@inline const L_LARGE_COUNT: usize = LEDGER + 192;
+@inline export const L_LARGE_COUNT: usize = LEDGER + 288;
 // @ts-ignore: decorator
-@inline const L_FAILURE_COUNT: usize = LEDGER + 200;
+@inline export const L_FAILURE_COUNT: usize = LEDGER + 296;
 // @ts-ignore: decorator
-@inline const L_INVALID_FREES: usize = LEDGER + 208;
+@inline export const L_INVALID_FREES: usize = LEDGER + 304;
 // @ts-ignore: decorator
-@inline const L_DOUBLE_FREES: usize = LEDGER + 216;
+@inline export const L_DOUBLE_FREES: usize = LEDGER + 312;
+// @ts-ignore: decorator
+@inline export const L_PEAK_EVENT: usize = LEDGER + 320;
 
 /** Ring sizes, chosen to fill their slots of the reserved region (layout.ts). */
 // @ts-ignore: decorator
@@ -142,38 +162,54 @@ function noteLargest(record: usize, bytes: u64): void {
   if (bytes > load<u64>(record + R_LARGEST)) store<u64>(record + R_LARGEST, bytes);
 }
 
-function addLive(record: usize, requested: u64, blockBytes: u64): void {
+/** Adds a block to a record; true if that raised its peak live bytes. */
+function addLive(record: usize, requested: u64, blockBytes: u64, event: u64): bool {
   bump(record, R_REQUESTS, 1);
   bump(record, R_REQUESTED_BYTES, requested);
   bump(record, R_BLOCK_BYTES, blockBytes);
-  bump(record, R_LIVE_BLOCKS, 1);
   bump(record, R_LIVE_BLOCK_BYTES, blockBytes);
-  let live = bump(record, R_LIVE_BYTES, requested);
-  if (live > load<u64>(record + R_PEAK_LIVE_BYTES)) store<u64>(record + R_PEAK_LIVE_BYTES, live);
+  bump(record, R_ALLOC_EVENTS, event);
   noteLargest(record, requested);
+  let blocks = bump(record, R_LIVE_BLOCKS, 1);
+  if (blocks > load<u64>(record + R_PEAK_LIVE_BLOCKS)) store<u64>(record + R_PEAK_LIVE_BLOCKS, blocks);
+  let live = bump(record, R_LIVE_BYTES, requested);
+  if (live <= load<u64>(record + R_PEAK_LIVE_BYTES)) return false;
+  store<u64>(record + R_PEAK_LIVE_BYTES, live);
+  return true;
 }
 
-function removeLive(record: usize, requested: u64, blockBytes: u64): void {
+function removeLive(record: usize, requested: u64, blockBytes: u64, event: u64): void {
   bump(record, R_FREES, 1);
   bump(record, R_LIVE_BLOCKS, -1);
   bump(record, R_LIVE_BLOCK_BYTES, -blockBytes);
   bump(record, R_LIVE_BYTES, -requested);
+  bump(record, R_FREE_EVENTS, event);
+}
+
+/** The Rust total just peaked: remember every site's live figures now (DHAT's t-gmax). */
+function snapshotPeak(event: u64): void {
+  store<u64>(L_PEAK_EVENT, event);
+  for (let site: u32 = 0; site < SITE_COUNT; site++) {
+    let record = siteRecord(site);
+    store<u64>(record + R_BYTES_AT_PEAK, load<u64>(record + R_LIVE_BYTES));
+    store<u64>(record + R_BLOCKS_AT_PEAK, load<u64>(record + R_LIVE_BLOCKS));
+  }
 }
 
 export function recordAlloc(site: u32, requested: u64, blockBytes: u64, address: usize, align: u32): void {
   let event = nextEvent();
-  addLive(siteRecord(site), requested, blockBytes);
-  addLive(L_ALL, requested, blockBytes);
-  if (siteIsRust(site)) addLive(L_RUST, requested, blockBytes);
+  addLive(siteRecord(site), requested, blockBytes, event);
+  addLive(L_ALL, requested, blockBytes, event);
+  if (siteIsRust(site) && addLive(L_RUST, requested, blockBytes, event)) snapshotPeak(event);
   noteLargestOverall(site, requested);
   if (requested >= load<u64>(L_LARGE_THRESHOLD)) logLarge(event, site, requested, address, align);
 }
 
 export function recordFree(site: u32, requested: u64, blockBytes: u64): void {
-  nextEvent();
-  removeLive(siteRecord(site), requested, blockBytes);
-  removeLive(L_ALL, requested, blockBytes);
-  if (siteIsRust(site)) removeLive(L_RUST, requested, blockBytes);
+  let event = nextEvent();
+  removeLive(siteRecord(site), requested, blockBytes, event);
+  removeLive(L_ALL, requested, blockBytes, event);
+  if (siteIsRust(site)) removeLive(L_RUST, requested, blockBytes, event);
 }
 
 function noteLargestOverall(site: u32, requested: u64): void {

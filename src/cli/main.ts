@@ -3,9 +3,11 @@
 // codes (2: bad usage, 1: anything else).
 
 import { probeCommand, probeSpec } from "./probe.js";
+import { reproduceCommand } from "./reproduce.js";
 import { UsageError } from "./args.js";
 
 const COMMANDS: Record<string, { run: (argv: string[]) => string; summary: string }> = {
+  reproduce: { run: reproduceCommand, summary: "run the seed's Criterion benchmark in the model and explain how it fails" },
   probe: { run: probeCommand, summary: "create and drop N streams of a variant and print what they retain" },
 };
 

@@ -2,9 +2,9 @@
 // assembly/memory/ledger.ts and assembly/memory/heap.ts (the base addresses come from the module's
 // own exports, so only the offsets within each table are repeated here).
 
-/** SiteRecord: 80 bytes, one per site plus the all-sites and Rust totals. */
+/** SiteRecord: 128 bytes, one per site plus the all-sites and Rust totals. */
 export const SITE_RECORD = {
-  size: 80,
+  size: 128,
   requests: 0,
   requestedBytes: 8,
   blockBytes: 16,
@@ -15,20 +15,26 @@ export const SITE_RECORD = {
   frees: 56,
   failedRequests: 64,
   largestRequest: 72,
+  peakLiveBlocks: 80,
+  allocEvents: 88,
+  freeEvents: 96,
+  bytesAtPeak: 104,
+  blocksAtPeak: 112,
 } as const;
 
 /** The ledger header at ledgerAddress(). */
 export const LEDGER = {
   all: 0,
-  rust: 80,
-  events: 160,
-  largestRequest: 168,
-  largestSite: 176,
-  largeThreshold: 184,
-  largeCount: 192,
-  failureCount: 200,
-  invalidFrees: 208,
-  doubleFrees: 216,
+  rust: 128,
+  events: 256,
+  largestRequest: 264,
+  largestSite: 272,
+  largeThreshold: 280,
+  largeCount: 288,
+  failureCount: 296,
+  invalidFrees: 304,
+  doubleFrees: 312,
+  peakEvent: 320,
 } as const;
 
 export const LARGE_ENTRY = { size: 32, event: 0, bytes: 8, address: 16, site: 20, granted: 24, align: 28 } as const;

@@ -16,6 +16,13 @@ export interface Figures {
   frees: number;
   failedRequests: number;
   largestRequest: number;
+  peakLiveBlocks: number;
+  /** Sums of the event numbers of this record's allocations and frees (lifetimes, in events). */
+  allocEvents: number;
+  freeEvents: number;
+  /** Sites: live bytes and blocks when the Rust total last peaked (DHAT's t-gmax). */
+  bytesAtPeak: number;
+  blocksAtPeak: number;
 }
 
 export interface SiteFigures extends Figures {
@@ -93,6 +100,8 @@ export interface LedgerSnapshot {
   rust: Figures;
   sites: SiteFigures[];
   events: number;
+  /** The event at which the Rust total last peaked. */
+  peakEvent: number;
   largestRequest: { bytes: number; site: string };
   heap: HeapFigures;
   largeThreshold: number;
@@ -145,6 +154,11 @@ class Reader {
       frees: f(SITE_RECORD.frees),
       failedRequests: f(SITE_RECORD.failedRequests),
       largestRequest: f(SITE_RECORD.largestRequest),
+      peakLiveBlocks: f(SITE_RECORD.peakLiveBlocks),
+      allocEvents: f(SITE_RECORD.allocEvents),
+      freeEvents: f(SITE_RECORD.freeEvents),
+      bytesAtPeak: f(SITE_RECORD.bytesAtPeak),
+      blocksAtPeak: f(SITE_RECORD.blocksAtPeak),
     };
   }
 }
@@ -182,6 +196,7 @@ function decode(instance: Instance, sites: readonly SiteInfo[], r: Reader): Ledg
     rust: r.figures(ledger + LEDGER.rust),
     sites: sites.map((s) => ({ ...s, ...r.figures(table + s.id * SITE_RECORD.size) })),
     events: r.u64(ledger + LEDGER.events),
+    peakEvent: r.u64(ledger + LEDGER.peakEvent),
     largestRequest: { bytes: r.u64(ledger + LEDGER.largestRequest), site: name(r.u32(ledger + LEDGER.largestSite)) },
     heap: {
       policy: GROWTH_POLICIES[r.u32(root + HEAP_ROOT.policy)] ?? "exact",

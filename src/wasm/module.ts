@@ -16,6 +16,7 @@ export interface RawExports {
   heapConfigure(policy: number, chunkPages: number, footprintModel: number, limitBytes: number, largeThreshold: number): number;
   heapAlloc(site: number, bytes: number, align: number, zeroed: number): number;
   heapFree(payload: number, site: number): number;
+  glibcChunkBytes(bytes: number): number;
   heapBlockSize(payload: number): number;
   heapLock(): void;
   heapUnlock(): void;

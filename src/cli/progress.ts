@@ -1,0 +1,23 @@
+// A one-line progress bar on stderr for long runs: only on a terminal, never with --json, and
+// redrawn at most ten times a second so it costs nothing measurable.
+
+import type { CallContext } from "../harness/runner.js";
+
+const REDRAW_MS = 100;
+const WIDTH = 24;
+
+export function progressBar(enabled: boolean, expectedInstances: number): { update: (n: number, ctx: CallContext) => void; done: () => void } {
+  if (!enabled || !process.stderr.isTTY) return { update: () => {}, done: () => {} };
+  let last = 0;
+  return {
+    update: (n, ctx) => {
+      const now = Date.now();
+      if (now - last < REDRAW_MS) return;
+      last = now;
+      const filled = Math.min(WIDTH, Math.round((n / expectedInstances) * WIDTH));
+      const where = ctx.phase === "warm-up" ? `warm-up round ${ctx.round}` : `sample ${ctx.sample}`;
+      process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(WIDTH - filled)}] ${n.toLocaleString("en-US")} instances, ${where}   `);
+    },
+    done: () => process.stderr.write(`\r${" ".repeat(WIDTH + 60)}\r`),
+  };
+}

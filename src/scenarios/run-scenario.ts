@@ -1,0 +1,179 @@
+// Running a scenario: the seed's benchmark body inside the Criterion-faithful harness, over a
+// fresh lab. Each iteration's setup builds the structure (so it is where allocations can fail), the
+// routine runs the upserts and consumes the structure (dropping it inside the timed window, as a
+// by-value `|idx| { ... }` closure does), and nothing is caught but the model's own refusal: an
+// AllocationFailedError ends the run as the native program's abort would, and the harness's
+// observer says which phase, round and iteration it happened in.
+
+import { Lab } from "../memory/lab.js";
+import type { FailureRecord, LedgerSnapshot } from "../memory/ledger.js";
+import { AllocationFailedError } from "../errors.js";
+import { OptimisedIndex, tableBytesFor } from "../index/optimised-index.js";
+import { SegmentedStream } from "../stream/segmented-stream.js";
+import type { StreamVariant } from "../stream/variants.js";
+import { runBenchmark, type BenchmarkResult, type CallContext } from "../harness/runner.js";
+import { RealClock, VirtualClock, type Clock } from "../harness/clock.js";
+import type { Bencher } from "../harness/bencher.js";
+import type { Guard } from "../epoch/participant.js";
+import type { Scenario } from "./scenario.js";
+
+/** Live Rust bytes by site, sampled after an instance is dropped. */
+export interface SeriesPoint {
+  instance: number;
+  liveBytes: number;
+  bySite: Record<string, number>;
+  /** The footprint the limit applies to (glibc's chunks or segstream's memory). */
+  footprintBytes: number;
+}
+
+export interface FailureAt {
+  record: FailureRecord;
+  /** What the refused request would have added to the limited footprint (glibc: its chunk; segstream: the growth). */
+  requestFootprintBytes: number;
+  /** 1-based number of the instance whose setup was refused. */
+  instance: number;
+  context: CallContext;
+  /** 0-based iteration within that body call. */
+  iteration: number;
+}
+
+export interface ScenarioRun {
+  scenario: Scenario;
+  outcome: "allocation-failed" | "completed";
+  /** Setups that returned (instances built). */
+  instancesCreated: number;
+  failure: FailureAt | null;
+  /** Live Rust bytes by site at the failure (from its record), or at the end. */
+  liveBytesBySite: Record<string, number>;
+  /** Retained Rust bytes per dropped instance, from the series (0 when flat). */
+  retainedBytesPerInstance: number;
+  /** Table bytes one setup requests (OptimisedIndex), by the sizing rule. */
+  tableBytes: number;
+  warmUpRounds: { round: number; iters: number }[];
+  /** Completed runs only: Criterion's full result. */
+  benchmark: BenchmarkResult | null;
+  ledger: LedgerSnapshot;
+  series: SeriesPoint[];
+  elapsedMs: number;
+}
+
+export interface RunProgress {
+  (instances: number, context: CallContext): void;
+}
+
+const WASM_PAGE = 65536;
+
+/** Instances between series points: enough for a smooth plot, few enough to stay cheap. */
+const SERIES_STRIDE = 4096;
+
+function clockFor(scenario: Scenario): Clock {
+  return scenario.clock === "virtual" ? new VirtualClock(scenario.cost) : new RealClock();
+}
+
+function holdGuard(lab: Lab, scenario: Scenario): Guard | undefined {
+  if (scenario.variant === "epoch-stalled") return lab.epoch.participant().pin();
+  if (scenario.variant === "epoch-nested") return lab.epoch.current().pin();
+  return undefined;
+}
+
+function streamVariant(scenario: Scenario): StreamVariant {
+  return scenario.variant === "epoch-stalled" || scenario.variant === "epoch-nested" ? "epoch-deferred" : scenario.variant;
+}
+
+type Instance = OptimisedIndex | SegmentedStream;
+
+function builder(lab: Lab, scenario: Scenario): { setup: () => Instance; routine: (x: Instance) => void } {
+  const variant = streamVariant(scenario);
+  const upserts = scenario.upsertsPerIteration;
+  if (scenario.structure === "OptimisedIndex") {
+    const options = { indexer: scenario.indexer, capacity: scenario.indexCapacity, variant, pageSlots: scenario.pageSlots };
+    return {
+      setup: () => OptimisedIndex.create(lab, options),
+      routine: (index) => {
+        for (let k = 0; k < upserts; k++) (index as OptimisedIndex).upsert(k, k);
+        index.drop();
+      },
+    };
+  }
+  const options = { variant, pageSlots: scenario.pageSlots };
+  return {
+    setup: () => SegmentedStream.create(lab, options),
+    routine: (stream) => {
+      for (let k = 0; k < upserts; k++) (stream as SegmentedStream).append(k, k);
+      stream.drop();
+    },
+  };
+}
+
+function footprintOf(ledger: LedgerSnapshot): number {
+  return ledger.heap.footprintModel === "glibc" ? ledger.heap.glibcFootprintBytes : ledger.heap.footprintBytes;
+}
+
+function point(instance: number, ledger: LedgerSnapshot): SeriesPoint {
+  const bySite: Record<string, number> = {};
+  for (const site of ledger.sites) if (site.rust && site.liveBytes) bySite[site.name] = site.liveBytes;
+  return { instance, liveBytes: ledger.rust.liveBytes, bySite, footprintBytes: footprintOf(ledger) };
+}
+
+export function runScenario(scenario: Scenario, progress?: RunProgress): ScenarioRun {
+  const started = performance.now();
+  const m = scenario.memory;
+  const lab = Lab.create({ limitBytes: m.limitBytes ?? 0, growth: m.growth, chunkPages: m.chunkPages, footprint: m.footprint });
+  holdGuard(lab, scenario);
+  const { setup, routine } = builder(lab, scenario);
+  const series: SeriesPoint[] = [point(0, lab.ledger())];
+  const rounds: { round: number; iters: number }[] = [];
+  let created = 0;
+  let context: CallContext | undefined;
+  let bencher: Bencher | undefined;
+  const counted = () => {
+    created++;
+    return setup();
+  };
+  const consume = (instance: Instance) => {
+    routine(instance);
+    if (created % SERIES_STRIDE === 0) {
+      series.push(point(created, lab.ledger()));
+      if (context) progress?.(created, context);
+    }
+  };
+  let benchmark: BenchmarkResult | null = null;
+  let failure: FailureAt | null = null;
+  try {
+    benchmark = runBenchmark(
+      scenario.name,
+      (b) => b.iterBatched(counted, consume, scenario.batchSize),
+      { warmUpTimeNs: scenario.warmUpMs * 1e6, measurementTimeNs: scenario.measurementMs * 1e6, sampleSize: scenario.sampleSize },
+      clockFor(scenario),
+      (ctx, b) => {
+        context = ctx;
+        bencher = b;
+        if (ctx.phase === "warm-up") rounds.push({ round: ctx.round, iters: ctx.iters });
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof AllocationFailedError) || !error.failure || !context || !bencher) throw error;
+    const record = error.failure;
+    const requestFootprintBytes = scenario.memory.footprint === "glibc" ? lab.raw.glibcChunkBytes(record.bytes) : record.pagesWanted * WASM_PAGE;
+    failure = { record, requestFootprintBytes, instance: created, context, iteration: bencher.setupsRun };
+  }
+  lab.releaseScratch();
+  const ledger = lab.ledger();
+  series.push(point(created, ledger));
+  const dropped = failure ? created - 1 : created;
+  const last = series.filter((p) => p.instance <= dropped).at(-1) ?? series[0];
+  return {
+    scenario,
+    outcome: failure ? "allocation-failed" : "completed",
+    instancesCreated: failure ? created - 1 : created,
+    failure,
+    liveBytesBySite: failure ? failure.record.liveBytesBySite : point(created, ledger).bySite,
+    retainedBytesPerInstance: last.instance ? (last.liveBytes - series[0].liveBytes) / last.instance : 0,
+    tableBytes: scenario.structure === "OptimisedIndex" ? tableBytesFor(lab, scenario.indexCapacity) : 0,
+    warmUpRounds: rounds,
+    benchmark,
+    ledger,
+    series,
+    elapsedMs: performance.now() - started,
+  };
+}
