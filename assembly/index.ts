@@ -9,7 +9,7 @@
 
 import {
   heapInit as init, heapConfigure as configure, heapAlloc as alloc, heapFree as free,
-  heapBlockSize as blockSize, heapLock as lock, heapUnlock as unlock, GROW_CHUNK
+  heapBlockSize as blockSize, heapLock as lock, heapUnlock as unlock, heapReserve as reserve, GROW_CHUNK
 } from "./memory/heap";
 import { FOOTPRINT_GLIBC, glibcChunk } from "./memory/footprint";
 import { HEAP_ROOT, LEDGER, SITE_TABLE, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG } from "./memory/layout";
@@ -56,6 +56,8 @@ export function heapFree(payload: usize, site: u32): u32 { return free(payload, 
 /** Bytes glibc malloc on x86-64 would hold for one request (memory/footprint.ts). */
 export function glibcChunkBytes(bytes: f64): f64 { return <f64>glibcChunk(<u64>bytes); }
 export function heapBlockSize(payload: usize): usize { return blockSize(payload); }
+/** Takes memory for a `bytes` request from the engine now; false if refused. */
+export function heapReserve(bytes: f64): bool { return reserve(<u64>bytes); }
 export function heapLock(): void { lock(); }
 export function heapUnlock(): void { unlock(); }
 

@@ -21,6 +21,12 @@
 // - Zero tracking. Memory fresh from `memory.grow` is zero. Free blocks made only of such memory
 //   carry ZERO, so a request for zeroed memory served from them is not filled again: like calloc
 //   over fresh mmap pages, it touches nothing. Other requests are never zeroed, however large.
+// - Large requests apart. A request of 128 KiB or more (glibc's mmap threshold) gets a region of
+//   its own from `memory.grow` (natively, its own mapping) instead of a block from the bins; freed,
+//   it goes on a list of large blocks that only large requests draw from (best fit, split only if
+//   the rest is itself large; never merged). So a freed index table is found again whole by the
+//   next one, instead of being chipped at by small requests and abandoned: the bins and the large
+//   blocks never share memory, as glibc's heap and its mappings don't.
 // - Threads. All state is in the reserved region (layout.ts), guarded by one futex mutex; several
 //   instances over one shared memory allocate safely.
 //
@@ -54,6 +60,7 @@
 //   64  slMap[FL_COUNT] u32  per first level: bit sl set if bin (fl, sl) is non-empty
 //  168  glibcFootprint u64   FOOTPRINT_GLIBC bytes of the live RUST blocks (always kept)
 //  176  glibcPeak u64
+//  184  largeFree u32        first free large block (linked through payload word 0)
 //  192  heads[FL_COUNT][SL_SIZE] u32  first free block of each bin
 // ╘════════════════════════════════════════════════════════════════════════════════════════════════╛
 //
@@ -93,8 +100,14 @@ import {
 @inline const LEFTFREE: u32 = 2;
 // @ts-ignore: decorator
 @inline const ZERO: u32 = 4;
+/** The block is a large one: its own region, never in the bins (see "Large requests apart"). */
 // @ts-ignore: decorator
-@inline const TAGS: u32 = FREE | LEFTFREE | ZERO;
+@inline const LARGE: u32 = 8;
+// @ts-ignore: decorator
+@inline const TAGS: u32 = FREE | LEFTFREE | ZERO | LARGE;
+/** glibc's default mmap threshold: requests from here up are large. */
+// @ts-ignore: decorator
+@inline const LARGE_MIN: usize = 128 << 10;
 
 // --- bin constants ---
 
@@ -143,6 +156,8 @@ import {
 @inline const ROOT_GLIBC: usize = HEAP_ROOT + 168;
 // @ts-ignore: decorator
 @inline const ROOT_GLIBC_PEAK: usize = HEAP_ROOT + 176;
+// @ts-ignore: decorator
+@inline const ROOT_LARGE_FREE: usize = HEAP_ROOT + 184;
 // @ts-ignore: decorator
 @inline const ROOT_HEADS: usize = HEAP_ROOT + 192;
 
@@ -289,23 +304,41 @@ function grow(size: u64, site: u32, requested: u64, align: u32): bool {
   // free block it merges with). Otherwise it needs its own tail sentinel at the end.
   let bytes: u64 = adjacent ? (rounded > leftFree ? rounded - leftFree : 0) : rounded + HEADER;
   let needed = <u32>((bytes + PAGE_SIZE - 1) >> PAGE_BITS);
-  let wanted = policyPages(needed);
+  let start = takePages(needed, policyPages(needed), site, requested, align);
+  if (start < 0) return false;
+  addRegion((start & 0xFFFF_FFFF) << PAGE_BITS, (start >> 32) << PAGE_BITS);
+  return true;
+}
+
+/**
+ * memory.grow by `wanted` pages, or by `needed` if `wanted` would pass the limit or the engine
+ * refuses it. Returns (pages taken << 32) | first page, or -1 having written a failure record.
+ */
+function takePages(needed: u32, wanted: u32, site: u32, requested: u64, align: u32): i64 {
   let footprint = load<u64>(ROOT_FOOTPRINT);
   let limit = load<u32>(ROOT_MODEL) == FOOTPRINT_GLIBC ? 0 : load<u64>(ROOT_LIMIT);
   if (limit && footprint + (<u64>wanted << PAGE_BITS) > limit) wanted = needed;
   if (limit && footprint + (<u64>wanted << PAGE_BITS) > limit) {
     recordFailure(site, requested, align, REASON_LIMIT, footprint, limit, needed);
-    return false;
+    return -1;
   }
   let before = memory.grow(<i32>wanted);
   if (before < 0 && wanted != needed) before = memory.grow(<i32>(wanted = needed));
   if (before < 0) {
     store<u32>(ROOT_ENGINE_REFUSALS, load<u32>(ROOT_ENGINE_REFUSALS) + 1);
     recordFailure(site, requested, align, REASON_ENGINE, footprint, limit, needed);
-    return false;
+    return -1;
   }
-  addRegion(<u64>before << PAGE_BITS, <u64>wanted << PAGE_BITS);
-  return true;
+  return (<i64>wanted << 32) | <i64>before;
+}
+
+/** Counts `bytes` of fresh memory into the footprint; every growth is an event. */
+function addFootprint(bytes: u64): void {
+  let footprint = load<u64>(ROOT_FOOTPRINT) + bytes;
+  store<u64>(ROOT_FOOTPRINT, footprint);
+  if (footprint > load<u64>(ROOT_PEAK_FOOTPRINT)) store<u64>(ROOT_PEAK_FOOTPRINT, footprint);
+  store<u32>(ROOT_GROWTHS, load<u32>(ROOT_GROWTHS) + 1);
+  nextEvent();
 }
 
 function policyPages(needed: u32): u32 {
@@ -342,11 +375,56 @@ function addRegion(start: u64, bytes: u64): void {
   store<u32>(block, 0, 4);
   insertBlock(block);
   store<u32>(ROOT_TAIL, <u32>newTail);
-  let footprint = load<u64>(ROOT_FOOTPRINT) + bytes;
-  store<u64>(ROOT_FOOTPRINT, footprint);
-  if (footprint > load<u64>(ROOT_PEAK_FOOTPRINT)) store<u64>(ROOT_PEAK_FOOTPRINT, footprint);
-  store<u32>(ROOT_GROWTHS, load<u32>(ROOT_GROWTHS) + 1);
-  nextEvent();
+  addFootprint(bytes);
+}
+
+// --- large blocks ---
+
+/** Best-fit large block of at least `need` bytes off the free list, else a fresh region; 0 if refused. */
+function takeLarge(need: usize, site: u32, requested: u64, align: u32): usize {
+  let best: usize = 0, bestPrev: usize = 0;
+  for (let prev: usize = 0, block = <usize>load<u32>(ROOT_LARGE_FREE); block; prev = block, block = prevFree(block)) {
+    if (sizeOf(block) >= need && (!best || sizeOf(block) < sizeOf(best))) {
+      best = block;
+      bestPrev = prev;
+    }
+  }
+  if (best) {
+    let after = prevFree(best);
+    if (bestPrev) setPrevFree(bestPrev, after);
+    else store<u32>(ROOT_LARGE_FREE, <u32>after);
+  } else {
+    best = growLarge(need, site, requested, align);
+    if (!best) return 0;
+  }
+  let size = sizeOf(best);
+  let zero = info(best) & ZERO;
+  if (size - need >= LARGE_MIN) {
+    pushLarge(best + need, <u32>(size - need) | zero, 0);
+    size = need;
+  }
+  setInfo(best, <u32>size | LARGE | zero);
+  return best;
+}
+
+/** A region of its own for one large block (exact pages: a mapping, whatever the growth policy). */
+function growLarge(need: usize, site: u32, requested: u64, align: u32): usize {
+  let pages = <u32>((<u64>need + PAGE_SIZE - 1) >> PAGE_BITS);
+  let start = takePages(pages, pages, site, requested, align);
+  if (start < 0) return 0;
+  let block = <usize>((start & 0xFFFF_FFFF) << PAGE_BITS);
+  setInfo(block, <u32>(<u64>pages << PAGE_BITS) | LARGE | ZERO);
+  store<u32>(ROOT_REGIONS, load<u32>(ROOT_REGIONS) + 1);
+  addFootprint(<u64>pages << PAGE_BITS);
+  return block;
+}
+
+/** Puts a large block (size and ZERO in `sizeAndZero`) on the free list, keeping `check`. */
+function pushLarge(block: usize, sizeAndZero: u32, check: u32): void {
+  setInfo(block, sizeAndZero | FREE | LARGE);
+  store<u32>(block, check, 4);
+  setPrevFree(block, <usize>load<u32>(ROOT_LARGE_FREE));
+  store<u32>(ROOT_LARGE_FREE, <u32>block);
 }
 
 // --- the glibc footprint (footprint.ts) ---
@@ -429,17 +507,13 @@ export function heapAlloc(site: u32, requested: u64, align: u32, zeroed: bool): 
     mutexUnlock(ROOT_LOCK);
     return 0;
   }
-  let search = effectiveAlign > AL_SIZE ? need + effectiveAlign + MIN_BLOCK : need;
-  let block = searchBlock(search);
+  let block = <usize>need >= LARGE_MIN && effectiveAlign == AL_SIZE
+    ? takeLarge(<usize>need, site, requested, align)
+    : takeBinned(<usize>need, effectiveAlign, site, requested, align);
   if (!block) {
-    if (!grow(search, site, requested, align)) {
-      mutexUnlock(ROOT_LOCK);
-      return 0;
-    }
-    block = searchBlock(search);
+    mutexUnlock(ROOT_LOCK);
+    return 0;
   }
-  removeBlock(block);
-  block = carve(block, <usize>need, effectiveAlign);
   let payload = block + HEADER;
   let zero = info(block) & ZERO;
   setInfo(block, info(block) & ~ZERO);
@@ -451,6 +525,18 @@ export function heapAlloc(site: u32, requested: u64, align: u32, zeroed: bool): 
   mutexUnlock(ROOT_LOCK);
   if (zeroed) zeroPayload(payload, <usize>requested, sizeOf(block), zero != 0);
   return payload;
+}
+
+/** A block of `need` bytes aligned to `align` from the bins, growing memory if none fits; 0 if refused. */
+function takeBinned(need: usize, align: usize, site: u32, requested: u64, alignArg: u32): usize {
+  let search = <u64>(align > AL_SIZE ? need + align + MIN_BLOCK : need);
+  let block = searchBlock(search);
+  if (!block) {
+    if (!grow(search, site, requested, alignArg)) return 0;
+    block = searchBlock(search);
+  }
+  removeBlock(block);
+  return carve(block, need, align);
 }
 
 /**
@@ -509,10 +595,20 @@ function freeChecked(payload: usize, site: u32, zero: u32): u32 {
     result = FREE_DOUBLE;
     recordBadFree(payload, site, BAD_FREE_DOUBLE, load<u32>(block, 12), payload);
   } else {
-    releaseBlock(block, zero);
+    accountFree(block);
+    if (info(block) & LARGE) pushLarge(block, <u32>sizeOf(block) | zero, load<u32>(block, 4));
+    else releaseBlock(block, zero);
   }
   mutexUnlock(ROOT_LOCK);
   return result;
+}
+
+/** The ledger's and the glibc footprint's side of a free. */
+function accountFree(block: usize): void {
+  let site = load<u32>(block, 12);
+  let requested = <u64>load<u32>(block, 8);
+  recordFree(site, requested, <u64>sizeOf(block));
+  if (siteIsRust(site)) store<u64>(ROOT_GLIBC, load<u64>(ROOT_GLIBC) - glibcChunk(requested));
 }
 
 /**
@@ -521,10 +617,6 @@ function freeChecked(payload: usize, site: u32, zero: u32): u32 {
  */
 function releaseBlock(block: usize, zero: u32): void {
   let size = sizeOf(block);
-  let site = load<u32>(block, 12);
-  let requested = <u64>load<u32>(block, 8);
-  recordFree(site, requested, <u64>size);
-  if (siteIsRust(site)) store<u64>(ROOT_GLIBC, load<u64>(ROOT_GLIBC) - glibcChunk(requested));
   let leftFree = info(block) & LEFTFREE;
   setInfo(block, <u32>size | FREE | leftFree | zero);
   let right = block + size;
@@ -612,6 +704,17 @@ export function heapConfigure(policy: u32, chunkPages: u32, model: u32, limit: u
   store<u64>(ROOT_LIMIT, limit);
   ledgerSetThreshold(largeThreshold);
   mutexUnlock(ROOT_LOCK);
+}
+
+/**
+ * Grows the heap by enough memory for a `bytes` request now, so that later requests up to that
+ * size need no growth (see LabOptions.reserveBytes for why threads want this). False if refused.
+ */
+export function heapReserve(bytes: u64): bool {
+  mutexLock(ROOT_LOCK);
+  let ok = grow(blockSizeFor(bytes), 0, bytes, <u32>AL_SIZE);
+  mutexUnlock(ROOT_LOCK);
+  return ok;
 }
 
 /** Holds the heap still while the host copies the ledger out. */

@@ -4,10 +4,13 @@
 
 import { probeCommand, probeSpec } from "./probe.js";
 import { reproduceCommand } from "./reproduce.js";
+import { diagnoseCommand } from "./diagnose.js";
 import { UsageError } from "./args.js";
+import { AllocationFailedError } from "../errors.js";
 
 const COMMANDS: Record<string, { run: (argv: string[]) => string; summary: string }> = {
   reproduce: { run: reproduceCommand, summary: "run the seed's Criterion benchmark in the model and explain how it fails" },
+  diagnose: { run: diagnoseCommand, summary: "run every variant and competing mechanism and say which explains the failure" },
   probe: { run: probeCommand, summary: "create and drop N streams of a variant and print what they retain" },
 };
 
@@ -37,6 +40,10 @@ function main(argv: string[]): number {
     if (error instanceof UsageError) {
       process.stderr.write(`segstream: ${error.message} (see \`segstream ${command ? name + " " : ""}--help\`)\n`);
       return 2;
+    }
+    if (error instanceof AllocationFailedError || error instanceof RangeError || error instanceof TypeError) {
+      process.stderr.write(`segstream: ${error.message}\n`);
+      return 1;
     }
     process.stderr.write(`segstream: ${(error as Error).stack ?? String(error)}\n`);
     return 1;

@@ -1,7 +1,7 @@
 // The lab's default collector from JavaScript: participants, and the collector's state for reports.
 
 import { requireInteger } from "../errors.js";
-import type { Lab } from "../memory/lab.js";
+import { SCRATCH_BYTES, type Lab } from "../memory/lab.js";
 import { Participant } from "./participant.js";
 
 export interface QueuedBag {
@@ -22,7 +22,7 @@ export interface CollectorState {
 }
 
 const SNAPSHOT_ENTRY = 16;
-const MAX_SNAPSHOT = 1 << 16;
+const MAX_SNAPSHOT = SCRATCH_BYTES / SNAPSHOT_ENTRY;
 
 export class Epochs {
   private own: Participant | undefined;
@@ -60,10 +60,10 @@ export class Epochs {
     };
   }
 
-  /** The queued bags, oldest first (at most `max`). */
+  /** The queued bags, oldest first (at most `max`, up to 2,048). */
   queue(max = 1024): QueuedBag[] {
     requireInteger("max", max, 0, MAX_SNAPSHOT);
-    const out = this.lab.scratch(Math.max(max, 1) * SNAPSHOT_ENTRY);
+    const out = this.lab.scratch;
     const count = this.lab.raw.epochQueueSnapshot(out, max);
     const view = new DataView(this.lab.memory.buffer);
     const bags: QueuedBag[] = [];

@@ -30,12 +30,18 @@ export interface WarmUpResult {
 /**
  * Criterion's warm-up loop. `call(iters, round)` runs (or models) one body call with `iters`
  * iterations (round counts from 1) and returns its elapsed wall time in ns. With a pure `call`,
- * e.g. `iters => iters * 5750`, this is a pure function.
+ * e.g. `iters => iters * 5750`, this is a pure function. `maxTotalIters` (not Criterion's) stops a
+ * warm-up that time never ends, e.g. under a VirtualClock whose costs are all zero.
  */
-export function warmUp(call: (iters: number, round: number) => number, warmUpTimeNs: number): WarmUpResult {
+export function warmUp(
+  call: (iters: number, round: number) => number,
+  warmUpTimeNs: number,
+  maxTotalIters: number = Number.MAX_SAFE_INTEGER,
+): WarmUpResult {
   if (!(Number.isFinite(warmUpTimeNs) && warmUpTimeNs > 0)) {
     throw new RangeError(`warmUpTimeNs must be a finite number > 0, got ${warmUpTimeNs}`);
   }
+  if (!(maxTotalIters >= 1)) throw new RangeError(`maxTotalIters must be >= 1, got ${maxTotalIters}`);
   const rounds: WarmUpRound[] = [];
   let iters = 1;
   let totalIters = 0;
@@ -50,9 +56,13 @@ export function warmUp(call: (iters: number, round: number) => number, warmUpTim
     elapsedNs += elapsed;
     if (elapsedNs > warmUpTimeNs) break;
     iters *= 2;
-    if (!Number.isSafeInteger(iters) || !Number.isSafeInteger(totalIters + iters)) {
-      // Criterion would wrap its u64 here; nothing measurable takes this long to warm up.
-      throw new RangeError(`warm-up did not exceed ${warmUpTimeNs} ns before the iteration count overflowed`);
+    if (!Number.isSafeInteger(totalIters + iters) || totalIters + iters > maxTotalIters) {
+      // Criterion would keep doubling (and wrap its u64); with a real clock that never happens,
+      // but a VirtualClock that is never charged would spin here for ever.
+      throw new RangeError(
+        `warm-up still at ${elapsedNs} ns (not > ${warmUpTimeNs} ns) after ${totalIters} iterations; ` +
+          `the next round would pass the limit of ${maxTotalIters}`,
+      );
     }
   }
   return { rounds, totalIters, elapsedNs, metNs: elapsedNs / totalIters };

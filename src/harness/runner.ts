@@ -26,6 +26,8 @@ export interface RunObserver {
 export interface RunOptions {
   /** Hooks installed on every Bencher (e.g. onIteration to note each instance number). */
   bencherHooks?: BencherHooks;
+  /** Refuse a warm-up that would run more than this many iterations in total (default 2^53 - 1). */
+  maxWarmUpIters?: number;
 }
 
 export interface BenchmarkResult {
@@ -67,7 +69,7 @@ export function runBenchmark(
     observer?.({ phase: "warm-up", round, iters }, b);
     callBody(body, b);
     return b.elapsedNs;
-  }, cfg.warmUpTimeNs);
+  }, cfg.warmUpTimeNs, options.maxWarmUpIters);
 
   const plan = measurementPlan(wu.metNs, cfg);
   const times: number[] = [];

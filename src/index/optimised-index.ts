@@ -4,7 +4,7 @@
 // takes the words the indexer reads (for "first-word", just the first).
 
 import { AllocationFailedError, UseAfterDropError, requireInteger, requirePowerOfTwo } from "../errors.js";
-import type { Lab } from "../memory/lab.js";
+import { SCRATCH_BYTES, type Lab } from "../memory/lab.js";
 import { DEFAULT_PAGE_SLOTS, MAX_PAGE_SLOTS } from "../stream/segmented-stream.js";
 import { variantId, type StreamVariant } from "../stream/variants.js";
 
@@ -23,7 +23,8 @@ export interface IndexOptions {
 }
 
 const V16_BYTES = 16;
-const VALUES_CHUNK = 4096;
+/** Values per indexValues call: the lab's scratch, less the word where the count comes back. */
+const VALUES_CHUNK = SCRATCH_BYTES / V16_BYTES - 1;
 
 export function indexerId(indexer: string): number {
   const id = (INDEXERS as readonly string[]).indexOf(indexer);
@@ -75,7 +76,7 @@ export class OptimisedIndex {
   /** The latest value whose key the indexer derives from (a, b), or undefined. */
   get(a: number, b = 0): [number, number] | undefined {
     const index = this.live();
-    const out = this.lab.scratch(V16_BYTES);
+    const out = this.lab.scratch;
     if (!this.lab.raw.indexGet(index, a, b, out)) return undefined;
     const words = new Float64Array(this.lab.memory.buffer, out, 2);
     return [words[0], words[1]];
@@ -99,7 +100,7 @@ export class OptimisedIndex {
   values(): Float64Array {
     const index = this.live();
     const raw = this.lab.raw;
-    const out = this.lab.scratch(VALUES_CHUNK * V16_BYTES + 8);
+    const out = this.lab.scratch;
     const written = out + VALUES_CHUNK * V16_BYTES;
     const result = new Float64Array(this.size * 2);
     let filled = 0;

@@ -23,6 +23,13 @@ export interface LabOptions {
   chunkPages?: number;
   /** Requests of at least this many bytes are logged one by one. Default 1 MiB. */
   largeThreshold?: number;
+  /**
+   * Bytes of heap to take from the engine up front (Lab.create only). Needed when several threads
+   * allocate: V8 makes a shared memory's growth visible to other threads asynchronously, so a
+   * thread can trap on an address another thread's growth has just made valid. Growth that happens
+   * before the workers start, or never during their run, is safe.
+   */
+  reserveBytes?: number;
 }
 
 export type FreeOutcome = "freed" | "invalid" | "double";
@@ -31,6 +38,12 @@ const FREE_OUTCOMES: readonly FreeOutcome[] = ["freed", "invalid", "double"];
 const DEFAULT_CHUNK_PAGES = 16;
 const DEFAULT_LARGE_THRESHOLD = 1 << 20;
 const SCRATCH_ALIGN = 16;
+/**
+ * The staging buffer each lab object keeps for passing values in and out: allocated once, when the
+ * lab is made, so reading never needs memory a full heap cannot give. Bulk calls go through it in
+ * chunks. 32 KiB fits in the heap's first 64 KiB page with room to spare.
+ */
+export const SCRATCH_BYTES = 32 * 1024;
 
 export class Lab {
   readonly raw: RawExports;
@@ -38,20 +51,23 @@ export class Lab {
   /** The default epoch collector's participants and state. */
   readonly epoch: Epochs;
   private readonly instance: Instance;
-  private scratchAddress = 0;
-  private scratchBytes = 0;
+  /** This lab object's staging buffer (a "host buffer" block, MODEL site). */
+  readonly scratch: number;
 
   private constructor(readonly memory: WebAssembly.Memory, readonly module: WebAssembly.Module) {
     this.instance = instantiate(memory, module);
     this.raw = this.instance.raw;
     this.sites = readSites(this.instance);
     this.epoch = new Epochs(this);
+    this.scratch = this.alloc("host buffer", SCRATCH_BYTES, { align: SCRATCH_ALIGN });
   }
 
   /** A fresh memory and heap, configured with `options`. */
   static create(options: LabOptions = {}): Lab {
     const lab = new Lab(createMemory(), wasmModule());
     lab.configure(options);
+    const reserve = requireInteger("reserveBytes", options.reserveBytes ?? 0, 0, MAXIMUM_PAGES * WASM_PAGE);
+    if (reserve && !lab.raw.heapReserve(reserve)) throw new AllocationFailedError(`reserve ${reserve} bytes`, lab.lastFailure());
     return lab;
   }
 
@@ -110,25 +126,4 @@ export class Lab {
     return new Uint8Array(this.memory.buffer);
   }
 
-  /**
-   * A staging buffer of at least `bytes` for passing values in and out, owned by this lab object
-   * (so by one thread) and grown on demand. It lives under the "host buffer" site, a MODEL site.
-   */
-  scratch(bytes: number): number {
-    if (bytes <= this.scratchBytes) return this.scratchAddress;
-    const size = Math.max(bytes, this.scratchBytes * 2, 256);
-    const address = this.alloc("host buffer", size, { align: SCRATCH_ALIGN });
-    if (this.scratchAddress) this.free(this.scratchAddress, "host buffer");
-    this.scratchAddress = address;
-    this.scratchBytes = size;
-    return address;
-  }
-
-  /** Gives the staging buffer back, so the ledger shows only what the model holds. */
-  releaseScratch(): void {
-    if (!this.scratchAddress) return;
-    this.free(this.scratchAddress, "host buffer");
-    this.scratchAddress = 0;
-    this.scratchBytes = 0;
-  }
 }

@@ -139,7 +139,6 @@ export function runProbe(options: ProbeOptions): ProbeResult {
   const started = performance.now();
   for (let i = 0; i < options.instances; i++) instance();
   const elapsedMs = performance.now() - started;
-  lab.releaseScratch();
   const after = lab.ledger();
   const collector = lab.epoch.state();
   const drain = streamVariantOf(options.variant) === "epoch-deferred" ? drainEpoch(lab, held, before, after) : null;
@@ -164,7 +163,6 @@ function drainEpoch(lab: Lab, held: Guard | undefined, before: LedgerSnapshot, a
     guard.flush();
     guard.release();
   }
-  lab.releaseScratch();
   const drained = lab.ledger();
   return {
     rounds,

@@ -157,7 +157,6 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
     const requestFootprintBytes = scenario.memory.footprint === "glibc" ? lab.raw.glibcChunkBytes(record.bytes) : record.pagesWanted * WASM_PAGE;
     failure = { record, requestFootprintBytes, instance: created, context, iteration: bencher.setupsRun };
   }
-  lab.releaseScratch();
   const ledger = lab.ledger();
   series.push(point(created, ledger));
   const dropped = failure ? created - 1 : created;

@@ -138,6 +138,10 @@ export function applyScenario(base: Scenario, input: ScenarioInput): Scenario {
   for (const key of Object.keys(input)) if (!FIELDS.has(key)) fail(key, "unknown field");
   const pick = <K extends keyof Scenario>(key: K): unknown => (input[key as keyof ScenarioInput] === undefined ? base[key] : input[key as keyof ScenarioInput]);
   const pageSlots = wholeNumber("pageSlots", pick("pageSlots"), 1, MAX_PAGE_SLOTS);
+  const clock = oneOf("clock", pick("clock"), CLOCKS);
+  const cost = input.cost === undefined ? { ...base.cost } : parseCost(input.cost);
+  // A virtual clock that never advances would keep Criterion's warm-up going for ever.
+  if (clock === "virtual" && !Object.values(cost).some((ns) => (ns ?? 0) > 0)) fail("cost", "a virtual clock needs at least one cost above 0 ns");
   if ((pageSlots & (pageSlots - 1)) !== 0) fail("pageSlots", `must be a power of two, got ${pageSlots}`);
   return {
     name: text("name", pick("name")),
@@ -149,8 +153,8 @@ export function applyScenario(base: Scenario, input: ScenarioInput): Scenario {
     pageSlots,
     upsertsPerIteration: wholeNumber("upsertsPerIteration", pick("upsertsPerIteration"), 0, 1_000_000),
     batchSize: parseBatchSize(pick("batchSize")),
-    clock: oneOf("clock", pick("clock"), CLOCKS),
-    cost: input.cost === undefined ? { ...base.cost } : parseCost(input.cost),
+    clock,
+    cost,
     warmUpMs: wholeNumber("warmUpMs", pick("warmUpMs"), 1, MAX_SECONDS_MS),
     measurementMs: wholeNumber("measurementMs", pick("measurementMs"), 1, MAX_SECONDS_MS),
     sampleSize: wholeNumber("sampleSize", pick("sampleSize"), 10, 100_000),

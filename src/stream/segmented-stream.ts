@@ -5,7 +5,7 @@
 // integers. Bulk calls take and return Float64Arrays of word pairs.
 
 import { AllocationFailedError, UseAfterDropError, requireInteger, requirePowerOfTwo } from "../errors.js";
-import type { Lab } from "../memory/lab.js";
+import { SCRATCH_BYTES, type Lab } from "../memory/lab.js";
 import { variantId, type StreamVariant } from "./variants.js";
 
 export interface StreamOptions {
@@ -19,6 +19,8 @@ export const DEFAULT_PAGE_SLOTS = 64;
 export const MAX_PAGE_SLOTS = 1 << 24;
 const V16_BYTES = 16;
 const MAX_BATCH = 0x7fff_ffff;
+/** Values staged per call through the lab's scratch buffer. */
+const CHUNK = SCRATCH_BYTES / V16_BYTES;
 
 export class SegmentedStream {
   readonly variant: StreamVariant;
@@ -53,17 +55,26 @@ export class SegmentedStream {
     return index;
   }
 
-  /** Appends values given as word pairs; returns the index of the first. */
+  /**
+   * Appends values given as word pairs; returns the index of the first. Values go in through the
+   * lab's scratch buffer in chunks of 2,048: each chunk is published as one run, but another
+   * thread's appends may fall between chunks.
+   */
   appendBatch(words: Float64Array): number {
     if (!(words instanceof Float64Array)) throw new TypeError("appendBatch takes a Float64Array of word pairs");
     if (words.length % 2 !== 0) throw new RangeError(`appendBatch needs an even number of words, got ${words.length}`);
     const count = words.length / 2;
     requireInteger("batch length", count, 0, MAX_BATCH);
     const stream = this.live();
-    const source = this.lab.scratch(count * V16_BYTES);
-    new Float64Array(this.lab.memory.buffer, source, words.length).set(words);
-    const first = this.lab.raw.streamAppendBatch(stream, source, count);
-    if (first < 0) throw new AllocationFailedError("SegmentedStream::append (batch)", this.lab.lastFailure());
+    const raw = this.lab.raw;
+    let first = -1;
+    for (let done = 0; done < count || first < 0; done += CHUNK) {
+      const n = Math.min(CHUNK, count - done);
+      new Float64Array(this.lab.memory.buffer, this.lab.scratch, n * 2).set(words.subarray(done * 2, (done + n) * 2));
+      const at = raw.streamAppendBatch(stream, this.lab.scratch, n);
+      if (at < 0) throw new AllocationFailedError("SegmentedStream::append (batch)", this.lab.lastFailure());
+      if (first < 0) first = at;
+    }
     return first;
   }
 
@@ -71,7 +82,7 @@ export class SegmentedStream {
   get(index: number): [number, number] | undefined {
     requireInteger("index", index, 0, Number.MAX_SAFE_INTEGER);
     const stream = this.live();
-    const out = this.lab.scratch(V16_BYTES);
+    const out = this.lab.scratch;
     if (!this.lab.raw.streamGet(stream, index, out)) return undefined;
     const words = new Float64Array(this.lab.memory.buffer, out, 2);
     return [words[0], words[1]];
@@ -82,9 +93,14 @@ export class SegmentedStream {
     requireInteger("start", start, 0, Number.MAX_SAFE_INTEGER);
     requireInteger("count", count, 0, MAX_BATCH);
     const stream = this.live();
-    const out = this.lab.scratch(Math.max(count, 1) * V16_BYTES);
-    const got = this.lab.raw.streamRead(stream, start, count, out);
-    return new Float64Array(this.lab.memory.buffer, out, got * 2).slice();
+    const raw = this.lab.raw;
+    const wanted = Math.max(0, Math.min(count, raw.streamLen(stream) - start));
+    const result = new Float64Array(wanted * 2);
+    for (let done = 0; done < wanted; done += CHUNK) {
+      const got = raw.streamRead(stream, start + done, Math.min(CHUNK, wanted - done), this.lab.scratch);
+      result.set(new Float64Array(this.lab.memory.buffer, this.lab.scratch, got * 2), done * 2);
+    }
+    return result;
   }
 
   get length(): number {

@@ -18,6 +18,7 @@ export interface RawExports {
   heapFree(payload: number, site: number): number;
   glibcChunkBytes(bytes: number): number;
   heapBlockSize(payload: number): number;
+  heapReserve(bytes: number): number;
   heapLock(): void;
   heapUnlock(): void;
   heapRootAddress(): number;

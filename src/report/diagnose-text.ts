@@ -1,0 +1,58 @@
+// `segstream diagnose`'s terminal report: one matrix row per case, then the verdict.
+
+import type { Diagnosis, DiagnoseRow } from "../scenarios/diagnose.js";
+import { bytes, count, table } from "./format.js";
+
+function where(row: DiagnoseRow): string {
+  const f = row.run.failure;
+  if (!f) return "";
+  return f.context.phase === "warm-up" ? `warm-up round ${f.context.round}` : `measurement sample ${f.context.sample}`;
+}
+
+function matrix(d: Diagnosis): string {
+  return table(
+    ["case", "outcome", "failing request", "instance", "where", "retained B/inst", "peak live", "largest request", "signature"],
+    d.rows.map((r) => {
+      const f = r.run.failure;
+      return [
+        r.case.id,
+        r.run.outcome,
+        f ? `${count(f.record.bytes)} B ${f.record.siteName}` : "-",
+        f ? count(f.instance) : "-",
+        where(r) || "-",
+        count(r.run.retainedBytesPerInstance),
+        bytes(r.run.ledger.rust.peakLiveBytes).split(" (")[0],
+        count(r.run.ledger.rust.largestRequest),
+        r.judgement.matches ? (r.case.requires ? "yes, if..." : "YES") : "no",
+      ];
+    }),
+  );
+}
+
+export function diagnoseText(d: Diagnosis): string {
+  const lines = [
+    "segstream diagnose: the seed scenario per variant and per competing mechanism",
+    "signature (the seed's observation): fails on a single 256 MiB request, during warm-up, near 522,000 instances; the mock passes",
+    "",
+    matrix(d),
+    "",
+    "Cases:",
+  ];
+  for (const r of d.rows) {
+    lines.push(`  ${r.case.id}: ${r.case.hypothesis}`);
+    for (const reason of r.judgement.reasons) lines.push(`      - ${reason}`);
+    if (r.judgement.matches && r.case.requires) lines.push(`      - matches only with ${r.case.requires}`);
+  }
+  lines.push(
+    "",
+    "Verdict:",
+    `  the mock ${d.mockPasses ? "passes, as the seed saw" : "FAILS, unlike the seed's observation"}`,
+    `  explains the failure: ${d.explains.length ? d.explains.join(", ") : "none of the cases"}`,
+  );
+  if (d.matchOnlyIf.length) lines.push(`  reproduces the numbers only under conditions the seed's program lacks: ${d.matchOnlyIf.join(", ")}`);
+  const ruledOut = d.rows.filter((r) => !r.judgement.matches).map((r) => r.case.id);
+  lines.push(`  cannot produce the signature: ${ruledOut.join(", ")}`);
+  const elapsed = d.rows.reduce((ms, r) => ms + r.run.elapsedMs, 0);
+  lines.push("", `${d.rows.length} runs, ${count(d.rows.reduce((n, r) => n + r.run.instancesCreated, 0))} instances modelled in ${(elapsed / 1000).toFixed(1)} s`);
+  return lines.join("\n");
+}
