@@ -1,6 +1,7 @@
 // segstream's public API.
 
 export { Lab, type LabOptions, type FreeOutcome } from "./memory/lab.js";
+export { SCRATCH_BYTES } from "./memory/scratch.js";
 export type {
   LedgerSnapshot, Figures, SiteFigures, HeapFigures, LargeRequest, FailureRecord, FailureReason, BadFree, GrowthPolicy,
   FootprintModel,

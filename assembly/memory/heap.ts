@@ -70,6 +70,7 @@
 import { HEAP_ROOT } from "./layout";
 import { siteIsRust } from "./sites";
 import { FOOTPRINT_GLIBC, glibcChunk } from "./footprint";
+import { noteGrowth } from "./view";
 import { mutexLock, mutexUnlock } from "../sync/mutex";
 import {
   ledgerSetThreshold, recordAlloc, recordFree, recordFailure, recordBadFree, nextEvent,
@@ -334,6 +335,7 @@ function takePages(needed: u32, wanted: u32, site: u32, requested: u64, align: u
 
 /** Counts `bytes` of fresh memory into the footprint; every growth is an event. */
 function addFootprint(bytes: u64): void {
+  noteGrowth();
   let footprint = load<u64>(ROOT_FOOTPRINT) + bytes;
   store<u64>(ROOT_FOOTPRINT, footprint);
   if (footprint > load<u64>(ROOT_PEAK_FOOTPRINT)) store<u64>(ROOT_PEAK_FOOTPRINT, footprint);

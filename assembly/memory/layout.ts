@@ -23,6 +23,8 @@
 //  0x8000 ├──────────────────────────────┤
 //         │ EPOCH_ROOT                   │ the default collector, created at the first pin
 //  0x8100 ├──────────────────────────────┤
+//         │ MEMORY_VIEW                  │ the memory's size after the last growth (view.ts)
+//  0x8140 ├──────────────────────────────┤
 //         │ (unused)                     │
 //  0xFFFF └──────────────────────────────┘
 // ╘═════════════════════════════════════════════════════════════════════════════════════════╛
@@ -41,5 +43,7 @@
 @inline export const BAD_FREE_LOG: usize = 0x5800;
 // @ts-ignore: decorator
 @inline export const EPOCH_ROOT: usize = 0x8000;
+// @ts-ignore: decorator
+@inline export const MEMORY_VIEW: usize = 0x8100;
 // @ts-ignore: decorator
 @inline export const RESERVED_END: usize = 0x10000;

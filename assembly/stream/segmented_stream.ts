@@ -38,6 +38,7 @@
 
 import { SITE_STREAM_PAGES, SITE_STREAM_INLINE, SITE_BOX_PAGE } from "../memory/sites";
 import { heapAlloc, heapFree } from "../memory/heap";
+import { syncMemoryView } from "../memory/view";
 import { mutexLock, mutexUnlock } from "../sync/mutex";
 import { arcClone, arcIntoRaw, arcFromRaw, arcData } from "../sync/arc";
 import {
@@ -117,9 +118,13 @@ export function streamInit(stream: usize, variant: u32, pageSlots: u32): bool {
   return true;
 }
 
-/** The page appends go to. */
+/** The page appends go to (published by whichever thread rolled over: see memory/view.ts). */
 function activePage(stream: usize): usize {
-  if (streamVariant(stream) != VARIANT_MOCK) return <usize>atomic.load<u64>(stream + S_ACTIVE);
+  if (streamVariant(stream) != VARIANT_MOCK) {
+    let page = <usize>atomic.load<u64>(stream + S_ACTIVE);
+    syncMemoryView();
+    return page;
+  }
   mutexLock(stream + S_LOCK);
   let pages = stream + S_PAGES;
   let page = arcData(<usize>vecGet(pages, vecLen(pages) - 1));
@@ -239,7 +244,7 @@ export function streamGet(stream: usize, index: u64, out: usize): bool {
   let pageIndex = index >> load<u32>(stream + S_PAGE_SHIFT);
   let offset = index & (<u64>load<u32>(stream + S_PAGE_SLOTS) - 1);
   if (streamVariant(stream) != VARIANT_MOCK) {
-    let active = <usize>atomic.load<u64>(stream + S_ACTIVE);
+    let active = activePage(stream);
     if (<u64>pageNo(active) == pageIndex) {
       memory.copy(out, pageSlot(active, offset), V16_SIZE);
       return true;

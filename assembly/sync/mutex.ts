@@ -10,8 +10,13 @@
 // sleeper. The woken thread sets 2 again when it takes the lock, because it cannot know whether
 // others still sleep: a spurious wake-up costs one notify, a missed one would deadlock.
 //
+// Taking a lock also brings this thread's view of the memory up to date (memory/view.ts): what was
+// published under the lock may lie in memory another thread grew.
+//
 // `memory.atomic.wait32` traps on unshared memory, but it is only reached under contention, which
 // needs a second thread, which needs shared memory.
+
+import { syncMemoryView } from "../memory/view";
 
 // @ts-ignore: decorator
 @inline const UNLOCKED: u32 = 0;
@@ -23,8 +28,10 @@
 // @ts-ignore: decorator
 @inline const SPINS: i32 = 200;
 
+/** Takes the lock; whatever another thread published under it, this thread can then address. */
 export function mutexLock(word: usize): void {
   if (atomic.cmpxchg<u32>(word, UNLOCKED, LOCKED) != UNLOCKED) lockContended(word);
+  syncMemoryView();
 }
 
 function lockContended(word: usize): void {

@@ -1,7 +1,8 @@
 // The lab's default collector from JavaScript: participants, and the collector's state for reports.
 
 import { requireInteger } from "../errors.js";
-import { SCRATCH_BYTES, type Lab } from "../memory/lab.js";
+import type { Lab } from "../memory/lab.js";
+import { SCRATCH_BYTES } from "../memory/scratch.js";
 import { Participant } from "./participant.js";
 
 export interface QueuedBag {

@@ -4,7 +4,8 @@
 // takes the words the indexer reads (for "first-word", just the first).
 
 import { AllocationFailedError, UseAfterDropError, requireInteger, requirePowerOfTwo } from "../errors.js";
-import { SCRATCH_BYTES, type Lab } from "../memory/lab.js";
+import type { Lab } from "../memory/lab.js";
+import { SCRATCH_BYTES } from "../memory/scratch.js";
 import { DEFAULT_PAGE_SLOTS, MAX_PAGE_SLOTS } from "../stream/segmented-stream.js";
 import { variantId, type StreamVariant } from "../stream/variants.js";
 

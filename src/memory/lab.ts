@@ -7,6 +7,7 @@
 import { AllocationFailedError, requireInteger, requirePowerOfTwo } from "../errors.js";
 import { createMemory, instantiate, wasmModule, WASM_PAGE, MAXIMUM_PAGES, type Instance, type RawExports } from "../wasm/module.js";
 import { Epochs } from "../epoch/collector.js";
+import { SCRATCH_BYTES } from "./scratch.js";
 import {
   readLedger, readSites, GROWTH_POLICIES, FOOTPRINT_MODELS,
   type FailureRecord, type FootprintModel, type GrowthPolicy, type LedgerSnapshot, type SiteInfo,
@@ -24,10 +25,11 @@ export interface LabOptions {
   /** Requests of at least this many bytes are logged one by one. Default 1 MiB. */
   largeThreshold?: number;
   /**
-   * Bytes of heap to take from the engine up front (Lab.create only). Needed when several threads
-   * allocate: V8 makes a shared memory's growth visible to other threads asynchronously, so a
-   * thread can trap on an address another thread's growth has just made valid. Growth that happens
-   * before the workers start, or never during their run, is safe.
+   * Bytes of heap to take from the engine up front (Lab.create only), so threads that start later
+   * find it there instead of growing the memory as they go. Growth during a run is safe (each
+   * instance brings its view of the memory up to date before using what another thread grew:
+   * assembly/memory/view.ts); reserving only saves that work. Requests of 128 KiB and more take
+   * regions of their own and do not draw on it.
    */
   reserveBytes?: number;
 }
@@ -38,12 +40,7 @@ const FREE_OUTCOMES: readonly FreeOutcome[] = ["freed", "invalid", "double"];
 const DEFAULT_CHUNK_PAGES = 16;
 const DEFAULT_LARGE_THRESHOLD = 1 << 20;
 const SCRATCH_ALIGN = 16;
-/**
- * The staging buffer each lab object keeps for passing values in and out: allocated once, when the
- * lab is made, so reading never needs memory a full heap cannot give. Bulk calls go through it in
- * chunks. 32 KiB fits in the heap's first 64 KiB page with room to spare.
- */
-export const SCRATCH_BYTES = 32 * 1024;
+
 
 export class Lab {
   readonly raw: RawExports;
@@ -119,6 +116,14 @@ export class Lab {
 
   lastFailure(): FailureRecord | undefined {
     return this.ledger().failures.at(-1);
+  }
+
+  /**
+   * Gives this lab object's scratch buffer back: for a worker thread that is done with a shared
+   * memory, so the ledger shows only what the model holds. The object must not be used afterwards.
+   */
+  close(): void {
+    this.free(this.scratch, "host buffer");
   }
 
   /** Bytes of the memory as it is now (views are rebuilt after another thread grows it). */

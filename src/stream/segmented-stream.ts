@@ -5,7 +5,8 @@
 // integers. Bulk calls take and return Float64Arrays of word pairs.
 
 import { AllocationFailedError, UseAfterDropError, requireInteger, requirePowerOfTwo } from "../errors.js";
-import { SCRATCH_BYTES, type Lab } from "../memory/lab.js";
+import type { Lab } from "../memory/lab.js";
+import { SCRATCH_BYTES } from "../memory/scratch.js";
 import { variantId, type StreamVariant } from "./variants.js";
 
 export interface StreamOptions {
