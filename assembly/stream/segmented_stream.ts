@@ -73,6 +73,12 @@ import {
 // @ts-ignore: decorator
 @inline const STREAM_ALIGN: u32 = 8;
 
+/** Spins before a publisher waiting for earlier writers starts to nap, and how long a nap lasts. */
+// @ts-ignore: decorator
+@inline const PUBLISH_SPINS: i32 = 256;
+// @ts-ignore: decorator
+@inline const PUBLISH_NAP_NS: i64 = 20_000;
+
 /** Returned by appends when a page allocation was refused. */
 export const APPEND_FAILED: i64 = -1;
 
@@ -175,7 +181,13 @@ export function streamAppendBatch(stream: usize, source: usize, count: u64): i64
 /** Makes slots [index, index + count) of `page` visible once all earlier values are; returns the global index. */
 function publish(stream: usize, page: usize, index: u64, count: u64): u64 {
   let global = (<u64>pageNo(page) << load<u32>(stream + S_PAGE_SHIFT)) + index;
-  while (atomic.load<u64>(stream + S_LEN) != global) {}
+  for (let spins = 0; ; spins++) {
+    let len = atomic.load<u64>(stream + S_LEN);
+    if (len == global) break;
+    // The writer in front was descheduled (an oversubscribed machine): sleep briefly rather than
+    // burn the core it needs. No notify is sent; the timeout alone wakes the waiter.
+    if (spins >= PUBLISH_SPINS) atomic.wait<u64>(stream + S_LEN, len, PUBLISH_NAP_NS);
+  }
   atomic.store<u32>(page + P_COMMITTED, <u32>(index + count));
   atomic.store<u64>(stream + S_LEN, global + count);
   return global;

@@ -41,12 +41,12 @@ export function tableBytesFor(lab: Lab, capacity: number): number {
 export class OptimisedIndex {
   readonly indexer: Indexer;
   readonly variant: StreamVariant;
-  private address: number;
+  private at: number;
 
   private constructor(private readonly lab: Lab, indexer: Indexer, variant: StreamVariant, address: number) {
     this.indexer = indexer;
     this.variant = variant;
-    this.address = address;
+    this.at = address;
   }
 
   /** OptimisedIndex::new_with_indexer_and_capacity. Throws AllocationFailedError if refused. */
@@ -63,8 +63,8 @@ export class OptimisedIndex {
   }
 
   private live(): number {
-    if (this.address === 0) throw new UseAfterDropError("this OptimisedIndex was dropped");
-    return this.address;
+    if (this.at === 0) throw new UseAfterDropError("this OptimisedIndex was dropped");
+    return this.at;
   }
 
   /** Appends the value and maps its key to it; returns its stream position. */
@@ -76,11 +76,14 @@ export class OptimisedIndex {
 
   /** The latest value whose key the indexer derives from (a, b), or undefined. */
   get(a: number, b = 0): [number, number] | undefined {
-    const index = this.live();
-    const out = this.lab.scratch;
-    if (!this.lab.raw.indexGet(index, a, b, out)) return undefined;
-    const words = new Float64Array(this.lab.memory.buffer, out, 2);
+    if (!this.lab.raw.indexGet(this.live(), a, b, this.lab.scratch)) return undefined;
+    const words = this.lab.scratchWords;
     return [words[0], words[1]];
+  }
+
+  /** The index's address in the lab's memory, for the raw exports (lab.raw.index*). */
+  get address(): number {
+    return this.live();
   }
 
   /** Distinct keys. */
@@ -108,20 +111,20 @@ export class OptimisedIndex {
     for (let from = 0, end = this.streamLength; from < end; ) {
       from = raw.indexValues(index, from, out, VALUES_CHUNK, written);
       const count = new Uint32Array(this.lab.memory.buffer, written, 1)[0];
-      result.set(new Float64Array(this.lab.memory.buffer, out, count * 2), filled);
+      result.set(this.lab.scratchWords.subarray(0, count * 2), filled);
       filled += count * 2;
     }
     return result;
   }
 
   get dropped(): boolean {
-    return this.address === 0;
+    return this.at === 0;
   }
 
   /** Drops the table and the stream (per its variant). See SegmentedStream.drop for the error case. */
   drop(): void {
     const ok = this.lab.raw.indexDrop(this.live());
-    this.address = 0;
+    this.at = 0;
     if (!ok) throw new AllocationFailedError("OptimisedIndex::drop (epoch defer)", this.lab.lastFailure());
   }
 }

@@ -50,6 +50,11 @@ export class Lab {
   private readonly instance: Instance;
   /** This lab object's staging buffer (a "host buffer" block, MODEL site). */
   readonly scratch: number;
+  /**
+   * The staging buffer as words, made once: the block never moves and a shared memory's storage
+   * is never replaced, so the view stays valid however the memory grows.
+   */
+  readonly scratchWords: Float64Array;
 
   private constructor(readonly memory: WebAssembly.Memory, readonly module: WebAssembly.Module) {
     this.instance = instantiate(memory, module);
@@ -57,6 +62,7 @@ export class Lab {
     this.sites = readSites(this.instance);
     this.epoch = new Epochs(this);
     this.scratch = this.alloc("host buffer", SCRATCH_BYTES, { align: SCRATCH_ALIGN });
+    this.scratchWords = new Float64Array(memory.buffer, this.scratch, SCRATCH_BYTES / 8);
   }
 
   /** A fresh memory and heap, configured with `options`. */

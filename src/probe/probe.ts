@@ -55,7 +55,7 @@ export interface DrainResult {
   freedBlocks: number;
   /** Rust-visible bytes still live after the drain, less those live before the loop. */
   liveBytes: number;
-  /** Deferred functions still pending: the queue's own node churn (at most one). */
+  /** Deferred functions still pending: the queue's own node churn (at most two node frees). */
   pendingDeferred: number;
 }
 
@@ -99,6 +99,8 @@ export interface ProbeResult {
 
 const BAD_FREE_SAMPLES = 4;
 const MAX_DRAIN_ROUNDS = 10_000_000;
+/** Node frees the queue always has in flight once user garbage is gone (see drainEpoch). */
+const QUEUE_CHURN = 2;
 
 function streamVariantOf(variant: ProbeVariant): StreamVariant {
   return variant === "epoch-stalled" || variant === "epoch-nested" ? "epoch-deferred" : variant;
@@ -152,12 +154,16 @@ export function runProbe(options: ProbeOptions): ProbeResult {
   };
 }
 
-/** Releases the held guard, then pins, flushes and unpins this thread's participant until no user garbage is pending. */
+/**
+ * Releases the held guard, then pins, flushes and unpins this thread's participant until no user
+ * garbage is pending. What then remains is the queue's own churn: each pop defers the old sentinel's
+ * free, so one or two node frees are always in flight; the drain stops at two.
+ */
 function drainEpoch(lab: Lab, held: Guard | undefined, before: LedgerSnapshot, after: LedgerSnapshot): DrainResult {
   held?.release();
   const participant = lab.epoch.current();
   let rounds = 0;
-  for (let state = lab.epoch.state(); state.pendingUserDeferred > 0 || state.pendingDeferred > 1; state = lab.epoch.state()) {
+  for (let state = lab.epoch.state(); state.pendingUserDeferred > 0 || state.pendingDeferred > QUEUE_CHURN; state = lab.epoch.state()) {
     if (++rounds > MAX_DRAIN_ROUNDS) throw new Error(`epoch drain did not converge in ${MAX_DRAIN_ROUNDS} rounds`);
     const guard = participant.pin();
     guard.flush();

@@ -26,7 +26,7 @@ function epochLines(result: ProbeResult): string[] {
     `  rounds                    ${count(d.rounds)}`,
     `  freed                     ${bytes(d.freedBytes)} in ${count(d.freedBlocks)} blocks`,
     `  still live afterwards     ${bytes(d.liveBytes)} (collector, participants, queue)`,
-    `  pending afterwards        ${count(d.pendingDeferred)} (the queue's own node churn)`,
+    `  pending afterwards        ${count(d.pendingDeferred)} (the queue's own node churn: at most two node frees)`,
   ];
 }
 

@@ -26,12 +26,12 @@ const CHUNK = SCRATCH_BYTES / V16_BYTES;
 export class SegmentedStream {
   readonly variant: StreamVariant;
   readonly pageSlots: number;
-  private address: number;
+  private at: number;
 
   private constructor(private readonly lab: Lab, variant: StreamVariant, pageSlots: number, address: number) {
     this.variant = variant;
     this.pageSlots = pageSlots;
-    this.address = address;
+    this.at = address;
   }
 
   /** SegmentedStream::new. Throws AllocationFailedError if the model's allocator refuses. */
@@ -45,8 +45,8 @@ export class SegmentedStream {
   }
 
   private live(): number {
-    if (this.address === 0) throw new UseAfterDropError("this SegmentedStream was dropped");
-    return this.address;
+    if (this.at === 0) throw new UseAfterDropError("this SegmentedStream was dropped");
+    return this.at;
   }
 
   /** Appends one value; returns its index. */
@@ -71,7 +71,7 @@ export class SegmentedStream {
     let first = -1;
     for (let done = 0; done < count || first < 0; done += CHUNK) {
       const n = Math.min(CHUNK, count - done);
-      new Float64Array(this.lab.memory.buffer, this.lab.scratch, n * 2).set(words.subarray(done * 2, (done + n) * 2));
+      this.lab.scratchWords.set(words.subarray(done * 2, (done + n) * 2));
       const at = raw.streamAppendBatch(stream, this.lab.scratch, n);
       if (at < 0) throw new AllocationFailedError("SegmentedStream::append (batch)", this.lab.lastFailure());
       if (first < 0) first = at;
@@ -82,10 +82,8 @@ export class SegmentedStream {
   /** The value at `index` as [a, b], or undefined if there is none yet. */
   get(index: number): [number, number] | undefined {
     requireInteger("index", index, 0, Number.MAX_SAFE_INTEGER);
-    const stream = this.live();
-    const out = this.lab.scratch;
-    if (!this.lab.raw.streamGet(stream, index, out)) return undefined;
-    const words = new Float64Array(this.lab.memory.buffer, out, 2);
+    if (!this.lab.raw.streamGet(this.live(), index, this.lab.scratch)) return undefined;
+    const words = this.lab.scratchWords;
     return [words[0], words[1]];
   }
 
@@ -99,9 +97,14 @@ export class SegmentedStream {
     const result = new Float64Array(wanted * 2);
     for (let done = 0; done < wanted; done += CHUNK) {
       const got = raw.streamRead(stream, start + done, Math.min(CHUNK, wanted - done), this.lab.scratch);
-      result.set(new Float64Array(this.lab.memory.buffer, this.lab.scratch, got * 2), done * 2);
+      result.set(this.lab.scratchWords.subarray(0, got * 2), done * 2);
     }
     return result;
+  }
+
+  /** The stream's address in the lab's memory, for the raw exports (lab.raw.stream*). */
+  get address(): number {
+    return this.live();
   }
 
   get length(): number {
@@ -113,7 +116,7 @@ export class SegmentedStream {
   }
 
   get dropped(): boolean {
-    return this.address === 0;
+    return this.at === 0;
   }
 
   /**
@@ -123,7 +126,7 @@ export class SegmentedStream {
    */
   drop(): void {
     const ok = this.lab.raw.streamDrop(this.live());
-    this.address = 0;
+    this.at = 0;
     if (!ok) throw new AllocationFailedError("SegmentedStream::drop (epoch defer)", this.lab.lastFailure());
   }
 }
