@@ -31,6 +31,13 @@ export interface Stats {
   max: number;
   /** Nanoseconds per value at the median rate. */
   nsPerValue: number;
+  /** Minor page faults inside the timed window (first touches of memory), median over the timed runs. */
+  faults: number;
+  /**
+   * CPU time this process got during the timed window over its wall time, median over the runs. Well
+   * below 1 means the run was descheduled (other processes on the machine) and its figure is noisy.
+   */
+  cpuShare: number;
 }
 
 let forcedGc: (() => void) | undefined;
@@ -62,15 +69,42 @@ export function sinkValue(): number {
   return sink;
 }
 
-function runOnce<S>(c: Case<S>): number {
+function minorFaults(): number {
+  return process.resourceUsage().minorPageFault;
+}
+
+interface Sample {
+  mvps: number;
+  faults: number;
+  cpuShare: number;
+}
+
+/**
+ * Which elapsed time a rate is computed from. "wall": the timed window's wall time (the default).
+ * "cpu": the CPU time the process got in the window (user + system, all threads: V8's helper
+ * threads' GC work counts too), which leaves out time spent descheduled when other processes load
+ * the machine.
+ */
+export type Clock = "wall" | "cpu";
+
+function runOnce<S>(c: Case<S>, clock: Clock): Sample {
+  // Collecting here also frees the previous run's memory (old labs' linear memories included): on
+  // this machine page faults get several times slower once the process holds about 1 GiB.
   gc();
   const state = c.setup();
+  const faultsBefore = minorFaults();
+  const cpuBefore = process.cpuUsage();
   const start = now();
   const checksum = c.run(state);
   const elapsed = Number(now() - start);
+  const cpu = process.cpuUsage(cpuBefore);
+  const faults = minorFaults() - faultsBefore;
   consume(checksum);
   c.check?.(state, checksum);
-  return c.values / elapsed * 1e3; // values per ns * 1e3 = M values / s
+  const cpuNs = (cpu.user + cpu.system) * 1e3;
+  const cpuShare = cpuNs / elapsed;
+  const ns = clock === "cpu" ? Math.max(cpuNs, 1) : elapsed;
+  return { mvps: (c.values / ns) * 1e3, faults, cpuShare }; // values per ns * 1e3 = M values / s
 }
 
 export function median(values: readonly number[]): number {
@@ -82,31 +116,33 @@ export function median(values: readonly number[]): number {
 export interface RunOptions {
   warmup: number;
   reps: number;
+  clock: Clock;
   /** Called after each case's warm-up and after each round, for progress output. */
   progress?: (message: string) => void;
 }
 
 /** Runs every case: warm-ups first (per case), then `reps` interleaved rounds. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function runAll(cases: readonly Case<any>[], options: RunOptions): Map<string, Stats> {
-  const samples = new Map<string, number[]>(cases.map((c) => [c.id, []]));
+  const samples = new Map<string, Sample[]>(cases.map((c) => [c.id, []]));
   for (const c of cases) {
-    for (let i = 0; i < options.warmup; i++) runOnce(c);
+    for (let i = 0; i < options.warmup; i++) runOnce(c, options.clock);
     options.progress?.(`warmed up ${c.id}`);
   }
   for (let round = 0; round < options.reps; round++) {
     // Rotate the starting case each round so no case always runs right after the same neighbour.
     for (let k = 0; k < cases.length; k++) {
       const c = cases[(k + round) % cases.length];
-      samples.get(c.id)!.push(runOnce(c));
+      samples.get(c.id)!.push(runOnce(c, options.clock));
     }
     options.progress?.(`round ${round + 1}/${options.reps}`);
   }
   const stats = new Map<string, Stats>();
   for (const c of cases) {
-    const s = samples.get(c.id)!;
+    const s = samples.get(c.id)!.map((x) => x.mvps);
     const m = median(s);
-    stats.set(c.id, { samples: s, median: m, min: Math.min(...s), max: Math.max(...s), nsPerValue: 1e3 / m });
+    const faults = median(samples.get(c.id)!.map((x) => x.faults));
+    const cpuShare = median(samples.get(c.id)!.map((x) => x.cpuShare));
+    stats.set(c.id, { samples: s, median: m, min: Math.min(...s), max: Math.max(...s), nsPerValue: 1e3 / m, faults, cpuShare });
   }
   return stats;
 }

@@ -188,7 +188,8 @@ function publish(stream: usize, page: usize, index: u64, count: u64): u64 {
     // burn the core it needs. No notify is sent; the timeout alone wakes the waiter.
     if (spins >= PUBLISH_SPINS) atomic.wait<u64>(stream + S_LEN, len, PUBLISH_NAP_NS);
   }
-  atomic.store<u32>(page + P_COMMITTED, <u32>(index + count));
+  // A plain store: the sequentially consistent store of `len` that follows publishes it.
+  store<u32>(page + P_COMMITTED, <u32>(index + count));
   atomic.store<u64>(stream + S_LEN, global + count);
   return global;
 }
