@@ -214,9 +214,12 @@ test("growth policies exact, double and chunk are visible in ledger().heap", () 
   assert.equal(h.policy, "double");
   assert.equal(h.footprintBytes, INITIAL_PAGES * WASM_PAGE);
   assert.equal(double.memory.buffer.byteLength, 2 * pages0 * WASM_PAGE, "memory doubled");
-  // A request that does not fit what is left but needs fewer pages than the memory has: doubles again.
+  // 100 KiB fits in what the first growth left; a second one does not, and needs 2 pages, fewer
+  // than the memory's 4: the memory doubles again. (Both stay below 128 KiB: larger requests get
+  // a region of their own, exactly their size, whatever the policy.)
+  double.alloc("test", 100 * 1024);
   const size1 = double.memory.buffer.byteLength;
-  double.alloc("test", INITIAL_PAGES * WASM_PAGE);
+  double.alloc("test", 100 * 1024);
   assert.equal(double.memory.buffer.byteLength, 2 * size1, "memory doubled again");
   // the heap is the only user of memory.grow: its footprint is everything above the initial pages
   assert.equal(double.ledger().heap.footprintBytes, double.memory.buffer.byteLength - INITIAL_PAGES * WASM_PAGE);
@@ -229,7 +232,8 @@ test("growth policies exact, double and chunk are visible in ledger().heap", () 
   assert.equal(h.policy, "chunk");
   assert.equal(h.chunkPages, 4);
   assert.equal(h.footprintBytes, 4 * WASM_PAGE);
-  chunk.alloc("test", 5 * WASM_PAGE);
+  // three 100 KiB requests (below 128 KiB, so from the bins) outgrow the first chunk
+  for (let i = 0; i < 3; i++) chunk.alloc("test", 100 * 1024);
   h = chunk.ledger().heap;
   assert.equal(h.footprintBytes % (4 * WASM_PAGE), 0, "footprint stays a multiple of the chunk");
   // The new memory is adjacent to the heap's top, so it merges with the free block there: the
@@ -237,7 +241,7 @@ test("growth policies exact, double and chunk are visible in ledger().heap", () 
   // sentinel (here with room to spare for the search's rounding of up to 1/16 of the request).
   const chunkBytes = 4 * WASM_PAGE;
   const liveBlockBytes = chunk.ledger().all.liveBlockBytes;
-  assert.equal(liveBlockBytes, blockSize(1000) + blockSize(5 * WASM_PAGE));
+  assert.equal(liveBlockBytes, blockSize(1000) + 3 * blockSize(100 * 1024));
   assert.equal(h.footprintBytes, Math.ceil((liveBlockBytes + HEADER) / chunkBytes) * chunkBytes);
   assert.equal(h.regions, 1, "one contiguous region");
   assert.equal(h.peakFootprintBytes, h.footprintBytes);

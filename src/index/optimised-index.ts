@@ -57,6 +57,7 @@ export class OptimisedIndex {
     const variantNumber = variantId(variant);
     const capacity = requireInteger("capacity", options.capacity ?? 0, 0, MAX_CAPACITY);
     const pageSlots = requirePowerOfTwo("pageSlots", options.pageSlots ?? DEFAULT_PAGE_SLOTS, 1, MAX_PAGE_SLOTS);
+    void lab.scratch; // reading this index later must not need memory (lab.ts)
     const address = lab.raw.indexNew(indexerNumber, capacity, variantNumber, pageSlots) >>> 0;
     if (address === 0) throw new AllocationFailedError("OptimisedIndex::new_with_indexer_and_capacity", lab.lastFailure());
     return new OptimisedIndex(lab, indexer, variant, address);

@@ -48,21 +48,14 @@ export class Lab {
   /** The default epoch collector's participants and state. */
   readonly epoch: Epochs;
   private readonly instance: Instance;
-  /** This lab object's staging buffer (a "host buffer" block, MODEL site). */
-  readonly scratch: number;
-  /**
-   * The staging buffer as words, made once: the block never moves and a shared memory's storage
-   * is never replaced, so the view stays valid however the memory grows.
-   */
-  readonly scratchWords: Float64Array;
+  private scratchAddress = 0;
+  private words: Float64Array | undefined;
 
   private constructor(readonly memory: WebAssembly.Memory, readonly module: WebAssembly.Module) {
     this.instance = instantiate(memory, module);
     this.raw = this.instance.raw;
     this.sites = readSites(this.instance);
     this.epoch = new Epochs(this);
-    this.scratch = this.alloc("host buffer", SCRATCH_BYTES, { align: SCRATCH_ALIGN });
-    this.scratchWords = new Float64Array(memory.buffer, this.scratch, SCRATCH_BYTES / 8);
   }
 
   /** A fresh memory and heap, configured with `options`. */
@@ -125,11 +118,32 @@ export class Lab {
   }
 
   /**
+   * This lab object's staging buffer for passing values in and out (a "host buffer" block, a MODEL
+   * site), allocated on first use and kept: streams and indexes ask for it when they are created,
+   * so reading them later never needs memory a full heap cannot give.
+   */
+  get scratch(): number {
+    if (this.scratchAddress === 0) this.scratchAddress = this.alloc("host buffer", SCRATCH_BYTES, { align: SCRATCH_ALIGN });
+    return this.scratchAddress;
+  }
+
+  /**
+   * The staging buffer as words, made once: the block never moves and a shared memory's storage
+   * is never replaced, so the view stays valid however the memory grows.
+   */
+  get scratchWords(): Float64Array {
+    this.words ??= new Float64Array(this.memory.buffer, this.scratch, SCRATCH_BYTES / 8);
+    return this.words;
+  }
+
+  /**
    * Gives this lab object's scratch buffer back: for a worker thread that is done with a shared
    * memory, so the ledger shows only what the model holds. The object must not be used afterwards.
    */
   close(): void {
-    this.free(this.scratch, "host buffer");
+    if (this.scratchAddress) this.free(this.scratchAddress, "host buffer");
+    this.scratchAddress = 0;
+    this.words = undefined;
   }
 
   /** Bytes of the memory as it is now (views are rebuilt after another thread grows it). */

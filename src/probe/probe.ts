@@ -137,6 +137,7 @@ export function runProbe(options: ProbeOptions): ProbeResult {
   const lab = Lab.create(options.lab);
   const held = holdGuard(lab, options.variant);
   const instance = instanceLoop(lab, options, streamVariantOf(options.variant), pageSlots);
+  void lab.scratch; // allocated before the loop, so the loop's figures are the instances' alone
   const before = lab.ledger();
   const started = performance.now();
   for (let i = 0; i < options.instances; i++) instance();

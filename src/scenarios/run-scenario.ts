@@ -121,6 +121,7 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
   const lab = Lab.create({ limitBytes: m.limitBytes ?? 0, growth: m.growth, chunkPages: m.chunkPages, footprint: m.footprint });
   holdGuard(lab, scenario);
   const { setup, routine } = builder(lab, scenario);
+  void lab.scratch; // allocated before the benchmark, so the series shows the instances alone
   const series: SeriesPoint[] = [point(0, lab.ledger())];
   const rounds: { round: number; iters: number }[] = [];
   let created = 0;

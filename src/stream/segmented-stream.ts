@@ -39,6 +39,7 @@ export class SegmentedStream {
     const variant = options.variant ?? "as-written";
     const id = variantId(variant);
     const pageSlots = requirePowerOfTwo("pageSlots", options.pageSlots ?? DEFAULT_PAGE_SLOTS, 1, MAX_PAGE_SLOTS);
+    void lab.scratch; // reading this stream later must not need memory (lab.ts)
     const address = lab.raw.streamNew(id, pageSlots) >>> 0;
     if (address === 0) throw new AllocationFailedError("SegmentedStream::new", lab.lastFailure());
     return new SegmentedStream(lab, variant, pageSlots, address);
