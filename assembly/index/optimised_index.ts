@@ -4,7 +4,8 @@
 // variant) and one contiguous table sized from `capacity` (table.ts gives the rule). `upsert`
 // appends the value to the stream and points the value's key at its position, inserting or
 // replacing; `get` follows a key to its latest value; iteration yields every key's latest value in
-// stream order. The table doubles when inserting a new key would pass 7/8 load. Fields are created and
+// stream order. Like hashbrown, an upsert first makes room for one more key, doubling the table
+// when that would pass 7/8 load (even if the key turns out to be there already). Fields are created and
 // dropped in declaration order, stream first: new makes the stream's three allocations and then
 // the table; drop drops the stream (per its variant), then the table.
 //
@@ -124,12 +125,10 @@ function grow(index: usize): bool {
 export function indexUpsert(index: usize, a: u64, b: u64): i64 {
   let position = streamAppend(indexStream(index), a, b);
   if (position < 0) return APPEND_FAILED;
-  let key = indexKey(load<u32>(index + X_INDEXER), a, b);
-  // Only a new key can pass the maximum load: a replacement never grows the table (as hashbrown's
-  // insert finds an existing key before it reserves room).
-  let isNew = indexFind(index, key) < 0;
-  if (isNew && (indexKeys(index) + 1) * 8 > indexSlots(index) * 7 && !grow(index)) return APPEND_FAILED;
-  place(index, key, <u64>position);
+  // Room for one more key is made before the lookup, as hashbrown's HashMap::insert does
+  // (reserve(1), then find-or-insert): at 7/8 load even a replacement doubles the table.
+  if ((indexKeys(index) + 1) * 8 > indexSlots(index) * 7 && !grow(index)) return APPEND_FAILED;
+  place(index, indexKey(load<u32>(index + X_INDEXER), a, b), <u64>position);
   return position;
 }
 

@@ -29,8 +29,9 @@
 /** Slots for a capacity, per the sizing rule above; 0 for capacity 0, MAX_SLOTS + 1 if too large. */
 export function slotsForCapacity(capacity: u64): u64 {
   if (capacity == 0) return 0;
+  // Checked before multiplying, which would wrap for capacities near 2^61.
+  if (capacity > MAX_SLOTS / 8 * 7) return MAX_SLOTS + 1;
   let adjusted = (capacity * 8 + 6) / 7;
-  if (adjusted > MAX_SLOTS) return MAX_SLOTS + 1;
   let slots = max<u64>(adjusted, MIN_SLOTS);
   return <u64>1 << (64 - clz<u64>(slots - 1));
 }
