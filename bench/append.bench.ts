@@ -5,9 +5,10 @@
 //
 // Every case appends the same N values (a = i, b = i + 0.5: two 8-byte words, a V16; default
 // N = 2^22) and reports M values/s: median and [min, max] over R timed runs (default 7) after W
-// untimed warm-up runs (default 2), rounds interleaved across cases (bench/measure.ts). Only the
-// appends are timed: creating the Lab, the stream or a baseline's array is setup. Each run also
-// records the minor page faults inside its window and the share of a CPU the process got.
+// untimed warm-up runs (default 2), rounds interleaved across cases (bench/measure.ts's shared
+// runner, as in the other benchmarks). Only the appends are timed: creating the Lab, the stream or
+// a baseline's array is setup. Each run also records the minor page faults inside its window and
+// the share of a CPU the process got.
 //
 // Memory matters as much as code here. Writing memory for the first time costs a page fault per
 // 4 KiB, several ns per 16-byte value on this kind of machine, and a fresh Lab (one per segstream
@@ -33,61 +34,25 @@
 //
 // Not a test: nothing asserts on speed. Sanity checks (length and last value) do throw.
 
-import { availableParallelism, loadavg } from "node:os";
+import { loadavg } from "node:os";
 import { Lab, SegmentedStream, type LabOptions } from "../src/index.js";
-import { runAll, sinkValue, now, type Case, type Clock, type Stats } from "./measure.js";
+import {
+  emptyCalls, environment, environmentLine, fmt as fmtDigits, measure, now, once, parseFlags, percent, printJson, printReport,
+  resultsTable, runMain, sinkValue, table, type Case, type Flags, type Group,
+} from "./measure.js";
 
 // --- options ---
 
-interface Options {
-  json: boolean;
-  n: number;
-  reps: number;
-  warmup: number;
-  filter: string | undefined;
-  clock: Clock;
-}
+const USAGE = "node dist/bench/append.bench.js [--json] [--n VALUES] [--reps R] [--warmup W] [--filter TEXT] [--clock wall|cpu]";
 
-function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { json: false, n: 1 << 22, reps: 7, warmup: 2, filter: undefined, clock: "wall" };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new RangeError(`${arg} needs a value`);
-      return v;
-    };
-    const count = (min: number): number => {
-      const v = Number(value());
-      if (!Number.isInteger(v) || v < min) throw new RangeError(`${arg} must be a whole number >= ${min}`);
-      return v;
-    };
-    if (arg === "--json") options.json = true;
-    else if (arg === "--n") options.n = count(65536);
-    else if (arg === "--reps") options.reps = count(1);
-    else if (arg === "--warmup") options.warmup = count(0);
-    else if (arg === "--filter") options.filter = value();
-    else if (arg === "--clock") {
-      const clock = value();
-      if (clock !== "wall" && clock !== "cpu") throw new RangeError("--clock must be wall or cpu");
-      options.clock = clock;
-    }
-    else if (arg === "--help" || arg === "-h") {
-      process.stdout.write("usage: node dist/bench/append.bench.js [--json] [--n VALUES] [--reps R] [--warmup W] [--filter TEXT] [--clock wall|cpu]\n");
-      process.exit(0);
-    } else throw new RangeError(`unknown argument ${arg}`);
-  }
+function parseArgs(argv: readonly string[]): Flags {
+  const options = parseFlags(argv, { usage: USAGE, n: 1 << 22, nMin: 65536, reps: 7, warmup: 2 });
   // Batches of 65536 must divide N evenly, so every batched case appends exactly N values.
   if (options.n % 65536 !== 0) throw new RangeError("--n must be a multiple of 65536");
   return options;
 }
 
 // --- the workloads (each a plain function, so V8 optimises it once per shape) ---
-
-/** The stream's linear-memory address: the class keeps it private, so it is read through a cast. */
-function addressOf(stream: SegmentedStream): number {
-  return (stream as unknown as { address: number }).address;
-}
 
 function f64Loop(words: Float64Array, n: number): number {
   for (let i = 0; i < n; i++) {
@@ -159,20 +124,9 @@ function batchedCopyOnly(stream: SegmentedStream, batch: Float64Array, n: number
   return sum;
 }
 
-/** The cost of one JS -> wasm call of a trivial export (one atomic load): a floor for single appends. */
-function emptyCalls(lab: Lab, address: number, n: number): number {
-  const len = lab.raw.streamLen;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += len(address);
-  return sum + n;
-}
-
 // --- cases ---
 
-type Group = "baseline" | "segstream" | "diagnostic";
-
 interface BenchCase extends Case<any> {
-  group: Group;
   pageSlots?: number;
   batch?: number;
   /** What a diagnostic isolates, for the table. */
@@ -216,7 +170,7 @@ function streamState(n: number, setup: StreamSetup): StreamState {
     batch[2 * j] = j;
     batch[2 * j + 1] = j + 0.5;
   }
-  return { lab, stream, address: addressOf(stream), batch };
+  return { lab, stream, address: stream.address, batch };
 }
 
 function checkStream(id: string, n: number, lastA: number): (s: StreamState) => void {
@@ -239,7 +193,7 @@ const PAGES = [64, 4096] as const;
 
 function singleCase(n: number, id: string, label: string, group: Group, setup: StreamSetup, typed: boolean, note?: string): BenchCase {
   return {
-    id, label, group, note, values: n, pageSlots: setup.pageSlots, batch: 1,
+    id, label, group, note, ops: n, pageSlots: setup.pageSlots, batch: 1,
     setup: () => streamState(n, setup),
     run: typed ? (s: StreamState) => singleTyped(s.stream, n) : (s: StreamState) => singleRaw(s.lab, s.address, n),
     check: checkStream(id, n, n - 1),
@@ -248,7 +202,7 @@ function singleCase(n: number, id: string, label: string, group: Group, setup: S
 
 function batchCase(n: number, id: string, label: string, group: Group, setup: StreamSetup, copyOnly = false, note?: string): BenchCase {
   return {
-    id, label, group, note, values: n, pageSlots: setup.pageSlots, batch: setup.batch,
+    id, label, group, note, ops: n, pageSlots: setup.pageSlots, batch: setup.batch,
     setup: () => streamState(n, setup),
     run: copyOnly ? (s: StreamState) => batchedCopyOnly(s.stream, s.batch, n) : (s: StreamState) => batched(s.stream, s.batch, n),
     check: checkStream(id, n, copyOnly ? setup.batch - 1 : n - 1),
@@ -260,15 +214,15 @@ function buildCases(n: number): BenchCase[] {
 
   // Baselines.
   cases.push({
-    id: "f64-loop", label: "Float64Array loop, preallocated and reused", group: "baseline", values: n,
+    id: "f64-loop", label: "Float64Array loop, preallocated and reused", group: "baseline", ops: n,
     // One array for every run: its pages are touched once (in the first warm-up), the best case.
-    setup: (() => { let words: Float64Array | undefined; return () => (words ??= new Float64Array(2 * n)); })(),
+    setup: once(() => new Float64Array(2 * n)),
     run: (words: Float64Array) => f64Loop(words, n),
     check: (words: Float64Array) => { if (words[2 * n - 2] !== n - 1) throw new Error("f64-loop: wrong last value"); },
   });
   for (const p of PAGES) {
     cases.push({
-      id: `js-seg-${p}`, label: `JS segmented, Float64Array pages of ${p}`, group: "baseline", values: n, pageSlots: p,
+      id: `js-seg-${p}`, label: `JS segmented, Float64Array pages of ${p}`, group: "baseline", ops: n, pageSlots: p,
       setup: () => ({ pages: [] as Float64Array[] }),
       run: (s: { pages: Float64Array[] }) => { s.pages = jsSegmented(n, p); return s.pages.length; },
       check: (s: { pages: Float64Array[] }) => {
@@ -278,7 +232,7 @@ function buildCases(n: number): BenchCase[] {
     });
   }
   cases.push({
-    id: "push-obj", label: "Array.push({a, b})", group: "baseline", values: n,
+    id: "push-obj", label: "Array.push({a, b})", group: "baseline", ops: n,
     setup: () => [] as Pair[],
     run: (list: Pair[]) => pushObjects(list, n),
     check: (list: Pair[]) => { if (list.length !== n || list[n - 1].a !== n - 1) throw new Error("push-obj: wrong contents"); },
@@ -295,17 +249,17 @@ function buildCases(n: number): BenchCase[] {
 
   // Diagnostics.
   cases.push({
-    id: "f64-loop-cold", label: "Float64Array loop over a fresh WebAssembly.Memory", group: "diagnostic", values: n,
+    id: "f64-loop-cold", label: "Float64Array loop over a fresh WebAssembly.Memory", group: "diagnostic", ops: n,
     note: "baseline 1 on untouched memory, as a fresh Lab's",
     setup: () => coldWords(n),
     run: (words: Float64Array) => f64Loop(words, n),
     check: (words: Float64Array) => { if (words[2 * n - 2] !== n - 1) throw new Error("f64-loop-cold: wrong last value"); },
   });
   cases.push({
-    id: "empty-call", label: "raw streamLen(address) calls", group: "diagnostic", values: n,
+    id: "empty-call", label: "raw streamLen(address) calls", group: "diagnostic", ops: n,
     note: "JS -> wasm call of a trivial export (Mcalls/s)",
     setup: () => streamState(n, { pageSlots: 64, batch: 0 }),
-    run: (s: StreamState) => emptyCalls(s.lab, s.address, n),
+    run: (s: StreamState) => emptyCalls(s.lab.raw.streamLen, s.address, n), // a floor for single appends
   });
   cases.push(singleCase(n, "single-raw-16", "segstream raw streamAppend, page 16", "diagnostic", { pageSlots: 16, batch: 0 }, false,
     "raw single, page 16: 4x page 64's rollovers"));
@@ -385,21 +339,11 @@ function ratios(rows: readonly Row[]): Ratio[] {
 }
 
 function fmt(x: number, digits = 1): string {
-  if (!Number.isFinite(x)) return "NaN"; // analysis() drops lines that mention a case that did not run
-  if (Math.abs(x) >= 1000) return x.toFixed(0);
-  if (Math.abs(x) >= 100) return x.toFixed(Math.max(0, digits - 1));
-  return x.toFixed(digits);
+  return fmtDigits(x, digits);
 }
 
 function fmtRatio(q: number): string {
   return `${q >= 10 ? q.toFixed(1) : q.toFixed(2)}x`;
-}
-
-function table(headers: readonly string[], body: readonly string[][], rightAlign: (col: number) => boolean): string {
-  const widths = headers.map((h, c) => Math.max(h.length, ...body.map((row) => row[c].length)));
-  const line = (cells: readonly string[]) =>
-    cells.map((cell, c) => (rightAlign(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ").trimEnd();
-  return [line(headers), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
 }
 
 /** Plain-language findings computed from the medians; a line is left out if a case it needs did not run. */
@@ -449,53 +393,43 @@ function main(): void {
   const options = parseArgs(process.argv.slice(2));
   const started = now();
   const loadStart = loadavg()[0];
-  let cases = buildCases(options.n);
-  if (options.filter) {
-    const f = options.filter;
-    // Baselines always run, so the ratios have denominators.
-    cases = cases.filter((c) => c.group === "baseline" || c.id.includes(f));
-  }
-  const progress = (message: string) => { if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${message}`); };
-  const stats: Map<string, Stats> = runAll(cases, { warmup: options.warmup, reps: options.reps, clock: options.clock, progress });
-  if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
+  const { cases, stats } = measure(buildCases(options.n), options);
   const seconds = Number(now() - started) / 1e9;
 
   const rows: Row[] = cases.map((c) => {
     const s = stats.get(c.id)!;
     return {
       id: c.id, label: c.label, group: c.group, pageSlots: c.pageSlots ?? null, batch: c.batch ?? null, note: c.note ?? null,
-      medianMvps: s.median, minMvps: s.min, maxMvps: s.max, nsPerValue: s.nsPerValue, faultsPerRun: s.faults, cpuShare: s.cpuShare, samplesMvps: s.samples,
+      medianMvps: s.rate.median, minMvps: s.rate.min, maxMvps: s.rate.max, nsPerValue: 1e3 / s.rate.median, faultsPerRun: s.faults,
+      cpuShare: s.cpuShare, samplesMvps: s.rate.samples,
     };
   });
   const ratioList = ratios(rows);
   const findings = analysis(rows, options.n);
   const meta = {
-    node: process.version, v8: process.versions.v8, platform: `${process.platform}-${process.arch}`,
-    cpus: availableParallelism(), loadAverage: [loadStart, loadavg()[0]].map((x) => Number(x.toFixed(2))),
+    ...environment(loadStart),
     clock: options.clock, valuesPerRun: options.n, reps: options.reps, warmup: options.warmup, seconds, checksum: sinkValue(),
   };
 
   if (options.json) {
-    process.stdout.write(JSON.stringify({ meta, results: rows, ratios: ratioList, analysis: findings }, null, 2) + "\n");
+    printJson({ meta, results: rows, ratios: ratioList, analysis: findings });
     return;
   }
 
   const out: string[] = [];
   out.push(`segstream append throughput: N = ${options.n} values (V16, 16 bytes) per run, ${options.warmup} warm-up + ${options.reps} timed runs per case, ${options.clock === "cpu" ? "rates from process CPU time" : "rates from wall time"}`);
-  out.push(`node ${meta.node} (V8 ${meta.v8}), ${meta.platform}, ${meta.cpus} CPUs; M values/s: median [min, max]; faults: minor page faults in the`);
+  out.push(`${environmentLine(meta)}; M values/s: median [min, max]; faults: minor page faults in the`);
   out.push("timed window; cpu: CPU time the process got over wall time in the window (medians per run)");
   out.push("");
   const body: string[][] = [];
   for (const g of ["baseline", "segstream", "diagnostic"] as const) {
     for (const r of rows.filter((row) => row.group === g)) {
       body.push([g, r.id, fmt(r.medianMvps), `[${fmt(r.minMvps)}, ${fmt(r.maxMvps)}]`, fmt(r.nsPerValue, 2), fmt(r.faultsPerRun, 0),
-        `${(100 * r.cpuShare).toFixed(0)}%`, r.note ?? r.label]);
+        percent(r.cpuShare), r.note ?? r.label]);
     }
   }
-  out.push(table(["group", "case", "Mval/s", "[min, max]", "ns/val", "faults", "cpu", "what"], body, (c) => c >= 2 && c <= 6));
-  const noisy = rows.filter((r) => r.cpuShare < 0.9).map((r) => r.id);
-  if (noisy.length && options.clock === "wall") out.push(`WARNING: these cases got under 90% of a CPU while timed (other load on the machine; load average ${meta.loadAverage.join(" -> ")}): ${noisy.join(", ")}`);
-  out.push("");
+  out.push(...resultsTable(["group", "case", "Mval/s", "[min, max]", "ns/val", "faults", "cpu", "what"], body, (c) => c >= 2 && c <= 6,
+    rows, options.clock, meta));
 
   const byRatio = new Map(ratioList.map((q) => [`${q.numerator}/${q.denominator}`, q.ratio]));
   const ratioBody = rows.filter((r) => r.group === "segstream").map((r) => [
@@ -516,16 +450,7 @@ function main(): void {
   const names: Record<string, string> = { "f64-loop": "Float64Array loop", "f64-loop-cold": "Float64Array loop (cold)" };
   for (const q of headline) out.push(`  ${q.numerator} / ${names[q.denominator] ?? q.denominator} = ${fmtRatio(q.ratio)}`);
   out.push("");
-  out.push("Analysis (from the medians):");
-  for (const line of findings) out.push(`  - ${line}`);
-  out.push("");
-  out.push(`total ${seconds.toFixed(1)} s; checksum ${meta.checksum}`);
-  process.stdout.write(out.join("\n") + "\n");
+  printReport(out, findings, seconds, meta.checksum);
 }
 
-try {
-  main();
-} catch (error) {
-  process.stderr.write(`append.bench: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(error instanceof RangeError ? 2 : 1);
-}
+runMain("append.bench", main);

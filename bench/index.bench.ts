@@ -8,7 +8,8 @@
 // the upserts are N/K successive random permutations of the K keys, the gets uniform random keys;
 // "cycle": key = i mod K for both. Both orders run by default (--order picks one). The index uses the "first-word" indexer, so a key is the value's
 // first word, as a Map keyed by the number. M ops/s are median [min, max] over R timed runs after
-// W warm-ups, rounds interleaved across cases with a full GC before every run (outside the window).
+// W warm-ups, rounds interleaved across cases with a full GC before every run (outside the window):
+// bench/measure.ts's shared runner.
 //
 // Cases (per order)
 //   baseline   map-tuple-upsert / -get   Map<number, [number, number]>: set(a, [a, b]) / get(a)[1]
@@ -33,107 +34,55 @@
 // Not a test: nothing asserts on speed. Sanity checks (sizes, the gets' checksum against a reference
 // computed in JS) throw if a case did different work.
 
-import { availableParallelism, loadavg } from "node:os";
+import { loadavg } from "node:os";
 import { Lab, OptimisedIndex } from "../src/index.js";
-import { gc, now, consume, sinkValue, median } from "./measure.js";
+import {
+  emptyCalls, environment, environmentLine, fmt as fmtDigits, measure, now, once, parseFlags, percent, printJson, printReport,
+  resultsTable, runMain, sinkValue, table, type Case, type Flags, type Group,
+} from "./measure.js";
 
 // --- options ---
 
-type Clock = "wall" | "cpu";
 type Order = "random" | "cycle";
 
-interface Options {
-  json: boolean;
-  n: number;
+interface Options extends Flags {
   keys: number;
   gets: number;
   orders: Order[];
-  reps: number;
-  warmup: number;
-  clock: Clock;
-  filter: string | undefined;
 }
+
+const USAGE = "node dist/bench/index.bench.js [--json] [--n UPSERTS] [--keys K] [--gets G] [--order random|cycle|both] " +
+  "[--reps R] [--warmup W] [--clock wall|cpu] [--filter TEXT]";
 
 function parseArgs(argv: readonly string[]): Options {
-  const options: Options = {
-    json: false, n: 1_000_000, keys: 100_000, gets: -1, orders: ["random", "cycle"], reps: 5, warmup: 1, clock: "wall", filter: undefined,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new RangeError(`${arg} needs a value`);
-      return v;
-    };
-    const count = (min: number, max = 2 ** 31 - 1): number => {
-      const v = Number(value());
-      if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`${arg} must be a whole number from ${min} to ${max}`);
-      return v;
-    };
-    if (arg === "--json") options.json = true;
-    else if (arg === "--n") options.n = count(1024, 1 << 24);
-    else if (arg === "--keys") options.keys = count(1, 1 << 24);
-    else if (arg === "--gets") options.gets = count(1024, 1 << 26);
-    else if (arg === "--reps") options.reps = count(1);
-    else if (arg === "--warmup") options.warmup = count(0);
-    else if (arg === "--filter") options.filter = value();
-    else if (arg === "--order") {
-      const v = value();
-      if (v === "both") options.orders = ["random", "cycle"];
-      else if (v === "random" || v === "cycle") options.orders = [v];
-      else throw new RangeError("--order must be random, cycle or both");
-    } else if (arg === "--clock") {
-      const v = value();
-      if (v !== "wall" && v !== "cpu") throw new RangeError("--clock must be wall or cpu");
-      options.clock = v;
-    } else if (arg === "--help" || arg === "-h") {
-      process.stdout.write("usage: node dist/bench/index.bench.js [--json] [--n UPSERTS] [--keys K] [--gets G] [--order random|cycle|both] " +
-        "[--reps R] [--warmup W] [--clock wall|cpu] [--filter TEXT]\n");
-      process.exit(0);
-    } else throw new RangeError(`unknown argument ${arg}`);
-  }
-  if (options.keys > options.n) throw new RangeError("--keys must not exceed --n (every key is upserted)");
-  if (options.gets < 0) options.gets = options.n;
-  return options;
+  let keys = 100_000;
+  let gets = -1;
+  let orders: Order[] = ["random", "cycle"];
+  const flags = parseFlags(argv, {
+    usage: USAGE, n: 1_000_000, nMin: 1024, nMax: 1 << 24, reps: 5, warmup: 1,
+    more: (arg, value) => {
+      if (arg === "--keys") keys = value.count(1, 1 << 24);
+      else if (arg === "--gets") gets = value.count(1024, 1 << 26);
+      else if (arg === "--order") {
+        const v = value.text();
+        if (v === "both") orders = ["random", "cycle"];
+        else if (v === "random" || v === "cycle") orders = [v];
+        else throw new RangeError("--order must be random, cycle or both");
+      } else return false;
+      return true;
+    },
+  });
+  if (keys > flags.n) throw new RangeError("--keys must not exceed --n (every key is upserted)");
+  return { ...flags, keys, gets: gets < 0 ? flags.n : gets, orders };
 }
 
-// --- a small runner (M ops/s; same discipline as bench/measure.ts's runAll) ---
+// --- cases and rows (M ops/s) ---
 
-type Group = "baseline" | "segstream" | "diagnostic";
 type Phase = "upsert" | "get" | "call";
 
-interface BenchCase<S = any> {
-  id: string;
-  group: Group;
+interface BenchCase extends Case<any> {
   phase: Phase;
   order: Order | null;
-  label: string;
-  ops: number;
-  setup(): S;
-  run(state: S): number;
-  check?(state: S, checksum: number): void;
-}
-
-interface Sample {
-  mops: number;
-  cpuShare: number;
-  faults: number;
-}
-
-function runOnce(c: BenchCase, clock: Clock): Sample {
-  gc();
-  const state = c.setup();
-  const faultsBefore = process.resourceUsage().minorPageFault;
-  const cpuBefore = process.cpuUsage();
-  const start = now();
-  const checksum = c.run(state);
-  const wall = Number(now() - start);
-  const cpu = process.cpuUsage(cpuBefore);
-  const faults = process.resourceUsage().minorPageFault - faultsBefore;
-  consume(checksum);
-  c.check?.(state, checksum);
-  const cpuNs = (cpu.user + cpu.system) * 1e3;
-  return { mops: (c.ops / (clock === "cpu" ? Math.max(cpuNs, 1) : wall)) * 1e3, cpuShare: cpuNs / wall, faults };
 }
 
 interface Row {
@@ -151,31 +100,6 @@ interface Row {
   /** Minor page faults (first touches of memory) in the timed window, median per run. */
   faultsPerRun: number;
   samplesMops: number[];
-}
-
-function runCases(cases: readonly BenchCase[], options: Options, progress: (m: string) => void): Row[] {
-  const samples = new Map<string, Sample[]>(cases.map((c) => [c.id, []]));
-  for (const c of cases) {
-    for (let i = 0; i < options.warmup; i++) runOnce(c, options.clock);
-    progress(`warmed up ${c.id}`);
-  }
-  for (let round = 0; round < options.reps; round++) {
-    for (let k = 0; k < cases.length; k++) {
-      const c = cases[(k + round) % cases.length];
-      samples.get(c.id)!.push(runOnce(c, options.clock));
-    }
-    progress(`round ${round + 1}/${options.reps}`);
-  }
-  return cases.map((c) => {
-    const s = samples.get(c.id)!;
-    const mops = s.map((x) => x.mops);
-    const m = median(mops);
-    return {
-      id: c.id, group: c.group, phase: c.phase, order: c.order, label: c.label, opsPerRun: c.ops,
-      medianMops: m, minMops: Math.min(...mops), maxMops: Math.max(...mops), nsPerOp: 1e3 / m,
-      cpuShare: median(s.map((x) => x.cpuShare)), faultsPerRun: median(s.map((x) => x.faults)), samplesMops: mops,
-    };
-  });
 }
 
 // --- keys ---
@@ -351,22 +275,7 @@ function streamAppendOnly(lab: Lab, stream: number, keys: Int32Array): number {
   return sum;
 }
 
-function emptyCalls(lab: Lab, address: number, n: number): number {
-  const len = lab.raw.indexLen;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += len(address);
-  return sum + n;
-}
-
 // --- cases ---
-
-/**
- * The index's linear-memory address. The class keeps it private; a public read-only accessor would
- * avoid this cast (see the report).
- */
-function addressOf(index: OptimisedIndex): number {
-  return (index as unknown as { address: number }).address;
-}
 
 interface IndexState {
   lab: Lab;
@@ -380,7 +289,7 @@ function indexState(capacity: number, pageSlots: number): IndexState {
   const lab = Lab.create();
   const index = OptimisedIndex.create(lab, { capacity, pageSlots });
   const out = lab.scratch; // the lab's fixed staging buffer: 16 bytes of it take the value
-  return { lab, index, address: addressOf(index), out, view: new Float64Array(lab.memory.buffer) };
+  return { lab, index, address: index.address, out, view: new Float64Array(lab.memory.buffer) };
 }
 
 /**
@@ -391,11 +300,11 @@ function indexState(capacity: number, pageSlots: number): IndexState {
 function warmIndexState(w: Workload): IndexState {
   const lab = Lab.create();
   const first = OptimisedIndex.create(lab, { capacity: 0, pageSlots: DEFAULT_PAGE, variant: "explicit-drop" });
-  rawUpsert(lab, addressOf(first), w.upsertKeys);
+  rawUpsert(lab, first.address, w.upsertKeys);
   first.drop();
   const index = OptimisedIndex.create(lab, { capacity: 0, pageSlots: DEFAULT_PAGE, variant: "explicit-drop" });
   const out = lab.scratch; // the lab's fixed staging buffer: 16 bytes of it take the value
-  return { lab, index, address: addressOf(index), out, view: new Float64Array(lab.memory.buffer) };
+  return { lab, index, address: index.address, out, view: new Float64Array(lab.memory.buffer) };
 }
 
 /** An index filled with the workload's upserts (untimed), the view rebuilt after the memory grew. */
@@ -535,8 +444,8 @@ function buildCases(options: Options, workloads: readonly Workload[]): BenchCase
   cases.push({
     id: "empty-call", group: "diagnostic", phase: "call", order: null, label: "raw indexLen(address): one trivial JS -> wasm call",
     ops: 16 * options.n,
-    setup: (() => { let s: IndexState | undefined; return () => (s ??= indexState(0, DEFAULT_PAGE)); })(),
-    run: (s: IndexState) => emptyCalls(s.lab, s.address, 16 * options.n),
+    setup: once(() => indexState(0, DEFAULT_PAGE)),
+    run: (s: IndexState) => emptyCalls(s.lab.raw.indexLen, s.address, 16 * options.n),
   });
   return cases;
 }
@@ -574,17 +483,7 @@ function ratios(rows: readonly Row[], orders: readonly Order[]): Ratio[] {
 }
 
 function fmt(x: number, digits = 2): string {
-  if (!Number.isFinite(x)) return "NaN";
-  if (Math.abs(x) >= 1000) return x.toFixed(0);
-  if (Math.abs(x) >= 100) return x.toFixed(Math.max(0, digits - 1));
-  return x.toFixed(digits);
-}
-
-function table(headers: readonly string[], body: readonly string[][], right: (col: number) => boolean): string {
-  const widths = headers.map((h, c) => Math.max(h.length, ...body.map((row) => row[c].length)));
-  const line = (cells: readonly string[]) =>
-    cells.map((cell, c) => (right(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ").trimEnd();
-  return [line(headers), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
+  return fmtDigits(x, digits);
 }
 
 function analysis(rows: readonly Row[], orders: readonly Order[]): string[] {
@@ -614,57 +513,45 @@ function main(): void {
   const started = now();
   const loadStart = loadavg()[0];
   const workloads = options.orders.map((o) => workload(o, options.n, options.keys, options.gets));
-  let cases = buildCases(options, workloads);
-  if (options.filter) {
-    const f = options.filter;
-    cases = cases.filter((c) => c.group === "baseline" || c.id.includes(f) || c.id === "empty-call");
-  }
-  const progress = (m: string) => { if (!options.json && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${m}`); };
-  const rows = runCases(cases, options, progress);
-  if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
+  // The call floor stays in a filtered run: the analysis quotes it.
+  const { cases, stats } = measure(buildCases(options, workloads), options, ["empty-call"]);
+  const rows: Row[] = cases.map((c) => {
+    const s = stats.get(c.id)!;
+    return {
+      id: c.id, group: c.group, phase: c.phase, order: c.order, label: c.label, opsPerRun: c.ops,
+      medianMops: s.rate.median, minMops: s.rate.min, maxMops: s.rate.max, nsPerOp: 1e3 / s.rate.median,
+      cpuShare: s.cpuShare, faultsPerRun: s.faults, samplesMops: s.rate.samples,
+    };
+  });
   const ratioList = ratios(rows, options.orders);
   const findings = analysis(rows, options.orders);
   const seconds = Number(now() - started) / 1e9;
   const meta = {
-    node: process.version, v8: process.versions.v8, platform: `${process.platform}-${process.arch}`, cpus: availableParallelism(),
-    loadAverage: [loadStart, loadavg()[0]].map((x) => Number(x.toFixed(2))), clock: options.clock, upserts: options.n,
+    ...environment(loadStart), clock: options.clock, upserts: options.n,
     distinctKeys: options.keys, gets: options.gets, orders: options.orders, reps: options.reps, warmup: options.warmup, seconds,
     checksum: sinkValue(),
   };
 
   if (options.json) {
-    process.stdout.write(JSON.stringify({ meta, results: rows, ratios: ratioList, analysis: findings }, null, 2) + "\n");
+    printJson({ meta, results: rows, ratios: ratioList, analysis: findings });
     return;
   }
   const out: string[] = [];
   out.push(`OptimisedIndex vs Map: ${options.n} upserts over ${options.keys} keys, then ${options.gets} gets; order ${options.orders.join(" and ")}; ` +
     `${options.warmup} warm-up + ${options.reps} timed runs per case, ${options.clock} clock`);
-  out.push(`node ${meta.node} (V8 ${meta.v8}), ${meta.platform}, ${meta.cpus} CPUs; M ops/s: median [min, max]; faults: minor page faults`);
+  out.push(`${environmentLine(meta)}; M ops/s: median [min, max]; faults: minor page faults`);
   out.push("in the timed window (first touches of memory); cpu: CPU time over wall time while timed (medians per run)");
   out.push("");
   const body = rows.map((r) => [
     r.group, r.id, fmt(r.medianMops), `[${fmt(r.minMops)}, ${fmt(r.maxMops)}]`, fmt(r.nsPerOp), String(r.faultsPerRun),
-    `${(100 * r.cpuShare).toFixed(0)}%`, r.label,
+    percent(r.cpuShare), r.label,
   ]);
-  out.push(table(["group", "case", "Mops/s", "[min, max]", "ns/op", "faults", "cpu", "what"], body, (c) => c >= 2 && c <= 6));
-  const noisy = rows.filter((r) => r.cpuShare < 0.9).map((r) => r.id);
-  if (noisy.length && options.clock === "wall") {
-    out.push(`WARNING: under 90% of a CPU while timed (other load; load average ${meta.loadAverage.join(" -> ")}): ${noisy.join(", ")}`);
-  }
-  out.push("");
+  out.push(...resultsTable(["group", "case", "Mops/s", "[min, max]", "ns/op", "faults", "cpu", "what"], body, (c) => c >= 2 && c <= 6,
+    rows, options.clock, meta));
   out.push("Speed ratios of medians (M ops/s over M ops/s; > 1: segstream faster than the Map baseline):");
   out.push(table(["segstream case", "vs baseline", "ratio"], ratioList.map((q) => [q.numerator, q.denominator, `${fmt(q.speedRatio)}x`]), (c) => c === 2));
   out.push("");
-  out.push("Analysis (from the medians):");
-  for (const line of findings) out.push(`  - ${line}`);
-  out.push("");
-  out.push(`total ${seconds.toFixed(1)} s; checksum ${meta.checksum}`);
-  process.stdout.write(out.join("\n") + "\n");
+  printReport(out, findings, seconds, meta.checksum);
 }
 
-try {
-  main();
-} catch (error) {
-  process.stderr.write(`index.bench: ${error instanceof RangeError ? error.message : error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  process.exit(error instanceof RangeError ? 2 : 1);
-}
+runMain("index.bench", main);

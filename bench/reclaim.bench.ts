@@ -5,7 +5,8 @@
 //
 // Every case is a loop of one operation over the raw exports (lab.raw.*, no loader wrapper). Each
 // case runs W untimed warm-up runs, then R timed runs interleaved round-robin with the other cases
-// (a full GC before every run, outside the timed window); the table gives ns/op as median [min, max].
+// (bench/measure.ts's shared runner: a full GC before every run, outside the timed window); the
+// table gives ns/op as median [min, max].
 // Setup (the Lab, the participant, the ArcSwap) is outside the window and is made once per case:
 // runs continue the same participant and collector, so the defer case measures the steady state.
 //
@@ -35,88 +36,22 @@
 // Not a test: nothing asserts on speed. Sanity checks (deferred runs counted, pending bounded) print
 // their figures; only a broken invariant (a lost deferred function) throws.
 
-import { availableParallelism, loadavg } from "node:os";
+import { loadavg } from "node:os";
 import { Lab } from "../src/index.js";
-import { gc, now, consume, sinkValue, median } from "./measure.js";
+import {
+  emptyCalls, environment, environmentLine, fmt as fmtDigits, measure, now, once, parseFlags, percent, printJson, printReport,
+  resultsTable, runMain, sinkValue, table, type Case, type Flags, type Group,
+} from "./measure.js";
 
 // --- options ---
 
-type Clock = "wall" | "cpu";
+const USAGE = "node dist/bench/reclaim.bench.js [--json] [--n OPS] [--reps R] [--warmup W] [--clock wall|cpu] [--filter TEXT]";
 
-interface Options {
-  json: boolean;
-  n: number;
-  reps: number;
-  warmup: number;
-  clock: Clock;
-  filter: string | undefined;
+function parseArgs(argv: readonly string[]): Flags {
+  return parseFlags(argv, { usage: USAGE, n: 1 << 22, nMin: 1024, reps: 7, warmup: 2 });
 }
 
-function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { json: false, n: 1 << 22, reps: 7, warmup: 2, clock: "wall", filter: undefined };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new RangeError(`${arg} needs a value`);
-      return v;
-    };
-    const count = (min: number): number => {
-      const v = Number(value());
-      if (!Number.isInteger(v) || v < min) throw new RangeError(`${arg} must be a whole number >= ${min}`);
-      return v;
-    };
-    if (arg === "--json") options.json = true;
-    else if (arg === "--n") options.n = count(1024);
-    else if (arg === "--reps") options.reps = count(1);
-    else if (arg === "--warmup") options.warmup = count(0);
-    else if (arg === "--filter") options.filter = value();
-    else if (arg === "--clock") {
-      const v = value();
-      if (v !== "wall" && v !== "cpu") throw new RangeError("--clock must be wall or cpu");
-      options.clock = v;
-    } else if (arg === "--help" || arg === "-h") {
-      process.stdout.write("usage: node dist/bench/reclaim.bench.js [--json] [--n OPS] [--reps R] [--warmup W] [--clock wall|cpu] [--filter TEXT]\n");
-      process.exit(0);
-    } else throw new RangeError(`unknown argument ${arg}`);
-  }
-  return options;
-}
-
-// --- a small runner (ns/op; same discipline as bench/measure.ts's runAll) ---
-
-type Group = "baseline" | "segstream" | "diagnostic";
-
-interface BenchCase<S = any> {
-  id: string;
-  group: Group;
-  label: string;
-  /** Operations per run: the ns/op denominator. */
-  ops: number;
-  setup(): S;
-  run(state: S): number;
-  /** Untimed, after each run. */
-  check?(state: S): void;
-}
-
-interface Sample {
-  ns: number;
-  cpuShare: number;
-}
-
-function runOnce(c: BenchCase, clock: Clock): Sample {
-  gc();
-  const state = c.setup();
-  const cpuBefore = process.cpuUsage();
-  const start = now();
-  const checksum = c.run(state);
-  const wall = Number(now() - start);
-  const cpu = process.cpuUsage(cpuBefore);
-  consume(checksum);
-  c.check?.(state);
-  const cpuNs = (cpu.user + cpu.system) * 1e3;
-  return { ns: (clock === "cpu" ? Math.max(cpuNs, 1) : wall) / c.ops, cpuShare: cpuNs / wall };
-}
+// --- rows (ns/op) ---
 
 interface Row {
   id: string;
@@ -129,30 +64,6 @@ interface Row {
   mopsPerSecond: number;
   cpuShare: number;
   samplesNs: number[];
-}
-
-function runCases(cases: readonly BenchCase[], options: Options, progress: (m: string) => void): Row[] {
-  const samples = new Map<string, Sample[]>(cases.map((c) => [c.id, []]));
-  for (const c of cases) {
-    for (let i = 0; i < options.warmup; i++) runOnce(c, options.clock);
-    progress(`warmed up ${c.id}`);
-  }
-  for (let round = 0; round < options.reps; round++) {
-    for (let k = 0; k < cases.length; k++) {
-      const c = cases[(k + round) % cases.length];
-      samples.get(c.id)!.push(runOnce(c, options.clock));
-    }
-    progress(`round ${round + 1}/${options.reps}`);
-  }
-  return cases.map((c) => {
-    const s = samples.get(c.id)!;
-    const ns = s.map((x) => x.ns);
-    const m = median(ns);
-    return {
-      id: c.id, group: c.group, label: c.label, opsPerRun: c.ops, nsPerOp: m, minNs: Math.min(...ns), maxNs: Math.max(...ns),
-      mopsPerSecond: 1e3 / m, cpuShare: median(s.map((x) => x.cpuShare)), samplesNs: ns,
-    };
-  });
 }
 
 // --- segstream workloads (plain functions, one shape each) ---
@@ -211,13 +122,6 @@ function allocFree(lab: Lab, site: number, bytes: number, n: number): number {
     sum += free(block, site);
   }
   return sum;
-}
-
-function emptyCalls(lab: Lab, local: number, n: number): number {
-  const f = lab.raw.epochGuardCount;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += f(local);
-  return sum + n;
 }
 
 // --- JS baselines ---
@@ -415,12 +319,6 @@ function readU64(lab: Lab, address: number): number {
   return w[0] + w[1] * 2 ** 32;
 }
 
-/** One state per case, made at its first setup and kept: later runs continue the same participant. */
-function once<S>(make: () => S): () => S {
-  let state: S | undefined;
-  return () => (state ??= make());
-}
-
 interface SwapState {
   lab: Lab;
   swap: number;
@@ -433,7 +331,7 @@ function swapState(slots: number): SwapState {
   return { lab, swap };
 }
 
-function deferCase(id: string, group: Group, label: string, n: number, capture: number): BenchCase<EpochState> {
+function deferCase(id: string, group: Group, label: string, n: number, capture: number): Case<EpochState> {
   return {
     id, group, label, ops: n,
     setup: once(epochState),
@@ -449,9 +347,9 @@ function deferCase(id: string, group: Group, label: string, n: number, capture: 
   };
 }
 
-function buildCases(n: number): BenchCase[] {
+function buildCases(n: number): Case<any>[] {
   const storeOps = Math.max(1024, n >> 4);
-  const cases: BenchCase[] = [];
+  const cases: Case<any>[] = [];
 
   // Baselines.
   cases.push({
@@ -534,7 +432,7 @@ function buildCases(n: number): BenchCase[] {
   cases.push({
     id: "empty-call", group: "diagnostic", label: "raw epochGuardCount(local): one trivial JS -> wasm call", ops: n,
     setup: once(epochState),
-    run: (s: EpochState) => emptyCalls(s.lab, s.local, n),
+    run: (s: EpochState) => emptyCalls(s.lab.raw.epochGuardCount, s.local, n),
   });
   cases.push({
     id: "heap-alloc-free", group: "diagnostic", label: "raw heapAlloc(1 KiB) + heapFree: one allocator round trip", ops: storeOps,
@@ -580,17 +478,7 @@ function ratios(rows: readonly Row[]): Ratio[] {
 }
 
 function fmt(x: number, digits = 2): string {
-  if (!Number.isFinite(x)) return "NaN";
-  if (Math.abs(x) >= 1000) return x.toFixed(0);
-  if (Math.abs(x) >= 100) return x.toFixed(Math.max(0, digits - 1));
-  return x.toFixed(digits);
-}
-
-function table(headers: readonly string[], body: readonly string[][], right: (col: number) => boolean): string {
-  const widths = headers.map((h, c) => Math.max(h.length, ...body.map((row) => row[c].length)));
-  const line = (cells: readonly string[]) =>
-    cells.map((cell, c) => (right(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ").trimEnd();
-  return [line(headers), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
+  return fmtDigits(x, digits);
 }
 
 interface PendingTrace {
@@ -665,14 +553,15 @@ function main(): void {
   const options = parseArgs(process.argv.slice(2));
   const started = now();
   const loadStart = loadavg()[0];
-  let cases = buildCases(options.n);
-  if (options.filter) {
-    const f = options.filter;
-    cases = cases.filter((c) => c.group === "baseline" || c.id.includes(f) || c.id === "empty-call");
-  }
-  const progress = (m: string) => { if (!options.json && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${m}`); };
-  const rows = runCases(cases, options, progress);
-  if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
+  // The call floor stays in a filtered run: the analysis subtracts it.
+  const { cases, stats } = measure(buildCases(options.n), options, ["empty-call"]);
+  const rows: Row[] = cases.map((c) => {
+    const s = stats.get(c.id)!;
+    return {
+      id: c.id, group: c.group, label: c.label, opsPerRun: c.ops, nsPerOp: s.nsPerOp.median, minNs: s.nsPerOp.min, maxNs: s.nsPerOp.max,
+      mopsPerSecond: 1e3 / s.nsPerOp.median, cpuShare: s.cpuShare, samplesNs: s.nsPerOp.samples,
+    };
+  });
   const trace = tracePending(1_000_000);
   const deferCaseObj = cases.find((c) => c.id === "defer");
   const deferState = deferCaseObj ? (deferCaseObj.setup() as EpochState) : undefined;
@@ -681,8 +570,7 @@ function main(): void {
   const findings = analysis(rows, trace, deferPending);
   const seconds = Number(now() - started) / 1e9;
   const meta = {
-    node: process.version, v8: process.versions.v8, platform: `${process.platform}-${process.arch}`, cpus: availableParallelism(),
-    loadAverage: [loadStart, loadavg()[0]].map((x) => Number(x.toFixed(2))), clock: options.clock, opsPerRun: options.n,
+    ...environment(loadStart), clock: options.clock, opsPerRun: options.n,
     reps: options.reps, warmup: options.warmup, seconds, checksum: sinkValue(),
   };
   const pending = {
@@ -692,39 +580,26 @@ function main(): void {
   };
 
   if (options.json) {
-    process.stdout.write(JSON.stringify({ meta, results: rows, ratios: ratioList, pending, analysis: findings }, null, 2) + "\n");
+    printJson({ meta, results: rows, ratios: ratioList, pending, analysis: findings });
     return;
   }
   const out: string[] = [];
   out.push(`segstream reclamation costs: ${options.warmup} warm-up + ${options.reps} timed runs per case, ${options.n} ops per run ` +
     `(stores: ${options.n >> 4}), ${options.clock} clock`);
-  out.push(`node ${meta.node} (V8 ${meta.v8}), ${meta.platform}, ${meta.cpus} CPUs; ns/op: median [min, max]; cpu: CPU time over wall time while timed`);
+  out.push(`${environmentLine(meta)}; ns/op: median [min, max]; cpu: CPU time over wall time while timed`);
   out.push("");
   const body: string[][] = [];
   for (const g of ["baseline", "segstream", "diagnostic"] as const) {
     for (const r of rows.filter((row) => row.group === g)) {
-      body.push([g, r.id, fmt(r.nsPerOp), `[${fmt(r.minNs)}, ${fmt(r.maxNs)}]`, fmt(r.mopsPerSecond), `${(100 * r.cpuShare).toFixed(0)}%`, r.label]);
+      body.push([g, r.id, fmt(r.nsPerOp), `[${fmt(r.minNs)}, ${fmt(r.maxNs)}]`, fmt(r.mopsPerSecond), percent(r.cpuShare), r.label]);
     }
   }
-  out.push(table(["group", "case", "ns/op", "[min, max]", "Mops/s", "cpu", "what"], body, (c) => c >= 2 && c <= 5));
-  const noisy = rows.filter((r) => r.cpuShare < 0.9).map((r) => r.id);
-  if (noisy.length && options.clock === "wall") {
-    out.push(`WARNING: under 90% of a CPU while timed (other load; load average ${meta.loadAverage.join(" -> ")}): ${noisy.join(", ")}`);
-  }
-  out.push("");
+  out.push(...resultsTable(["group", "case", "ns/op", "[min, max]", "Mops/s", "cpu", "what"], body, (c) => c >= 2 && c <= 5,
+    rows, options.clock, meta));
   out.push("Cost ratios of medians (ns/op over ns/op; > 1: the segstream case is slower):");
   out.push(table(["case", "vs", "ratio"], ratioList.map((q) => [q.numerator, q.denominator, `${fmt(q.costRatio)}x`]), (c) => c === 2));
   out.push("");
-  out.push("Analysis (from the medians):");
-  for (const line of findings) out.push(`  - ${line}`);
-  out.push("");
-  out.push(`total ${seconds.toFixed(1)} s; checksum ${meta.checksum}`);
-  process.stdout.write(out.join("\n") + "\n");
+  printReport(out, findings, seconds, meta.checksum);
 }
 
-try {
-  main();
-} catch (error) {
-  process.stderr.write(`reclaim.bench: ${error instanceof RangeError ? error.message : error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  process.exit(error instanceof RangeError ? 2 : 1);
-}
+runMain("reclaim.bench", main);
