@@ -55,6 +55,7 @@ function chartFor(entry: ReportEntry): string {
     markers,
     formatX: (x) => (x >= 1000 ? `${count(Math.round(x / 1000))}k` : count(x)),
     formatY: (y) => `${count(Math.round(y / MIB))} MiB`,
+    yUnit: MIB,
   });
 }
 

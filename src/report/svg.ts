@@ -24,6 +24,8 @@ export interface Chart {
   markers: Marker[];
   formatX: (x: number) => string;
   formatY: (y: number) => string;
+  /** Tick steps are round numbers of this unit (1 MiB for bytes), so the labels read round. */
+  yUnit?: number;
 }
 
 const W = 760;
@@ -59,7 +61,8 @@ export function lineChart(chart: Chart): string {
     parts.push(`<line x1="${sx(x)}" y1="${PAD.top}" x2="${sx(x)}" y2="${PAD.top + plotH}" stroke="#eee"/>`,
       `<text x="${sx(x)}" y="${PAD.top + plotH + 16}" text-anchor="middle" font-size="11">${escapeXml(chart.formatX(x))}</text>`);
   }
-  const yStep = niceStep(yMax, 5);
+  const yUnit = chart.yUnit ?? 1;
+  const yStep = Math.max(1, niceStep(yMax / yUnit, 5)) * yUnit;
   for (let y = 0; y <= yMax; y += yStep) {
     parts.push(`<line x1="${PAD.left}" y1="${sy(y)}" x2="${PAD.left + plotW}" y2="${sy(y)}" stroke="#eee"/>`,
       `<text x="${PAD.left - 6}" y="${sy(y) + 4}" text-anchor="end" font-size="11">${escapeXml(chart.formatY(y))}</text>`);
@@ -76,7 +79,7 @@ export function lineChart(chart: Chart): string {
   for (const m of chart.markers) {
     if (m.x !== undefined) {
       parts.push(`<line class="marker" x1="${sx(m.x)}" y1="${PAD.top}" x2="${sx(m.x)}" y2="${PAD.top + plotH}" stroke="${m.color}" stroke-width="2"/>`,
-        `<text x="${sx(m.x) - 4}" y="${PAD.top + 14}" text-anchor="end" font-size="11" fill="${m.color}">${escapeXml(m.label)}</text>`);
+        `<text x="${sx(m.x) - 4}" y="${PAD.top + plotH - 6}" text-anchor="end" font-size="11" fill="${m.color}">${escapeXml(m.label)}</text>`);
     } else if (m.y !== undefined) {
       parts.push(`<line class="marker" x1="${PAD.left}" y1="${sy(m.y)}" x2="${PAD.left + plotW}" y2="${sy(m.y)}" stroke="${m.color}" stroke-width="2" stroke-dasharray="8 4"/>`,
         `<text x="${PAD.left + 6}" y="${sy(m.y) - 5}" font-size="11" fill="${m.color}">${escapeXml(m.label)}</text>`);

@@ -45,7 +45,10 @@ export interface ScenarioRun {
   failure: FailureAt | null;
   /** Live Rust bytes by site at the failure (from its record), or at the end. */
   liveBytesBySite: Record<string, number>;
-  /** Retained Rust bytes per dropped instance, from the series (0 when flat). */
+  /**
+   * Rust bytes each dropped instance leaves behind, as the slope of live bytes over the second half
+   * of the run (so bounded garbage, which levels off, reads as 0 and a leak as its size).
+   */
   retainedBytesPerInstance: number;
   /** Table bytes one setup requests (OptimisedIndex), by the sizing rule. */
   tableBytes: number;
@@ -115,6 +118,18 @@ function point(instance: number, ledger: LedgerSnapshot): SeriesPoint {
   return { instance, liveBytes: ledger.rust.liveBytes, bySite, footprintBytes: footprintOf(ledger) };
 }
 
+/** Live-bytes slope between the series points nearest half way and the last one within `dropped`. */
+function retainedSlope(series: SeriesPoint[], dropped: number): number {
+  const points = series.filter((p) => p.instance <= dropped);
+  const last = points.at(-1);
+  const mid = points.find((p) => p.instance >= dropped / 2);
+  if (!last || !mid || last.instance === mid.instance) {
+    return last && last.instance ? (last.liveBytes - series[0].liveBytes) / last.instance : 0;
+  }
+  // Bounded garbage wobbles around its level: a slightly negative slope means nothing is kept.
+  return Math.max(0, (last.liveBytes - mid.liveBytes) / (last.instance - mid.instance));
+}
+
 export function runScenario(scenario: Scenario, progress?: RunProgress): ScenarioRun {
   const started = performance.now();
   const m = scenario.memory;
@@ -161,14 +176,13 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
   const ledger = lab.ledger();
   series.push(point(created, ledger));
   const dropped = failure ? created - 1 : created;
-  const last = series.filter((p) => p.instance <= dropped).at(-1) ?? series[0];
   return {
     scenario,
     outcome: failure ? "allocation-failed" : "completed",
     instancesCreated: failure ? created - 1 : created,
     failure,
     liveBytesBySite: failure ? failure.record.liveBytesBySite : point(created, ledger).bySite,
-    retainedBytesPerInstance: last.instance ? (last.liveBytes - series[0].liveBytes) / last.instance : 0,
+    retainedBytesPerInstance: retainedSlope(series, dropped),
     tableBytes: scenario.structure === "OptimisedIndex" ? tableBytesFor(lab, scenario.indexCapacity) : 0,
     warmUpRounds: rounds,
     benchmark,

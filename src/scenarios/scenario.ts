@@ -46,7 +46,7 @@ export interface Scenario {
   memory: MemorySettings;
 }
 
-/** A scenario as written in JSON: any subset, memory and cost merged field by field. */
+/** A scenario as written in JSON: any subset; memory is merged field by field, cost replaced whole. */
 export type ScenarioInput = Partial<Omit<Scenario, "memory" | "cost" | "batchSize">> & {
   memory?: Partial<MemorySettings>;
   cost?: CostModel;
@@ -168,7 +168,7 @@ export function loadScenario(base: Scenario, path: string): Scenario {
   try {
     parsed = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new ScenarioError(`cannot read scenario ${path}: ${(error as Error).message}`);
+    throw new ScenarioError(`cannot read scenario ${path}: ${(error as Error).message.replace(/\s+/g, " ")}`);
   }
   return applyScenario(base, parsed as ScenarioInput);
 }
