@@ -3,7 +3,7 @@
 // Figures: ArcInner<T> = 16 (strong u64, weak u64) + size_of T; ArcInner<Page<V16>> = 16 + 40 = 56
 // (rust-original.md); the slot array is slots x 16 bytes (V16 = 16), 1024 for 64 slots.
 
-import { heapBlockSize, heapConfigure, GROW_EXACT } from "../memory/heap";
+import { heapBlockSize, GROW_EXACT } from "../memory/heap";
 import { SITE_TEST, SITE_ARC_PAGE, SITE_PAGE_SLOTS } from "../memory/sites";
 import {
   arcAlloc, arcData, arcIntoRaw, arcFromRaw, arcStrong, arcWeak, arcClone, arcReleaseStrong,
@@ -13,7 +13,7 @@ import {
   pageArcNew, pageArcRelease, pageSlots, pageCapacity, pageNo, pageSlot,
   P_NEXT_INDEX, P_COMMITTED, P_PAGE_NO, P_NEXT, PAGE_SIZE, V16_SIZE
 } from "../stream/page";
-import { startHeap, defaultConfig, Rec, events, largeCount, largeEntry, footprint } from "./helpers";
+import { startHeap, configure, defaultConfig, Rec, events, largeCount, largeEntry, footprint } from "./helpers";
 
 beforeAll(() => {
   startHeap();
@@ -88,7 +88,7 @@ describe("Arc", () => {
 describe("Arc<Page<V16>>", () => {
   it("pageArcNew(64) requests 1024 (slots) then 56 (ArcInner), in that order", () => {
     // Threshold 0: every request is logged with its event number, so the order is on record.
-    heapConfigure(GROW_EXACT, 1, 0, 0);
+    configure(GROW_EXACT, 1, 0, 0);
     const large0 = largeCount();
     const ev0 = events();
     const slots0 = Rec.site(SITE_PAGE_SLOTS);
@@ -183,7 +183,7 @@ describe("Arc<Page<V16>>", () => {
 
   it("a page whose slot array is refused returns 0 and leaves nothing live", () => {
     const all0 = Rec.all();
-    heapConfigure(GROW_EXACT, 1, footprint(), 1 << 20); // limit = footprint: no growth allowed
+    configure(GROW_EXACT, 1, footprint(), 1 << 20); // limit = footprint: no growth allowed
     const inner = pageArcNew(1 << 22, 0); // 64 MiB of slots: more than anything free
     defaultConfig();
     const all1 = Rec.all();

@@ -1,8 +1,10 @@
 // The checked TLSF heap (assembly/memory/heap.ts) and its ledger (assembly/memory/ledger.ts).
 //
 // One wasm instance per spec file, so this file starts from a fresh heap, and the heap persists from
-// test to test in declaration order. Tests that need "nothing free fits" ask for more than the
-// largest free block (found by walking the bins) or more than the whole footprint. Where a growth's
+// test to test in declaration order. The tests up to "zeroed requests" free everything they take,
+// so they run on one clean region (neighbours are neighbours); the growth tests after them keep
+// their blocks. Tests that need "nothing free fits" ask for more than the largest free block (found
+// by walking the bins) or more than the whole footprint. Where a growth's
 // size depends on whether the heap's top touches the end of memory, the test first calls
 // `memory.grow(1)` itself (another user of memory.grow, which heap.ts supports as a new region) so
 // the arithmetic is the documented non-adjacent case. No managed allocation (as-pect's `expect`
@@ -11,17 +13,17 @@
 // Figures: block = header 16 + payload, rounded to 16, at least 32 (heap.ts "Block layout").
 
 import {
-  heapConfigure, heapAlloc, heapFree, heapBlockSize,
+  heapAlloc, heapFree, heapBlockSize,
   GROW_EXACT, GROW_DOUBLE, GROW_CHUNK, FREED, FREE_INVALID, FREE_DOUBLE
 } from "../memory/heap";
 import { SITE_TEST, SITE_HOST_BUFFER, SITE_NONE } from "../memory/sites";
 import {
-  REASON_LIMIT, REASON_TOO_LARGE, BAD_FREE_INVALID, BAD_FREE_DOUBLE, DEFAULT_LARGE_THRESHOLD, siteRecord
+  REASON_LIMIT, REASON_TOO_LARGE, BAD_FREE_INVALID, BAD_FREE_DOUBLE, DEFAULT_LARGE_THRESHOLD
 } from "../memory/ledger";
 import {
-  startHeap, defaultConfig, Rec, blockSizeFor, searchSize, pagesFor, pagesForNewRegion, largestFreeBlock,
+  startHeap, configure, defaultConfig, Rec, blockSizeFor, searchSize, pagesFor, pagesForNewRegion, largestFreeBlock,
   footprint, peakFootprint, regions, growths, events, largeCount, largeEntry, failureCount, failureEntry,
-  invalidFrees, doubleFrees, badFreeEntry, PAGE, HEADER, LIVE_BYTES
+  invalidFrees, doubleFrees, badFreeEntry, PAGE, HEADER
 } from "./helpers";
 
 beforeAll(() => {
@@ -150,188 +152,6 @@ describe("heap: reuse and coalescing", () => {
   });
 });
 
-describe("heap: growth policies", () => {
-  it("GROW_EXACT: a new region takes exactly the pages needed; an adjacent growth extends the top", () => {
-    defaultConfig();
-    const fp0 = footprint();
-    const growths0 = growths();
-    const regions0 = regions();
-    memory.grow(1); // someone else's page: the heap's top no longer ends memory
-    const req1 = fp0; // block > footprint >= every free block, so the heap must grow
-    const need1 = blockSizeFor(req1);
-    const mem0 = <u64>memory.size();
-    const p1 = heapAlloc(SITE_TEST, req1, 16, false);
-    const mem1 = <u64>memory.size();
-    const fp1 = footprint();
-    // Now the region's tail sentinel ends memory: the next growth is adjacent and merges with the
-    // free top block the first request left, so it needs only searchSize(need2) - rest1 new bytes.
-    const rest1 = (mem1 - mem0) * PAGE - HEADER - need1;
-    const req2 = fp1;
-    const need2 = blockSizeFor(req2);
-    const p2 = heapAlloc(SITE_TEST, req2, 16, false);
-    const mem2 = <u64>memory.size();
-    const fp2 = footprint();
-
-    const pages1 = pagesForNewRegion(need1); // ceil((searchSize(need1) + 16) / 65536)
-    expect<u64>(mem1 - mem0).toBe(pages1, "memory grew by exactly the pages needed");
-    expect<u64>(fp1 - fp0).toBe(pages1 * PAGE, "footprint (root+32) grew by the same");
-    expect<usize>(p1).toBe(<usize>(mem0 * PAGE + HEADER), "the new region starts at the old end of memory");
-    expect<bool>(rest1 >= 32).toBe(true, "the first growth left a free top block");
-    const pages2 = pagesFor(searchSize(need2) - rest1);
-    expect<u64>(mem2 - mem1).toBe(pages2, "adjacent growth counts the free top block");
-    expect<u64>(fp2 - fp1).toBe(pages2 * PAGE);
-    expect<usize>(p2).toBe(p1 + <usize>need1, "the merged block starts right after p1's block");
-    expect<u32>(regions()).toBe(regions0 + 1, "one new region, then an extension of it");
-    expect<u32>(growths()).toBe(growths0 + 2, "two growths (root+52)");
-    expect<u64>(peakFootprint()).toBe(fp2);
-    // p1 and p2 stay live: freed, they would make one huge free block and inflate later tests.
-  });
-
-  it("GROW_CHUNK: grows by whole multiples of the chunk", () => {
-    const chunks: u32[] = [3, 4];
-    for (let c = 0; c < 2; c++) {
-      const chunk = <u64>chunks[c];
-      heapConfigure(GROW_CHUNK, chunks[c], 0, DEFAULT_LARGE_THRESHOLD);
-      // Choose a size whose page count is 1 more than a multiple of the chunk, so rounding shows.
-      const largest = largestFreeBlock();
-      let req = largest;
-      while (pagesForNewRegion(blockSizeFor(req)) % chunk != 1) req += PAGE;
-      const needed = pagesForNewRegion(blockSizeFor(req));
-      const wanted = (needed + chunk - 1) / chunk * chunk;
-      const fp0 = footprint();
-      const growths0 = growths();
-      memory.grow(1);
-      const mem0 = <u64>memory.size();
-      const p = heapAlloc(SITE_TEST, req, 16, false);
-      const mem1 = <u64>memory.size();
-      expect<bool>(p != 0).toBe(true);
-      expect<u64>(wanted - needed).toBe(chunk - 1, "needed is one past a multiple of the chunk");
-      expect<u64>(mem1 - mem0).toBe(wanted, "grew by a whole number of chunks");
-      expect<u64>(footprint() - fp0).toBe(wanted * PAGE);
-      expect<u32>(growths()).toBe(growths0 + 1);
-      expect<usize>(p).toBe(<usize>(mem0 * PAGE + HEADER));
-    }
-    defaultConfig();
-  });
-
-  it("GROW_DOUBLE: grows by max(memory.size(), needed) pages, as AS's rt/tlsf.ts does", () => {
-    heapConfigure(GROW_DOUBLE, 1, 0, DEFAULT_LARGE_THRESHOLD);
-    // (a) a request just past the largest free block: memory.size() is the larger figure.
-    const reqA = largestFreeBlock();
-    const neededA = pagesForNewRegion(blockSizeFor(reqA));
-    const fpA = footprint();
-    memory.grow(1);
-    const memA0 = <u64>memory.size();
-    const pA = heapAlloc(SITE_TEST, reqA, 16, false);
-    const memA1 = <u64>memory.size();
-    expect<bool>(pA != 0).toBe(true);
-    expect<bool>(memA0 > neededA).toBe(true, "case (a): memory.size() > needed");
-    expect<u64>(memA1 - memA0).toBe(memA0, "doubled memory");
-    expect<u64>(footprint() - fpA).toBe(memA0 * PAGE);
-    // (b) a request larger than all of memory: needed is the larger figure.
-    memory.grow(1);
-    const memB0 = <u64>memory.size();
-    const reqB = memB0 * PAGE; // > footprint >= every free block
-    const neededB = pagesForNewRegion(blockSizeFor(reqB));
-    const fpB = footprint();
-    const pB = heapAlloc(SITE_TEST, reqB, 16, false);
-    const memB1 = <u64>memory.size();
-    expect<bool>(pB != 0).toBe(true);
-    expect<bool>(neededB > memB0).toBe(true, "case (b): needed > memory.size()");
-    expect<u64>(memB1 - memB0).toBe(neededB, "grew by what was needed");
-    expect<u64>(footprint() - fpB).toBe(neededB * PAGE);
-    defaultConfig();
-  });
-});
-
-describe("heap: footprint limit", () => {
-  it("a request past the limit returns 0, is recorded, and the heap stays usable", () => {
-    const fp0 = footprint();
-    const limit = fp0 + PAGE; // one more page allowed
-    const req = fp0 + PAGE; // a block larger than the footprint: needs far more than one page
-    // Threshold = req, so the refused request is also a large one.
-    heapConfigure(GROW_EXACT, 1, limit, req);
-    const site0 = Rec.site(SITE_TEST);
-    const all0 = Rec.all();
-    const failures0 = failureCount();
-    const large0 = largeCount();
-    const growths0 = growths();
-    memory.grow(1); // non-adjacent: pagesWanted is the documented new-region figure
-    const p = heapAlloc(SITE_TEST, req, 16, false);
-    const ev = events();
-    const site1 = Rec.site(SITE_TEST);
-    const all1 = Rec.all();
-
-    expect<usize>(p).toBe(0, "refused");
-    expect<u64>(footprint()).toBe(fp0, "no growth");
-    expect<u32>(growths()).toBe(growths0);
-    expect<u64>(failureCount()).toBe(failures0 + 1, "ledger failureCount");
-    const e = failureEntry(failures0);
-    expect<u64>(load<u64>(e)).toBe(ev, "failure event is the latest event");
-    expect<u64>(load<u64>(e + 8)).toBe(req, "bytes");
-    expect<u64>(load<u64>(e + 16)).toBe(fp0, "footprint at the time");
-    expect<u64>(load<u64>(e + 24)).toBe(limit, "limit");
-    expect<u32>(load<u32>(e + 32)).toBe(SITE_TEST, "site");
-    expect<u32>(load<u32>(e + 36)).toBe(REASON_LIMIT, "reason");
-    expect<u32>(load<u32>(e + 40)).toBe(16, "align");
-    expect<u32>(load<u32>(e + 44)).toBe(<u32>pagesForNewRegion(blockSizeFor(req)), "pagesWanted");
-    expect<u64>(load<u64>(e + 64 + <usize>SITE_TEST * 8)).toBe(site1.liveBytes, "live bytes of the site at the time");
-    expect<u64>(site1.failed - site0.failed).toBe(1, "failed request counted on its site");
-    expect<u64>(all1.failed - all0.failed).toBe(1);
-    expect<u64>(site1.requests).toBe(site0.requests, "not counted as granted");
-    expect<u64>(site1.largest).toBe(max<u64>(site0.largest, req), "largest request counts refused ones");
-    expect<u64>(largeCount()).toBe(large0 + 1, "refused large request logged");
-    const l = largeEntry(large0);
-    expect<u64>(load<u64>(l)).toBe(ev);
-    expect<u64>(load<u64>(l + 8)).toBe(req);
-    expect<u32>(load<u32>(l + 16)).toBe(0, "no address");
-    expect<u32>(load<u32>(l + 20)).toBe(SITE_TEST);
-    expect<u32>(load<u32>(l + 24)).toBe(0, "not granted");
-
-    const small = heapAlloc(SITE_TEST, 64, 16, false);
-    expect<bool>(small != 0).toBe(true, "a small request still succeeds");
-    expect<bool>(footprint() <= limit).toBe(true, "within the limit");
-    defaultConfig(); // limit 0: none
-    const big = heapAlloc(SITE_TEST, req, 16, false);
-    expect<bool>(big != 0).toBe(true, "raising the limit lets the big one through");
-    expect<usize>(heapBlockSize(big)).toBe(<usize>blockSizeFor(req));
-    expect<u64>(failureCount()).toBe(failures0 + 1, "no new failure");
-    heapFree(small, SITE_TEST);
-  });
-
-  it("a policy growth that would pass the limit falls back to exactly the pages needed", () => {
-    memory.grow(1);
-    const req = largestFreeBlock();
-    const needed = pagesForNewRegion(blockSizeFor(req));
-    const fp0 = footprint();
-    const failures0 = failureCount();
-    heapConfigure(GROW_DOUBLE, 1, fp0 + needed * PAGE, DEFAULT_LARGE_THRESHOLD);
-    const mem0 = <u64>memory.size();
-    const p = heapAlloc(SITE_TEST, req, 16, false);
-    const mem1 = <u64>memory.size();
-    defaultConfig();
-    expect<bool>(mem0 > needed).toBe(true, "doubling alone would have taken memory.size() pages");
-    expect<bool>(p != 0).toBe(true);
-    expect<u64>(mem1 - mem0).toBe(needed, "fell back to exact");
-    expect<u64>(footprint()).toBe(fp0 + needed * PAGE, "exactly at the limit");
-    expect<u64>(failureCount()).toBe(failures0);
-  });
-
-  it("a request over the largest block size is refused as REASON_TOO_LARGE, nothing grows", () => {
-    const failures0 = failureCount();
-    const fp0 = footprint();
-    const req: u64 = 0xF000_0000; // block 0xF000_0010 > MAX_BLOCK (0xF000_0000)
-    const p = heapAlloc(SITE_TEST, req, 16, false);
-    expect<usize>(p).toBe(0);
-    expect<u64>(footprint()).toBe(fp0);
-    expect<u64>(failureCount()).toBe(failures0 + 1);
-    const e = failureEntry(failures0);
-    expect<u32>(load<u32>(e + 36)).toBe(REASON_TOO_LARGE);
-    expect<u64>(load<u64>(e + 8)).toBe(req);
-    expect<u32>(load<u32>(e + 44)).toBe(0, "no pages wanted");
-  });
-});
-
 describe("heap: checked frees", () => {
   it("an address 16 bytes into a live block is an invalid free, logged with both sites", () => {
     const p = heapAlloc(SITE_TEST, 64, 16, false);
@@ -419,6 +239,9 @@ describe("heap: zeroed requests", () => {
     const p = heapAlloc(SITE_TEST, 256, 16, false);
     const guard = heapAlloc(SITE_TEST, 16, 16, false);
     expect<usize>(heapBlockSize(p)).toBe(272, "256 + 16");
+    // Live neighbours on both sides (p starts a free block, whose left is never free; the guard is
+    // right after it): the freed block merges with nothing, so nothing wipes it on the way.
+    expect<usize>(guard - p).toBe(272, "guard is p's right neighbour");
     memory.fill(p, 0xAB, 256);
     heapFree(p, SITE_TEST);
     const q = heapAlloc(SITE_TEST, 256, 16, true);
@@ -442,6 +265,276 @@ describe("heap: zeroed requests", () => {
     heapFree(guard, SITE_TEST);
   });
 
+});
+
+// Growth policies apply to the bins. A request of 128 KiB or more (block >= LARGE_MIN = 131072)
+// with the default alignment takes the large-block path instead (a region of its own, exact pages:
+// tested under "heap: large blocks"), so the policy tests ask for 128-aligned blocks, which always
+// come from the bins whatever their size. For those heapAlloc searches for need + 128 + 32 bytes
+// (room to align), and a fresh region's first block is a 112-byte padding block, so the aligned
+// payload is region start + 128.
+const BIN_ALIGN: u32 = 128;
+function binSearch(need: u64): u64 { return need + 128 + 32; }
+/** A request (multiple of 128 minus the header) whose block is bigger than every free block. */
+function requestPast(bytes: u64): u64 { return ((bytes + 1 + 127) & ~(<u64>127)) - 16; }
+
+describe("heap: growth policies", () => {
+  it("GROW_EXACT: a new region takes exactly the pages needed; an adjacent growth extends the top", () => {
+    defaultConfig();
+    const fp0 = footprint();
+    const growths0 = growths();
+    const regions0 = regions();
+    memory.grow(1); // someone else's page: the heap's top no longer ends memory
+    const req1 = requestPast(largestFreeBlock()); // block > every free block: the heap must grow
+    const need1 = blockSizeFor(req1); // a multiple of 128
+    const mem0 = <u64>memory.size();
+    const p1 = heapAlloc(SITE_TEST, req1, BIN_ALIGN, false);
+    const mem1 = <u64>memory.size();
+    const fp1 = footprint();
+    // The new region's tail sentinel now ends memory: the next growth is adjacent and merges with
+    // the free top block the first request left, so it needs only searchSize(search2) - rest1 new
+    // bytes. Region: [112 padding][need1 block][rest1 free][16 sentinel].
+    const rest1 = (mem1 - mem0) * PAGE - HEADER - 112 - need1;
+    const req2 = requestPast(max<u64>(largestFreeBlock(), rest1 + PAGE)); // at least a page more than the top
+    const need2 = blockSizeFor(req2);
+    const p2 = heapAlloc(SITE_TEST, req2, BIN_ALIGN, false);
+    const mem2 = <u64>memory.size();
+    const fp2 = footprint();
+
+    const pages1 = pagesForNewRegion(binSearch(need1)); // ceil((searchSize(search) + 16) / 65536)
+    expect<u64>(mem1 - mem0).toBe(pages1, "memory grew by exactly the pages needed");
+    expect<u64>(fp1 - fp0).toBe(pages1 * PAGE, "footprint (root+32) grew by the same");
+    expect<usize>(p1).toBe(<usize>(mem0 * PAGE + 128), "the new region starts at the old end of memory");
+    expect<bool>(rest1 >= 32).toBe(true, "the first growth left a free top block");
+    const pages2 = pagesFor(searchSize(binSearch(need2)) - rest1);
+    expect<u64>(mem2 - mem1).toBe(pages2, "adjacent growth counts the free top block");
+    expect<u64>(fp2 - fp1).toBe(pages2 * PAGE);
+    // The top block starts right after p1's block, at an address = 112 (mod 128): no padding needed.
+    expect<usize>(p2).toBe(p1 + <usize>need1, "the merged block starts right after p1's block");
+    expect<u32>(regions()).toBe(regions0 + 1, "one new region, then an extension of it");
+    expect<u32>(growths()).toBe(growths0 + 2, "two growths (root+52)");
+    expect<u64>(peakFootprint()).toBe(fp2);
+    // p1 and p2 stay live: freed, they would make one huge free block and inflate later tests.
+  });
+
+  it("GROW_CHUNK: grows by whole multiples of the chunk", () => {
+    const chunks: u32[] = [3, 4];
+    for (let c = 0; c < 2; c++) {
+      const chunk = <u64>chunks[c];
+      configure(GROW_CHUNK, chunks[c], 0, DEFAULT_LARGE_THRESHOLD);
+      // Choose a size whose page count is 1 more than a multiple of the chunk, so rounding shows.
+      let req = requestPast(largestFreeBlock());
+      while (pagesForNewRegion(binSearch(blockSizeFor(req))) % chunk != 1) req += PAGE;
+      const needed = pagesForNewRegion(binSearch(blockSizeFor(req)));
+      const wanted = (needed + chunk - 1) / chunk * chunk;
+      const fp0 = footprint();
+      const growths0 = growths();
+      memory.grow(1);
+      const mem0 = <u64>memory.size();
+      const p = heapAlloc(SITE_TEST, req, BIN_ALIGN, false);
+      const mem1 = <u64>memory.size();
+      expect<bool>(p != 0).toBe(true);
+      expect<u64>(wanted - needed).toBe(chunk - 1, "needed is one past a multiple of the chunk");
+      expect<u64>(mem1 - mem0).toBe(wanted, "grew by a whole number of chunks");
+      expect<u64>(footprint() - fp0).toBe(wanted * PAGE);
+      expect<u32>(growths()).toBe(growths0 + 1);
+      expect<usize>(p).toBe(<usize>(mem0 * PAGE + 128));
+    }
+    defaultConfig();
+  });
+
+  it("GROW_DOUBLE: grows by max(memory.size(), needed) pages, as AS's rt/tlsf.ts does", () => {
+    configure(GROW_DOUBLE, 1, 0, DEFAULT_LARGE_THRESHOLD);
+    // (a) a request just past the largest free block: memory.size() is the larger figure.
+    const reqA = requestPast(largestFreeBlock());
+    const neededA = pagesForNewRegion(binSearch(blockSizeFor(reqA)));
+    const fpA = footprint();
+    memory.grow(1);
+    const memA0 = <u64>memory.size();
+    const pA = heapAlloc(SITE_TEST, reqA, BIN_ALIGN, false);
+    const memA1 = <u64>memory.size();
+    expect<bool>(pA != 0).toBe(true);
+    expect<bool>(memA0 > neededA).toBe(true, "case (a): memory.size() > needed");
+    expect<u64>(memA1 - memA0).toBe(memA0, "doubled memory");
+    expect<u64>(footprint() - fpA).toBe(memA0 * PAGE);
+    // (b) a request larger than all of memory: needed is the larger figure.
+    memory.grow(1);
+    const memB0 = <u64>memory.size();
+    const reqB = requestPast(memB0 * PAGE); // > footprint >= every free block
+    const neededB = pagesForNewRegion(binSearch(blockSizeFor(reqB)));
+    const fpB = footprint();
+    const pB = heapAlloc(SITE_TEST, reqB, BIN_ALIGN, false);
+    const memB1 = <u64>memory.size();
+    expect<bool>(pB != 0).toBe(true);
+    expect<bool>(neededB > memB0).toBe(true, "case (b): needed > memory.size()");
+    expect<u64>(memB1 - memB0).toBe(neededB, "grew by what was needed");
+    expect<u64>(footprint() - fpB).toBe(neededB * PAGE);
+    defaultConfig();
+  });
+});
+
+describe("heap: footprint limit", () => {
+  it("a request past the limit returns 0, is recorded, and the heap stays usable", () => {
+    const fp0 = footprint();
+    const limit = fp0 + PAGE; // one more page allowed
+    const req = requestPast(fp0 + PAGE); // a block larger than the footprint: far more than one page
+    // Threshold = req, so the refused request is also a large one.
+    configure(GROW_EXACT, 1, limit, req);
+    const site0 = Rec.site(SITE_TEST);
+    const all0 = Rec.all();
+    const failures0 = failureCount();
+    const large0 = largeCount();
+    const growths0 = growths();
+    memory.grow(1); // non-adjacent: pagesWanted is the documented new-region figure
+    const p = heapAlloc(SITE_TEST, req, BIN_ALIGN, false);
+    const ev = events();
+    const site1 = Rec.site(SITE_TEST);
+    const all1 = Rec.all();
+
+    expect<usize>(p).toBe(0, "refused");
+    expect<u64>(footprint()).toBe(fp0, "no growth");
+    expect<u32>(growths()).toBe(growths0);
+    expect<u64>(failureCount()).toBe(failures0 + 1, "ledger failureCount");
+    const e = failureEntry(failures0);
+    expect<u64>(load<u64>(e)).toBe(ev, "failure event is the latest event");
+    expect<u64>(load<u64>(e + 8)).toBe(req, "bytes");
+    expect<u64>(load<u64>(e + 16)).toBe(fp0, "footprint at the time");
+    expect<u64>(load<u64>(e + 24)).toBe(limit, "limit");
+    expect<u32>(load<u32>(e + 32)).toBe(SITE_TEST, "site");
+    expect<u32>(load<u32>(e + 36)).toBe(REASON_LIMIT, "reason");
+    expect<u32>(load<u32>(e + 40)).toBe(BIN_ALIGN, "align");
+    expect<u32>(load<u32>(e + 44)).toBe(<u32>pagesForNewRegion(binSearch(blockSizeFor(req))), "pagesWanted");
+    expect<u64>(load<u64>(e + 64 + <usize>SITE_TEST * 8)).toBe(site1.liveBytes, "live bytes of the site at the time");
+    expect<u64>(site1.failed - site0.failed).toBe(1, "failed request counted on its site");
+    expect<u64>(all1.failed - all0.failed).toBe(1);
+    expect<u64>(site1.requests).toBe(site0.requests, "not counted as granted");
+    expect<u64>(site1.largest).toBe(max<u64>(site0.largest, req), "largest request counts refused ones");
+    expect<u64>(largeCount()).toBe(large0 + 1, "refused large request logged");
+    const l = largeEntry(large0);
+    expect<u64>(load<u64>(l)).toBe(ev);
+    expect<u64>(load<u64>(l + 8)).toBe(req);
+    expect<u32>(load<u32>(l + 16)).toBe(0, "no address");
+    expect<u32>(load<u32>(l + 20)).toBe(SITE_TEST);
+    expect<u32>(load<u32>(l + 24)).toBe(0, "not granted");
+
+    const small = heapAlloc(SITE_TEST, 64, 16, false);
+    expect<bool>(small != 0).toBe(true, "a small request still succeeds");
+    expect<bool>(footprint() <= limit).toBe(true, "within the limit");
+    defaultConfig(); // limit 0: none
+    const big = heapAlloc(SITE_TEST, req, BIN_ALIGN, false);
+    expect<bool>(big != 0).toBe(true, "raising the limit lets the big one through");
+    expect<usize>(heapBlockSize(big)).toBe(<usize>blockSizeFor(req));
+    expect<u64>(failureCount()).toBe(failures0 + 1, "no new failure");
+    heapFree(small, SITE_TEST);
+  });
+
+  it("a policy growth that would pass the limit falls back to exactly the pages needed", () => {
+    memory.grow(1);
+    const req = requestPast(largestFreeBlock());
+    const needed = pagesForNewRegion(binSearch(blockSizeFor(req)));
+    const fp0 = footprint();
+    const failures0 = failureCount();
+    configure(GROW_DOUBLE, 1, fp0 + needed * PAGE, DEFAULT_LARGE_THRESHOLD);
+    const mem0 = <u64>memory.size();
+    const p = heapAlloc(SITE_TEST, req, BIN_ALIGN, false);
+    const mem1 = <u64>memory.size();
+    defaultConfig();
+    expect<bool>(mem0 > needed).toBe(true, "doubling alone would have taken memory.size() pages");
+    expect<bool>(p != 0).toBe(true);
+    expect<u64>(mem1 - mem0).toBe(needed, "fell back to exact");
+    expect<u64>(footprint()).toBe(fp0 + needed * PAGE, "exactly at the limit");
+    expect<u64>(failureCount()).toBe(failures0);
+  });
+
+  it("a request over the largest block size is refused as REASON_TOO_LARGE, nothing grows", () => {
+    const failures0 = failureCount();
+    const fp0 = footprint();
+    const req: u64 = 0xF000_0000; // block 0xF000_0010 > MAX_BLOCK (0xF000_0000)
+    const p = heapAlloc(SITE_TEST, req, 16, false);
+    expect<usize>(p).toBe(0);
+    expect<u64>(footprint()).toBe(fp0);
+    expect<u64>(failureCount()).toBe(failures0 + 1);
+    const e = failureEntry(failures0);
+    expect<u32>(load<u32>(e + 36)).toBe(REASON_TOO_LARGE);
+    expect<u64>(load<u64>(e + 8)).toBe(req);
+    expect<u32>(load<u32>(e + 44)).toBe(0, "no pages wanted");
+  });
+});
+
+// heap.ts "Large requests apart": from 128 KiB (a block of LARGE_MIN = 131072 bytes or more) with
+// the default alignment, a request gets a region of its own, exactly the pages it needs whatever
+// the growth policy, with no tail sentinel; freed, it joins a list only large requests draw from.
+let p5: usize = 0;
+
+describe("heap: large blocks", () => {
+  it("a large request takes a region of its own of exactly ceil(block / 64 KiB) pages, whatever the policy", () => {
+    configure(GROW_DOUBLE, 1, 0, DEFAULT_LARGE_THRESHOLD); // would double memory for a binned growth
+    const req: u64 = 200000; // block 200016 -> 4 pages (262144); the 62128 left is under 128 KiB: not split
+    const regions0 = regions();
+    const growths0 = growths();
+    const fp0 = footprint();
+    const site0 = Rec.site(SITE_TEST);
+    const mem0 = <u64>memory.size();
+    const p = heapAlloc(SITE_TEST, req, 16, false);
+    const mem1 = <u64>memory.size();
+    defaultConfig();
+    expect<u64>(mem1 - mem0).toBe(4, "exact pages, not doubled");
+    expect<u64>(footprint() - fp0).toBe(4 * PAGE);
+    expect<u32>(regions()).toBe(regions0 + 1, "a region of its own");
+    expect<u32>(growths()).toBe(growths0 + 1);
+    expect<usize>(p).toBe(<usize>(mem0 * PAGE + HEADER), "block at the region's start");
+    expect<usize>(heapBlockSize(p)).toBe(<usize>(4 * PAGE), "the whole region (no sentinel, rest too small to split)");
+    const site1 = Rec.site(SITE_TEST);
+    expect<u64>(site1.requestedBytes - site0.requestedBytes).toBe(req);
+    expect<u64>(site1.blockBytes - site0.blockBytes).toBe(4 * PAGE);
+  });
+
+  it("a freed large block is found again whole by the next large request, never by small ones", () => {
+    const req: u64 = 300000; // block 300016 -> 5 pages
+    const p = heapAlloc(SITE_TEST, req, 16, false);
+    p5 = p;
+    const size = heapBlockSize(p);
+    expect<usize>(size).toBe(<usize>(5 * PAGE));
+    expect<u32>(heapFree(p, SITE_TEST)).toBe(FREED);
+    const fp0 = footprint();
+    // Small requests come from the bins, never from the freed large block.
+    const smalls = new StaticArray<usize>(8);
+    for (let i = 0; i < 8; i++) smalls[i] = heapAlloc(SITE_TEST, 1000, 16, false);
+    let inside = 0;
+    for (let i = 0; i < 8; i++) if (smalls[i] >= p - 16 && smalls[i] < p - 16 + size) inside++;
+    expect<i32>(inside).toBe(0, "no small block inside the freed large block");
+    const q = heapAlloc(SITE_TEST, req, 16, false);
+    expect<usize>(q).toBe(p, "the large block is reused whole");
+    expect<u64>(footprint()).toBe(fp0, "without growing");
+    expect<u32>(heapFree(q, SITE_TEST)).toBe(FREED);
+    expect<u32>(heapFree(q, SITE_TEST)).toBe(FREE_DOUBLE, "a large block's double free is caught too");
+    for (let i = 0; i < 8; i++) heapFree(smalls[i], SITE_TEST);
+  });
+
+  // Continues from the test above: the large free list holds just its 5-page block F5 (at p5).
+  it("large free blocks: best fit, split only when the rest is large itself", () => {
+    const p6 = heapAlloc(SITE_TEST, 6 * PAGE - 16, 16, false); // 6-page block: F5 is too small, so a new region
+    expect<usize>(heapBlockSize(p6)).toBe(<usize>(6 * PAGE));
+    expect<u32>(heapFree(p6, SITE_TEST)).toBe(FREED);
+    const fp0 = footprint();
+    // Free list {F5, F6}. Blocks of 2 pages (131072 = LARGE_MIN: large):
+    const a = heapAlloc(SITE_TEST, 2 * PAGE - 16, 16, false); // best fit F5; rest 3 pages >= 128 KiB: split
+    const b = heapAlloc(SITE_TEST, 2 * PAGE - 16, 16, false); // best fit the 3-page rest; 1 page left: not split
+    const c = heapAlloc(SITE_TEST, 2 * PAGE - 16, 16, false); // F6; rest 4 pages: split
+    expect<u64>(footprint()).toBe(fp0, "all three from freed large blocks");
+    expect<usize>(a).toBe(p5, "best fit: the 5-page block, not the 6-page one");
+    expect<usize>(heapBlockSize(a)).toBe(<usize>(2 * PAGE), "split: exactly the block asked for");
+    expect<usize>(b).toBe(a + <usize>(2 * PAGE), "the split-off rest");
+    expect<usize>(heapBlockSize(b)).toBe(<usize>(3 * PAGE), "taken whole: a 1-page rest would be small");
+    expect<usize>(c).toBe(p6);
+    expect<usize>(heapBlockSize(c)).toBe(<usize>(2 * PAGE));
+    heapFree(a, SITE_TEST);
+    heapFree(b, SITE_TEST);
+    heapFree(c, SITE_TEST);
+  });
+});
+
+describe("heap: zeroed requests from fresh memory", () => {
   it("a zeroed request from fresh memory clears the links and footer the free block left", () => {
     // Fresh region: a 128-aligned request at its start leaves a 112-byte padding block (fresh,
     // marked ZERO) holding bin links at its payload start and a footer at payload + 92.
@@ -464,7 +557,7 @@ describe("heap: zeroed requests", () => {
 
 describe("heap: large-request log", () => {
   it("a request at or above the threshold is logged with size and site; a smaller one is not", () => {
-    heapConfigure(GROW_EXACT, 1, 0, 4096);
+    configure(GROW_EXACT, 1, 0, 4096);
     const count0 = largeCount();
     const p = heapAlloc(SITE_HOST_BUFFER, 4096, 8, false);
     const ev = events();

@@ -2,60 +2,40 @@
 // and the heap's size arithmetic written out from the layout comments, so a spec can state the exact
 // figure it expects. Not a spec itself (no `.spec.ts`), and no top-level statements that touch memory.
 //
-// Every offset below is copied from a layout comment; the file named in each comment is the source.
+// Ledger offsets come from ledger.ts's exports; heap root offsets (not exported) are copied from the
+// "Root (at HEAP_ROOT)" table in heap.ts and named here once.
 
 import { heapInit, heapConfigure, GROW_EXACT } from "../memory/heap";
-import { HEAP_ROOT, LEDGER, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG } from "../memory/layout";
-import { siteRecord, DEFAULT_LARGE_THRESHOLD } from "../memory/ledger";
+import { HEAP_ROOT, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG } from "../memory/layout";
+import {
+  siteRecord, DEFAULT_LARGE_THRESHOLD, LARGE_CAPACITY, FAILURE_CAPACITY, BAD_FREE_CAPACITY,
+  R_REQUESTS, R_REQUESTED_BYTES, R_BLOCK_BYTES, R_LIVE_BYTES, R_LIVE_BLOCKS, R_PEAK_LIVE_BYTES,
+  R_LIVE_BLOCK_BYTES, R_FREES, R_FAILED, R_LARGEST,
+  L_ALL, L_RUST, L_EVENTS, L_LARGE_COUNT, L_FAILURE_COUNT, L_INVALID_FREES, L_DOUBLE_FREES
+} from "../memory/ledger";
+import { FOOTPRINT_SEGSTREAM } from "../memory/footprint";
 
-// --- SiteRecord fields (ledger.ts, "SiteRecord (80 bytes...)") ---
-export const REQUESTS: usize = 0;
-export const REQUESTED_BYTES: usize = 8;
-export const BLOCK_BYTES: usize = 16;
-export const LIVE_BYTES: usize = 24;
-export const LIVE_BLOCKS: usize = 32;
-export const PEAK_LIVE_BYTES: usize = 40;
-export const LIVE_BLOCK_BYTES: usize = 48;
-export const FREES: usize = 56;
-export const FAILED: usize = 64;
-export const LARGEST: usize = 72;
+// --- Ledger (ledger.ts exports the SiteRecord field offsets R_* and the header addresses L_*) ---
 
-// --- Ledger header (ledger.ts, "Ledger header (at LEDGER, 224 bytes)") ---
-/** The `all` SiteRecord (every site). */
-export const ALL_RECORD: usize = LEDGER;
-/** The `rust` SiteRecord (RUST sites only). */
-export const RUST_RECORD: usize = LEDGER + 80;
+export function events(): u64 { return load<u64>(L_EVENTS); }
+export function largeCount(): u64 { return load<u64>(L_LARGE_COUNT); }
+export function failureCount(): u64 { return load<u64>(L_FAILURE_COUNT); }
+export function invalidFrees(): u64 { return load<u64>(L_INVALID_FREES); }
+export function doubleFrees(): u64 { return load<u64>(L_DOUBLE_FREES); }
 
-export function siteField(site: u32, field: usize): u64 { return load<u64>(siteRecord(site) + field); }
-export function allField(field: usize): u64 { return load<u64>(ALL_RECORD + field); }
-export function rustField(field: usize): u64 { return load<u64>(RUST_RECORD + field); }
-
-export function events(): u64 { return load<u64>(LEDGER + 160); }
-export function largestRequestOverall(): u64 { return load<u64>(LEDGER + 168); }
-export function largestSite(): u32 { return load<u32>(LEDGER + 176); }
-export function largeThreshold(): u64 { return load<u64>(LEDGER + 184); }
-export function largeCount(): u64 { return load<u64>(LEDGER + 192); }
-export function failureCount(): u64 { return load<u64>(LEDGER + 200); }
-export function invalidFrees(): u64 { return load<u64>(LEDGER + 208); }
-export function doubleFrees(): u64 { return load<u64>(LEDGER + 216); }
-
-// --- Logs (ledger.ts, LargeEntry / FailureEntry / BadFreeEntry; capacities 256 / 16 / 256) ---
+// --- Logs (ledger.ts, LargeEntry / FailureEntry / BadFreeEntry) ---
 /** LargeEntry i: 0 event u64 · 8 bytes u64 · 16 address u32 · 20 site u32 · 24 granted u32 · 28 align u32. */
-export function largeEntry(index: u64): usize { return LARGE_LOG + <usize>(index % 256) * 32; }
-/** FailureEntry i: 0 event · 8 bytes · 16 footprint · 24 limit (u64s) · 32 site · 36 reason · 40 align · 44 pagesWanted (u32s) · 64 liveBytes[32] u64. */
-export function failureEntry(index: u64): usize { return FAILURE_LOG + <usize>(index % 16) * 320; }
+export function largeEntry(index: u64): usize { return LARGE_LOG + <usize>(index % LARGE_CAPACITY) * 32; }
+/** FailureEntry i: 0 event · 8 bytes · 16 footprint · 24 limit (u64s) · 32 site · 36 reason · 40 align · 44 pagesWanted (u32s) · 64 liveBytes[MAX_SITES] u64. */
+export function failureEntry(index: u64): usize { return FAILURE_LOG + <usize>(index % FAILURE_CAPACITY) * 320; }
 /** BadFreeEntry i: 0 event u64 · 8 address · 12 freeingSite · 16 kind · 20 blockSite · 24 blockAddress (u32s). */
-export function badFreeEntry(index: u64): usize { return BAD_FREE_LOG + <usize>(index % 256) * 32; }
+export function badFreeEntry(index: u64): usize { return BAD_FREE_LOG + <usize>(index % BAD_FREE_CAPACITY) * 32; }
 
 // --- Heap root (heap.ts, "Root (at HEAP_ROOT)") ---
-export function rootPolicy(): u32 { return load<u32>(HEAP_ROOT + 12); }
-export function rootTail(): usize { return <usize>load<u32>(HEAP_ROOT + 20); }
-export function rootLimit(): u64 { return load<u64>(HEAP_ROOT + 24); }
 export function footprint(): u64 { return load<u64>(HEAP_ROOT + 32); }
 export function peakFootprint(): u64 { return load<u64>(HEAP_ROOT + 40); }
 export function regions(): u32 { return load<u32>(HEAP_ROOT + 48); }
 export function growths(): u32 { return load<u32>(HEAP_ROOT + 52); }
-export function engineRefusals(): u32 { return load<u32>(HEAP_ROOT + 56); }
 
 // --- Block arithmetic (heap.ts, "Block layout" and the bin description) ---
 export const PAGE: u64 = 65536;
@@ -81,7 +61,7 @@ export function searchSize(size: u64): u64 {
 export function pagesFor(bytes: u64): u64 { return (bytes + PAGE - 1) / PAGE; }
 
 /**
- * Pages a growth needs for a block of `need` bytes when the heap's top does not touch the end of
+ * Pages a growth needs for a search of `need` bytes when the heap's top does not touch the end of
  * memory: the (bin-rounded) block plus its region's own 16-byte tail sentinel.
  */
 export function pagesForNewRegion(need: u64): u64 { return pagesFor(searchSize(need) + HEADER); }
@@ -89,12 +69,15 @@ export function pagesForNewRegion(need: u64): u64 { return pagesFor(searchSize(n
 /** More free blocks than any spec makes: a walk that goes past it is going round a cycle. */
 const MAX_LIST: u32 = 1 << 20;
 
-/** Largest free block, found by walking every bin list (root heads at +176, next link at block+20). */
+/** Root: heads[FL_COUNT][SL_SIZE] u32, the first free block of each bin (heap.ts root table). */
+const ROOT_HEADS: usize = HEAP_ROOT + 192;
+
+/** Largest free block, found by walking every bin list (root heads, next link at block+20). */
 export function largestFreeBlock(): u64 {
   let largest: u64 = 0;
   for (let fl: usize = 0; fl < 25; fl++) {
     for (let sl: usize = 0; sl < 16; sl++) {
-      let block = <usize>load<u32>(HEAP_ROOT + 176 + (fl * 16 + sl) * 4);
+      let block = <usize>load<u32>(ROOT_HEADS + (fl * 16 + sl) * 4);
       let steps: u32 = 0;
       while (block) {
         let size = <u64>(load<u32>(block) & ~7);
@@ -112,7 +95,7 @@ export function freeBlockCount(): u32 {
   let count: u32 = 0;
   for (let fl: usize = 0; fl < 25; fl++) {
     for (let sl: usize = 0; sl < 16; sl++) {
-      let block = <usize>load<u32>(HEAP_ROOT + 176 + (fl * 16 + sl) * 4);
+      let block = <usize>load<u32>(ROOT_HEADS + (fl * 16 + sl) * 4);
       while (block) {
         if (++count > MAX_LIST) abort("bin list does not end (a block inserted twice?)");
         block = <usize>load<u32>(block + 20);
@@ -131,9 +114,17 @@ export function startHeap(): void {
   heapInit();
 }
 
-/** Back to the defaults heapInit sets: exact growth, no limit, 1 MiB large threshold. */
+/**
+ * heapConfigure with the footprint model these specs assume: the limit applies to the linear memory
+ * the heap has taken (FOOTPRINT_SEGSTREAM, footprint.ts), the figure read at HEAP_ROOT + 32.
+ */
+export function configure(policy: u32, chunkPages: u32, limit: u64, largeThreshold: u64): void {
+  heapConfigure(policy, chunkPages, FOOTPRINT_SEGSTREAM, limit, largeThreshold);
+}
+
+/** Back to the defaults heapInit sets: exact growth, segstream footprint, no limit, 1 MiB large threshold. */
 export function defaultConfig(): void {
-  heapConfigure(GROW_EXACT, 1, 0, DEFAULT_LARGE_THRESHOLD);
+  configure(GROW_EXACT, 1, 0, DEFAULT_LARGE_THRESHOLD);
 }
 
 /** A copy of one SiteRecord, to compare before and after. */
@@ -151,19 +142,19 @@ export class Rec {
 
   static at(record: usize): Rec {
     let r = new Rec();
-    r.requests = load<u64>(record + REQUESTS);
-    r.requestedBytes = load<u64>(record + REQUESTED_BYTES);
-    r.blockBytes = load<u64>(record + BLOCK_BYTES);
-    r.liveBytes = load<u64>(record + LIVE_BYTES);
-    r.liveBlocks = load<u64>(record + LIVE_BLOCKS);
-    r.liveBlockBytes = load<u64>(record + LIVE_BLOCK_BYTES);
-    r.peakLiveBytes = load<u64>(record + PEAK_LIVE_BYTES);
-    r.frees = load<u64>(record + FREES);
-    r.failed = load<u64>(record + FAILED);
-    r.largest = load<u64>(record + LARGEST);
+    r.requests = load<u64>(record + R_REQUESTS);
+    r.requestedBytes = load<u64>(record + R_REQUESTED_BYTES);
+    r.blockBytes = load<u64>(record + R_BLOCK_BYTES);
+    r.liveBytes = load<u64>(record + R_LIVE_BYTES);
+    r.liveBlocks = load<u64>(record + R_LIVE_BLOCKS);
+    r.liveBlockBytes = load<u64>(record + R_LIVE_BLOCK_BYTES);
+    r.peakLiveBytes = load<u64>(record + R_PEAK_LIVE_BYTES);
+    r.frees = load<u64>(record + R_FREES);
+    r.failed = load<u64>(record + R_FAILED);
+    r.largest = load<u64>(record + R_LARGEST);
     return r;
   }
   static site(site: u32): Rec { return Rec.at(siteRecord(site)); }
-  static all(): Rec { return Rec.at(ALL_RECORD); }
-  static rust(): Rec { return Rec.at(RUST_RECORD); }
+  static all(): Rec { return Rec.at(L_ALL); }
+  static rust(): Rec { return Rec.at(L_RUST); }
 }

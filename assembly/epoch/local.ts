@@ -16,6 +16,7 @@
 // `epoch` (in try_advance) and follow `entry`.
 
 import { SITE_LOCAL } from "../memory/sites";
+import { syncMemoryView } from "../memory/view";
 import { heapAlloc } from "../memory/heap";
 import { arcClone } from "../sync/arc";
 import { bagLen, bagClear, bagPushSlot, bagRunAll, sealedBag, bagIsFull } from "./bag";
@@ -133,6 +134,7 @@ export function localDefer(local: usize, kind: u32, word: u64, captureBytes: u32
  * was refused.
  */
 export function localCollect(local: usize): bool {
+  syncMemoryView(); // queue nodes and participants may lie in memory other threads grew
   let global = localGlobal(local);
   let epoch = globalTryAdvance(global);
   for (let step: u32 = 0; step < COLLECT_STEPS; step++) {

@@ -68,7 +68,7 @@
 // is split into 16 equal bins, up to 2^32 (fl 24).
 
 import { HEAP_ROOT } from "./layout";
-import { siteIsRust } from "./sites";
+import { siteIsRust, MAX_SITES } from "./sites";
 import { FOOTPRINT_GLIBC, glibcChunk } from "./footprint";
 import { noteGrowth } from "./view";
 import { mutexLock, mutexUnlock } from "../sync/mutex";
@@ -497,6 +497,7 @@ function carve(block: usize, need: usize, align: usize): usize {
  * in which case a failure record says why. `zeroed` asks for zero-filled memory.
  */
 export function heapAlloc(site: u32, requested: u64, align: u32, zeroed: bool): usize {
+  if (site >= MAX_SITES) return 0; // no ledger record to count it in (sites.ts)
   let effectiveAlign = max<usize>(<usize>align, AL_SIZE);
   let need = blockSizeFor(requested);
   mutexLock(ROOT_LOCK);
@@ -532,6 +533,11 @@ export function heapAlloc(site: u32, requested: u64, align: u32, zeroed: bool): 
 /** A block of `need` bytes aligned to `align` from the bins, growing memory if none fits; 0 if refused. */
 function takeBinned(need: usize, align: usize, site: u32, requested: u64, alignArg: u32): usize {
   let search = <u64>(align > AL_SIZE ? need + align + MIN_BLOCK : need);
+  // The bin search rounds up to the next bin first: past MAX_BLOCK it can never find a block.
+  if (searchSize(search) > <u64>MAX_BLOCK) {
+    recordFailure(site, requested, alignArg, REASON_TOO_LARGE, load<u64>(ROOT_FOOTPRINT), load<u64>(ROOT_LIMIT), 0);
+    return 0;
+  }
   let block = searchBlock(search);
   if (!block) {
     if (!grow(search, site, requested, alignArg)) return 0;
@@ -615,7 +621,9 @@ function accountFree(block: usize): void {
 
 /**
  * Returns a block to the bins, coalescing it with free neighbours. The freed header keeps its check
- * word with FREE set, so a second free of the same address is recognised as a double free.
+ * word with FREE set, so a second free of the same address is recognised as a double free, unless
+ * a merge into a ZERO block wiped that header (mergedZero): such a second free is still refused
+ * and logged, but as an invalid free.
  */
 function releaseBlock(block: usize, zero: u32): void {
   let size = sizeOf(block);
