@@ -1,12 +1,14 @@
 // `--report DIR`: an HTML page with one chart per run (live Rust bytes by site against instance
 // number, the footprint the limit applies to, the limit drawn, the failure marked), the runs' JSON,
-// and a DHAT heap profile per run. Everything is static files; the page needs no script.
+// a DHAT heap profile per run, and for runs that completed, Criterion's own files
+// (criterion/<id>/new/estimates.json and sample.json). Everything is static; the page needs no script.
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { ScenarioRun } from "../scenarios/run-scenario.js";
 import type { RunJson } from "./reproduce-json.js";
 import { dhatProfile } from "./dhat.js";
+import { writeBenchmarkFiles } from "../harness/files.js";
 import { lineChart, type Line, type Marker } from "./svg.js";
 import { bytes, count } from "./format.js";
 
@@ -36,6 +38,16 @@ function chartFor(entry: ReportEntry): string {
     dashed: true,
     points: run.series.map((p) => [p.instance, p.footprintBytes] as [number, number]),
   });
+  const f = run.failure;
+  if (f) {
+    // The refused request stacked on the footprint it met: the segment crosses the limit line.
+    lines.push({
+      name: "footprint + the refused request",
+      color: "#111",
+      width: 6,
+      points: [[f.instance, f.record.footprintBytes], [f.instance, f.record.footprintBytes + f.requestFootprintBytes]],
+    });
+  }
   const markers: Marker[] = [];
   if (run.scenario.memory.limitBytes !== null) {
     markers.push({ y: run.scenario.memory.limitBytes, label: `limit ${bytes(run.scenario.memory.limitBytes)}`, color: "#d62728" });
@@ -83,6 +95,8 @@ export function writeReport(dir: string, title: string, entries: ReportEntry[]):
   entries.forEach((entry, i) => {
     const profile = dhatProfile(entry.run.ledger, `segstream ${title} (${entry.run.scenario.variant})`);
     writeFileSync(join(root, "dhat", `${fileName(entry, i)}.dhat.json`), JSON.stringify(profile));
+    const benchmark = entry.run.benchmark;
+    if (benchmark) writeBenchmarkFiles(join(root, "criterion"), { ...benchmark, id: fileName(entry, i) });
   });
   const html = [
     "<!doctype html>",

@@ -6,6 +6,8 @@ export interface Line {
   color: string;
   points: [number, number][];
   dashed?: boolean;
+  /** Stroke width (default 2). */
+  width?: number;
 }
 
 export interface Marker {
@@ -29,8 +31,8 @@ export interface Chart {
 }
 
 const W = 760;
-const H = 400;
-const PAD = { left: 84, right: 16, top: 36, bottom: 124 };
+const H = 440;
+const PAD = { left: 84, right: 16, top: 36, bottom: 164 };
 
 function niceStep(max: number, ticks: number): number {
   const raw = max / ticks;
@@ -74,7 +76,7 @@ export function lineChart(chart: Chart): string {
   );
   for (const line of chart.lines) {
     const d = line.points.map(([x, y], i) => `${i ? "L" : "M"}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join("");
-    parts.push(`<path class="series" d="${d}" fill="none" stroke="${line.color}" stroke-width="2"${line.dashed ? ' stroke-dasharray="6 3"' : ""}><title>${escapeXml(line.name)}</title></path>`);
+    parts.push(`<path class="series" d="${d}" fill="none" stroke="${line.color}" stroke-width="${line.width ?? 2}"${line.dashed ? ' stroke-dasharray="6 3"' : ""}><title>${escapeXml(line.name)}</title></path>`);
   }
   for (const m of chart.markers) {
     if (m.x !== undefined) {
@@ -87,8 +89,8 @@ export function lineChart(chart: Chart): string {
   }
   const legend = [...chart.lines.map((l) => ({ name: l.name, color: l.color })), ...chart.markers.map((m) => ({ name: m.label, color: m.color }))];
   legend.forEach((item, i) => {
-    const x = PAD.left + (i % 2) * (plotW / 2);
-    const y = PAD.top + plotH + 56 + Math.floor(i / 2) * 14;
+    const x = PAD.left;
+    const y = PAD.top + plotH + 52 + i * 14;
     parts.push(`<rect x="${x}" y="${y - 8}" width="10" height="10" fill="${item.color}"/>`,
       `<text x="${x + 14}" y="${y + 1}" font-size="11">${escapeXml(item.name)}</text>`);
   });
