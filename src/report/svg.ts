@@ -31,8 +31,11 @@ export interface Chart {
 }
 
 const W = 760;
-const H = 440;
-const PAD = { left: 84, right: 16, top: 36, bottom: 164 };
+/** The plot area's height; the legend below it adds a line per entry. */
+const PLOT_H = 240;
+const PAD = { left: 84, right: 16, top: 36 };
+const LEGEND_TOP = 52;
+const LEGEND_LINE = 14;
 
 function niceStep(max: number, ticks: number): number {
   const raw = max / ticks;
@@ -51,7 +54,9 @@ export function lineChart(chart: Chart): string {
   const xMax = Math.max(1, ...xs);
   const yMax = Math.max(1, ...ys) * 1.05;
   const plotW = W - PAD.left - PAD.right;
-  const plotH = H - PAD.top - PAD.bottom;
+  const plotH = PLOT_H;
+  const legend = [...chart.lines.map((l) => ({ name: l.name, color: l.color })), ...chart.markers.map((m) => ({ name: m.label, color: m.color }))];
+  const H = PAD.top + plotH + LEGEND_TOP + legend.length * LEGEND_LINE + 8;
   const sx = (x: number) => PAD.left + (x / xMax) * plotW;
   const sy = (y: number) => PAD.top + plotH - (y / yMax) * plotH;
   const parts: string[] = [
@@ -87,10 +92,9 @@ export function lineChart(chart: Chart): string {
         `<text x="${PAD.left + 6}" y="${sy(m.y) - 5}" font-size="11" fill="${m.color}">${escapeXml(m.label)}</text>`);
     }
   }
-  const legend = [...chart.lines.map((l) => ({ name: l.name, color: l.color })), ...chart.markers.map((m) => ({ name: m.label, color: m.color }))];
   legend.forEach((item, i) => {
     const x = PAD.left;
-    const y = PAD.top + plotH + 52 + i * 14;
+    const y = PAD.top + plotH + LEGEND_TOP + i * LEGEND_LINE;
     parts.push(`<rect x="${x}" y="${y - 8}" width="10" height="10" fill="${item.color}"/>`,
       `<text x="${x + 14}" y="${y + 1}" font-size="11">${escapeXml(item.name)}</text>`);
   });
