@@ -32,10 +32,9 @@ export function diagnoseCommand(argv: string[]): string {
   const { values, help } = parse(diagnoseSpec, argv);
   if (help) return helpText(diagnoseSpec);
   const base = scenarioFrom(values, parseBytes);
-  const d = diagnose(base, () => {
-    const bar = progressBar(!values.json, SEED_INSTANCES);
-    return (n, ctx) => bar.update(n, ctx);
-  });
+  const bar = progressBar(!values.json, SEED_INSTANCES);
+  const d = diagnose(base, () => bar.update);
+  bar.done();
   const entries = d.rows.map((r) => ({ run: r.run, json: reproduceJson(r.run, explain(r.run)) }));
   const written = values.report ? writeReport(values.report as string, "diagnose", entries) : undefined;
   if (values.json) {

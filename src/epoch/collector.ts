@@ -1,6 +1,6 @@
 // The lab's default collector from JavaScript: participants, and the collector's state for reports.
 
-import { requireInteger } from "../errors.js";
+import { AllocationFailedError, requireInteger } from "../errors.js";
 import type { Lab } from "../memory/lab.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
 import { Participant } from "./participant.js";
@@ -39,7 +39,8 @@ export class Epochs {
   current(): Participant {
     if (!this.own) {
       const local = this.lab.raw.epochCurrent() >>> 0;
-      this.own = local ? new Participant(this.lab, local) : new Participant(this.lab);
+      if (local === 0) throw new AllocationFailedError("epoch participant registration", this.lab.lastFailure());
+      this.own = new Participant(this.lab, local);
     }
     return this.own;
   }
