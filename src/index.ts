@@ -11,6 +11,7 @@ export { Epochs, type CollectorState, type QueuedBag } from "./epoch/collector.j
 export { OptimisedIndex, INDEXERS, tableBytesFor, type Indexer, type IndexOptions } from "./index/optimised-index.js";
 export { SegmentedStream, DEFAULT_PAGE_SLOTS, type StreamOptions } from "./stream/segmented-stream.js";
 export { STREAM_VARIANTS, VARIANT_SUMMARY, type StreamVariant } from "./stream/variants.js";
-export { runProbe, PROBE_VARIANTS, type ProbeVariant, type ProbeOptions, type ProbeResult, type ProbeSite, type DrainResult } from "./probe/probe.js";
+export { runProbe, type ProbeOptions, type ProbeResult, type ProbeSite, type DrainResult } from "./probe/probe.js";
+export { PROBE_VARIANTS, type ProbeVariant } from "./probe/variants.js";
 export { AllocationFailedError, UseAfterDropError } from "./errors.js";
 export { wasmModule, createMemory } from "./wasm/module.js";

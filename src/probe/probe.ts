@@ -3,26 +3,15 @@
 // ledger before and after. Whatever is still live at the end was retained by the drops: the leak,
 // per variant, to the byte. For the epoch variants the loop is followed by a drain (release any
 // stalled guard, flush until no user garbage is pending) whose yield is reported separately.
-//
-// Probe variants are the stream variants plus two epoch scenarios around `epoch-deferred` streams:
-//   epoch-stalled  another participant pins before the loop and stays pinned throughout
-//   epoch-nested   this thread holds an outer guard throughout, so every drop's pin is nested
+// The variants include two epoch scenarios (variants.ts).
 
 import { Lab, type LabOptions } from "../memory/lab.js";
 import type { BadFree, Figures, LedgerSnapshot } from "../memory/ledger.js";
 import { SegmentedStream, DEFAULT_PAGE_SLOTS } from "../stream/segmented-stream.js";
-import { STREAM_VARIANTS, VARIANT_SUMMARY, type StreamVariant } from "../stream/variants.js";
+import type { StreamVariant } from "../stream/variants.js";
+import { holdGuard, streamVariantOf, type ProbeVariant } from "./variants.js";
 import { OptimisedIndex, tableBytesFor, type Indexer } from "../index/optimised-index.js";
 import type { Guard } from "../epoch/participant.js";
-
-export const PROBE_VARIANTS = [...STREAM_VARIANTS, "epoch-stalled", "epoch-nested"] as const;
-export type ProbeVariant = (typeof PROBE_VARIANTS)[number];
-
-export const PROBE_SUMMARY: Record<ProbeVariant, string> = {
-  ...VARIANT_SUMMARY,
-  "epoch-stalled": "epoch-deferred drops while another participant stays pinned for the whole run",
-  "epoch-nested": "epoch-deferred drops while this thread holds an outer guard for the whole run",
-};
 
 export interface ProbeOptions {
   variant: ProbeVariant;
@@ -101,17 +90,6 @@ const BAD_FREE_SAMPLES = 4;
 const MAX_DRAIN_ROUNDS = 10_000_000;
 /** Node frees the queue always has in flight once user garbage is gone (see drainEpoch). */
 const QUEUE_CHURN = 2;
-
-function streamVariantOf(variant: ProbeVariant): StreamVariant {
-  return variant === "epoch-stalled" || variant === "epoch-nested" ? "epoch-deferred" : variant;
-}
-
-/** What the epoch scenario holds across the loop: a stalled participant's guard or an outer guard. */
-function holdGuard(lab: Lab, variant: ProbeVariant): Guard | undefined {
-  if (variant === "epoch-stalled") return lab.epoch.participant().pin();
-  if (variant === "epoch-nested") return lab.epoch.current().pin();
-  return undefined;
-}
 
 /** One instance's life: new, appends or upserts, drop. */
 function instanceLoop(lab: Lab, options: ProbeOptions, variant: StreamVariant, pageSlots: number): () => void {

@@ -10,11 +10,10 @@ import type { FailureRecord, LedgerSnapshot } from "../memory/ledger.js";
 import { AllocationFailedError } from "../errors.js";
 import { OptimisedIndex, tableBytesFor } from "../index/optimised-index.js";
 import { SegmentedStream } from "../stream/segmented-stream.js";
-import type { StreamVariant } from "../stream/variants.js";
 import { runBenchmark, type BenchmarkResult, type CallContext } from "../harness/runner.js";
 import { RealClock, VirtualClock, type Clock } from "../harness/clock.js";
 import type { Bencher } from "../harness/bencher.js";
-import type { Guard } from "../epoch/participant.js";
+import { holdGuard, streamVariantOf } from "../probe/variants.js";
 import type { Scenario } from "./scenario.js";
 
 /** Live Rust bytes by site, sampled after an instance is dropped. */
@@ -73,20 +72,10 @@ function clockFor(scenario: Scenario): Clock {
   return scenario.clock === "virtual" ? new VirtualClock(scenario.cost) : new RealClock();
 }
 
-function holdGuard(lab: Lab, scenario: Scenario): Guard | undefined {
-  if (scenario.variant === "epoch-stalled") return lab.epoch.participant().pin();
-  if (scenario.variant === "epoch-nested") return lab.epoch.current().pin();
-  return undefined;
-}
-
-function streamVariant(scenario: Scenario): StreamVariant {
-  return scenario.variant === "epoch-stalled" || scenario.variant === "epoch-nested" ? "epoch-deferred" : scenario.variant;
-}
-
 type Instance = OptimisedIndex | SegmentedStream;
 
 function builder(lab: Lab, scenario: Scenario): { setup: () => Instance; routine: (x: Instance) => void } {
-  const variant = streamVariant(scenario);
+  const variant = streamVariantOf(scenario.variant);
   const upserts = scenario.upsertsPerIteration;
   if (scenario.structure === "OptimisedIndex") {
     const options = { indexer: scenario.indexer, capacity: scenario.indexCapacity, variant, pageSlots: scenario.pageSlots };
@@ -134,7 +123,7 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
   const started = performance.now();
   const m = scenario.memory;
   const lab = Lab.create({ limitBytes: m.limitBytes ?? 0, growth: m.growth, chunkPages: m.chunkPages, footprint: m.footprint });
-  holdGuard(lab, scenario);
+  holdGuard(lab, scenario.variant);
   const { setup, routine } = builder(lab, scenario);
   void lab.scratch; // allocated before the benchmark, so the series shows the instances alone
   const series: SeriesPoint[] = [point(0, lab.ledger())];

@@ -4,7 +4,7 @@
 
 import { readFileSync } from "node:fs";
 import { GROWTH_POLICIES, FOOTPRINT_MODELS, type GrowthPolicy, type FootprintModel } from "../memory/ledger.js";
-import { PROBE_VARIANTS, type ProbeVariant } from "../probe/probe.js";
+import { PROBE_VARIANTS, type ProbeVariant } from "../probe/variants.js";
 import { INDEXERS, MAX_CAPACITY, type Indexer } from "../index/optimised-index.js";
 import { MAX_PAGE_SLOTS } from "../stream/segmented-stream.js";
 import type { BatchSize } from "../harness/batch-size.js";
