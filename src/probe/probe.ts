@@ -7,10 +7,10 @@
 
 import { Lab, type LabOptions } from "../memory/lab.js";
 import type { BadFree, Figures, LedgerSnapshot } from "../memory/ledger.js";
-import { SegmentedStream, DEFAULT_PAGE_SLOTS } from "../stream/segmented-stream.js";
-import type { StreamVariant } from "../stream/variants.js";
+import { DEFAULT_PAGE_SLOTS } from "../stream/segmented-stream.js";
+import { instanceLife } from "./instance.js";
 import { holdGuard, streamVariantOf, type ProbeVariant } from "./variants.js";
-import { OptimisedIndex, tableBytesFor, type Indexer } from "../index/optimised-index.js";
+import { tableBytesFor, type Indexer } from "../index/optimised-index.js";
 import type { Guard } from "../epoch/participant.js";
 
 export interface ProbeOptions {
@@ -91,34 +91,19 @@ const MAX_DRAIN_ROUNDS = 10_000_000;
 /** Node frees the queue always has in flight once user garbage is gone (see drainEpoch). */
 const QUEUE_CHURN = 2;
 
-/** One instance's life: new, appends or upserts, drop. */
-function instanceLoop(lab: Lab, options: ProbeOptions, variant: StreamVariant, pageSlots: number): () => void {
-  const appends = options.appends ?? 0;
-  const upserts = options.upserts ?? 0;
-  if (options.indexCapacity === undefined) {
-    return () => {
-      const stream = SegmentedStream.create(lab, { variant, pageSlots });
-      for (let k = 0; k < appends; k++) stream.append(k, k);
-      stream.drop();
-    };
-  }
-  const indexOptions = { indexer: options.indexer, capacity: options.indexCapacity, variant, pageSlots };
-  return () => {
-    const index = OptimisedIndex.create(lab, indexOptions);
-    for (let k = 0; k < upserts; k++) index.upsert(k, k);
-    index.drop();
-  };
-}
-
 export function runProbe(options: ProbeOptions): ProbeResult {
   const pageSlots = options.pageSlots ?? DEFAULT_PAGE_SLOTS;
   const lab = Lab.create(options.lab);
   const held = holdGuard(lab, options.variant);
-  const instance = instanceLoop(lab, options, streamVariantOf(options.variant), pageSlots);
+  const isIndex = options.indexCapacity !== undefined;
+  const life = instanceLife(lab, {
+    variant: options.variant, pageSlots, indexCapacity: options.indexCapacity, indexer: options.indexer,
+    values: (isIndex ? options.upserts : options.appends) ?? 0,
+  });
   void lab.scratch; // allocated before the loop, so the loop's figures are the instances' alone
   const before = lab.ledger();
   const started = performance.now();
-  for (let i = 0; i < options.instances; i++) instance();
+  for (let i = 0; i < options.instances; i++) life.routine(life.setup());
   const elapsedMs = performance.now() - started;
   const after = lab.ledger();
   const collector = lab.epoch.state();

@@ -8,12 +8,12 @@
 import { Lab } from "../memory/lab.js";
 import type { FailureRecord, LedgerSnapshot } from "../memory/ledger.js";
 import { AllocationFailedError } from "../errors.js";
-import { OptimisedIndex, tableBytesFor } from "../index/optimised-index.js";
-import { SegmentedStream } from "../stream/segmented-stream.js";
+import { tableBytesFor } from "../index/optimised-index.js";
 import { runBenchmark, type BenchmarkResult, type CallContext } from "../harness/runner.js";
 import { RealClock, VirtualClock, type Clock } from "../harness/clock.js";
 import type { Bencher } from "../harness/bencher.js";
-import { holdGuard, streamVariantOf } from "../probe/variants.js";
+import { holdGuard } from "../probe/variants.js";
+import { instanceLife, type Instance } from "../probe/instance.js";
 import type { Scenario } from "./scenario.js";
 
 /** Live Rust bytes by site, sampled after an instance is dropped. */
@@ -72,31 +72,6 @@ function clockFor(scenario: Scenario): Clock {
   return scenario.clock === "virtual" ? new VirtualClock(scenario.cost) : new RealClock();
 }
 
-type Instance = OptimisedIndex | SegmentedStream;
-
-function builder(lab: Lab, scenario: Scenario): { setup: () => Instance; routine: (x: Instance) => void } {
-  const variant = streamVariantOf(scenario.variant);
-  const upserts = scenario.upsertsPerIteration;
-  if (scenario.structure === "OptimisedIndex") {
-    const options = { indexer: scenario.indexer, capacity: scenario.indexCapacity, variant, pageSlots: scenario.pageSlots };
-    return {
-      setup: () => OptimisedIndex.create(lab, options),
-      routine: (index) => {
-        for (let k = 0; k < upserts; k++) (index as OptimisedIndex).upsert(k, k);
-        index.drop();
-      },
-    };
-  }
-  const options = { variant, pageSlots: scenario.pageSlots };
-  return {
-    setup: () => SegmentedStream.create(lab, options),
-    routine: (stream) => {
-      for (let k = 0; k < upserts; k++) (stream as SegmentedStream).append(k, k);
-      stream.drop();
-    },
-  };
-}
-
 function footprintOf(ledger: LedgerSnapshot): number {
   return ledger.heap.footprintModel === "glibc" ? ledger.heap.glibcFootprintBytes : ledger.heap.footprintBytes;
 }
@@ -124,7 +99,13 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
   const m = scenario.memory;
   const lab = Lab.create({ limitBytes: m.limitBytes ?? 0, growth: m.growth, chunkPages: m.chunkPages, footprint: m.footprint });
   holdGuard(lab, scenario.variant);
-  const { setup, routine } = builder(lab, scenario);
+  const { setup, routine } = instanceLife(lab, {
+    variant: scenario.variant,
+    pageSlots: scenario.pageSlots,
+    indexCapacity: scenario.structure === "OptimisedIndex" ? scenario.indexCapacity : undefined,
+    indexer: scenario.indexer,
+    values: scenario.upsertsPerIteration,
+  });
   void lab.scratch; // allocated before the benchmark, so the series shows the instances alone
   const series: SeriesPoint[] = [point(0, lab.ledger())];
   const rounds: { round: number; iters: number }[] = [];
