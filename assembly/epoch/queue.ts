@@ -15,12 +15,12 @@
 
 import { SITE_QUEUE_NODE } from "../memory/sites";
 import { heapAlloc, heapFree } from "../memory/heap";
-import { bagSeal, sealedIsExpired } from "./bag";
+import { bagSeal, sealedIsExpired, SEALED_BAG_SIZE } from "./bag";
 
 // @ts-ignore: decorator
 @inline export const NODE_SIZE: usize = 2072;
 // @ts-ignore: decorator
-@inline const NODE_NEXT: usize = 2064;
+@inline const NODE_NEXT: usize = SEALED_BAG_SIZE;
 // @ts-ignore: decorator
 @inline const NODE_ALIGN: u32 = 8;
 

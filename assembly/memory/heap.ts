@@ -68,7 +68,7 @@
 // is split into 16 equal bins, up to 2^32 (fl 24).
 
 import { HEAP_ROOT } from "./layout";
-import { siteIsRust, MAX_SITES } from "./sites";
+import { siteIsRust, MAX_SITES, SITE_NONE } from "./sites";
 import { FOOTPRINT_GLIBC, glibcChunk } from "./footprint";
 import { noteGrowth } from "./view";
 import { mutexLock, mutexUnlock } from "../sync/mutex";
@@ -722,7 +722,7 @@ export function heapConfigure(policy: u32, chunkPages: u32, model: u32, limit: u
  */
 export function heapReserve(bytes: u64): bool {
   mutexLock(ROOT_LOCK);
-  let ok = grow(blockSizeFor(bytes), 0, bytes, <u32>AL_SIZE);
+  let ok = grow(blockSizeFor(bytes), SITE_NONE, bytes, <u32>AL_SIZE);
   mutexUnlock(ROOT_LOCK);
   return ok;
 }

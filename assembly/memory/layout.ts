@@ -45,5 +45,3 @@
 @inline export const EPOCH_ROOT: usize = 0x8000;
 // @ts-ignore: decorator
 @inline export const MEMORY_VIEW: usize = 0x8100;
-// @ts-ignore: decorator
-@inline export const RESERVED_END: usize = 0x10000;

@@ -16,8 +16,6 @@
 import { heapAlloc, heapFree } from "../memory/heap";
 
 // @ts-ignore: decorator
-@inline export const VEC_HEADER_SIZE: usize = 24;
-// @ts-ignore: decorator
 @inline const ELEMENT: u64 = 8;
 // @ts-ignore: decorator
 @inline const ELEMENT_ALIGN: u32 = 8;

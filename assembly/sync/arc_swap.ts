@@ -33,7 +33,10 @@ export function arcSwapInit(slot: usize, raw: usize): void {
   store<u32>(slot + LOCK, 0);
 }
 
-/** The current pointer without a new reference: valid only while something else keeps it alive. */
+/**
+ * load without a new reference (the crate's cheap `load`, minus its debt slot): valid only while
+ * something else keeps the value alive, as the Vec does for a stream's pages.
+ */
 export function arcSwapPeek(slot: usize): usize {
   return <usize>atomic.load<u64>(slot);
 }
