@@ -502,8 +502,8 @@ function analysis(rows: readonly Row[], orders: readonly Order[]): string[] {
       `${fmt(ns("typed-upsert"))} ns. Map baselines: ${fmt(ns("map-f64-upsert"))} ns (positions + Float64Array), ${fmt(ns("map-tuple-upsert"))} ns (tuples).`);
     add(`[${o}] Get: raw ${fmt(ns("raw-get"))} ns/op; with every value in the active page (no stream mutex, no Vec lookup) ` +
       `${fmt(ns("raw-get-1page"))} ns. Typed get: ${fmt(ns("typed-get"))} ns = ${fmt(ns("typed-get") / ns("raw-get"))}x raw ` +
-      `(+${fmt(ns("typed-get") - ns("raw-get"))} ns per call: the shared memory's .buffer getter, a Float64Array view and ` +
-      `a result array per call; with a cached view and the result array only: ${fmt(ns("raw-get-tuple"))} ns). Map baselines: ${fmt(ns("map-f64-get"))} ns (positions + Float64Array), ${fmt(ns("map-tuple-get"))} ns (tuples).`);
+      `(+${fmt(ns("typed-get") - ns("raw-get"))} ns per call: argument checks, the use-after-drop check and a result ` +
+      `array; raw call plus a result array from a cached view: ${fmt(ns("raw-get-tuple"))} ns). Map baselines: ${fmt(ns("map-f64-get"))} ns (positions + Float64Array), ${fmt(ns("map-tuple-get"))} ns (tuples).`);
   }
   return lines;
 }
