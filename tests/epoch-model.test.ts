@@ -20,6 +20,7 @@ import {
   EpochModel, SIZES, MAX_OBJECTS, PINNINGS_BETWEEN_COLLECT, COLLECT_STEPS, INLINE_CAPTURE_BYTES,
   type ModelCoverage, type ModelParticipant,
 } from "./epoch-reference.js";
+import { prng } from "./prng.js";
 
 const SITE = {
   node: "Node<SealedBag> (epoch garbage queue)",
@@ -31,17 +32,6 @@ const SITE = {
 /** lab.epoch.queue()'s default; far more than any run here queues (checked: never truncated). */
 const QUEUE_SNAPSHOT_MAX = 1024;
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Actor {
   wasm: Participant;

@@ -14,6 +14,7 @@ import assert from "node:assert/strict";
 import { Lab } from "../src/memory/lab.js";
 import { UseAfterDropError } from "../src/errors.js";
 import { OptimisedIndex, INDEXERS, MAX_CAPACITY, tableBytesFor, type Indexer } from "../src/index/optimised-index.js";
+import { prng } from "./prng.js";
 
 const ENTRY = 16;
 const MIN_SLOTS = 8;
@@ -29,17 +30,6 @@ function slotsFor(capacity: number): number {
   return slots;
 }
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function tableSite(lab: Lab) {
   const site = lab.ledger().sites.find((s) => s.name === TABLE_SITE);

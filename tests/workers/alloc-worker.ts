@@ -8,16 +8,10 @@
 
 import { parentPort, workerData } from "node:worker_threads";
 import { Lab } from "../../src/index.js";
+import { startTogether, xorshift, type WorkerJob } from "./job.js";
 
-interface AllocJob {
-  memory: WebAssembly.Memory;
-  module: WebAssembly.Module;
-  id: number;
+interface AllocJob extends WorkerJob {
   count: number;
-  seed: number;
-  /** Int32Array[1] over a SharedArrayBuffer: both workers start their loops together. */
-  barrier: SharedArrayBuffer;
-  parties: number;
 }
 
 export interface AllocSummary {
@@ -44,16 +38,7 @@ const site = lab.site("test");
 // free block keeps the tail when what is left is too small to be a block (under 32 bytes: 16).
 const blockSize = (bytes: number) => Math.max(32, Math.ceil((bytes + 16) / 16) * 16);
 
-let state = job.seed >>> 0 || 1;
-function random(): number {
-  // xorshift32: deterministic per seed
-  state ^= state << 13;
-  state >>>= 0;
-  state ^= state >>> 17;
-  state ^= state << 5;
-  state >>>= 0;
-  return state / 0x1_0000_0000;
-}
+const random = xorshift(job.seed);
 const below = (n: number) => Math.floor(random() * n);
 
 let view = new DataView(job.memory.buffer);
@@ -99,14 +84,7 @@ function release(b: Live): void {
 }
 
 // Start together, so the two loops really contend for the heap lock.
-const barrier = new Int32Array(job.barrier);
-Atomics.add(barrier, 0, 1);
-Atomics.notify(barrier, 0);
-const deadline = Date.now() + 20_000;
-while (Atomics.load(barrier, 0) < job.parties) {
-  if (Date.now() > deadline) throw new Error(`worker ${job.id}: the other worker never arrived`);
-  Atomics.wait(barrier, 0, Atomics.load(barrier, 0), 100);
-}
+startTogether(job);
 
 const pool: Live[] = [];
 let target = 64;

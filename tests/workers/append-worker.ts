@@ -7,17 +7,12 @@
 
 import { parentPort, workerData } from "node:worker_threads";
 import { Lab } from "../../src/index.js";
+import { startTogether, xorshift, type WorkerJob } from "./job.js";
 
-interface AppendJob {
-  memory: WebAssembly.Memory;
-  module: WebAssembly.Module;
+interface AppendJob extends WorkerJob {
   stream: number;
-  id: number;
   count: number;
   mode: "single" | "batch";
-  seed: number;
-  barrier: SharedArrayBuffer;
-  parties: number;
 }
 
 export interface AppendSummary {
@@ -33,15 +28,8 @@ export interface AppendSummary {
 const job = workerData as AppendJob;
 const lab = Lab.attach(job.memory, job.module);
 
-let state = job.seed >>> 0 || 1;
-function below(n: number): number {
-  state ^= state << 13;
-  state >>>= 0;
-  state ^= state >>> 17;
-  state ^= state << 5;
-  state >>>= 0;
-  return Math.floor((state / 0x1_0000_0000) * n);
-}
+const random = xorshift(job.seed);
+const below = (n: number) => Math.floor(random() * n);
 
 const summary: AppendSummary = { id: job.id, appended: 0, calls: 0, firstIndex: -1, lastIndex: -1, failures: 0, outOfOrder: 0 };
 function noteIndex(index: number, count: number): void {
@@ -58,14 +46,7 @@ function noteIndex(index: number, count: number): void {
   summary.appended += count;
 }
 
-const barrier = new Int32Array(job.barrier);
-Atomics.add(barrier, 0, 1);
-Atomics.notify(barrier, 0);
-const deadline = Date.now() + 20_000;
-while (Atomics.load(barrier, 0) < job.parties) {
-  if (Date.now() > deadline) throw new Error(`worker ${job.id}: the other worker never arrived`);
-  Atomics.wait(barrier, 0, Atomics.load(barrier, 0), 100);
-}
+startTogether(job);
 
 const raw = lab.raw;
 if (job.mode === "single") {
