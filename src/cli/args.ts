@@ -16,6 +16,8 @@ export interface OptionSpec {
   min?: number;
   max?: number;
   choices?: readonly string[];
+  /** How the help names the value (default from the kind: <n>, <bytes>, <value>). */
+  valueName?: string;
 }
 
 export interface CommandSpec {
@@ -118,18 +120,25 @@ export function parseBytes(text: string): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
+/** Options longer than this get their help on the next line. */
+const HELP_COLUMN = 30;
+
 export function helpText(spec: CommandSpec): string {
-  const width = Math.max(...Object.keys(spec.options).map((n) => n.length + optionValue(spec.options[n]).length)) + 4;
   const lines = [`usage: ${spec.usage}`, "", spec.summary, "", "options:"];
-  for (const [name, o] of Object.entries(spec.options)) {
-    lines.push(`  ${`--${name}${optionValue(o)}`.padEnd(width)} ${o.help}`);
+  const entries: [string, string][] = [
+    ...Object.entries(spec.options).map(([name, o]): [string, string] => [`--${name}${optionValue(o)}`, o.help]),
+    ["--help", "show this help"],
+  ];
+  for (const [option, help] of entries) {
+    if (option.length < HELP_COLUMN) lines.push(`  ${option.padEnd(HELP_COLUMN)} ${help}`);
+    else lines.push(`  ${option}`, `  ${" ".repeat(HELP_COLUMN)} ${help}`);
   }
-  lines.push(`  ${"--help".padEnd(width)} show this help`);
   return lines.join("\n");
 }
 
 function optionValue(o: OptionSpec): string {
   if (o.kind === "flag") return "";
+  if (o.valueName) return ` <${o.valueName}>`;
   if (o.choices) return ` <${o.choices.join("|")}>`;
   return o.kind === "bytes" ? " <bytes>" : o.kind === "integer" ? " <n>" : " <value>";
 }

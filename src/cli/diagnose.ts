@@ -24,7 +24,7 @@ export const diagnoseSpec: CommandSpec = {
   options: {
     ...SCENARIO_OPTIONS,
     json: { kind: "flag", help: "print one JSON object instead of the report" },
-    report: { kind: "string", help: "write an HTML report with plots, the JSON and a DHAT heap profile per run into DIR" },
+    report: { kind: "string", valueName: "dir", help: "write an HTML report with plots, the JSON and a DHAT heap profile per run into DIR" },
   },
 };
 

@@ -23,7 +23,7 @@ export const reproduceSpec: CommandSpec = {
   options: {
     ...SCENARIO_OPTIONS,
     json: { kind: "flag", help: "print one JSON object instead of the report" },
-    report: { kind: "string", help: "write an HTML report with plots, the JSON and a DHAT heap profile into DIR" },
+    report: { kind: "string", valueName: "dir", help: "write an HTML report with plots, the JSON and a DHAT heap profile into DIR" },
   },
 };
 

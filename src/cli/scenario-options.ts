@@ -10,14 +10,14 @@ import { SEED_SCENARIO } from "../scenarios/seed.js";
 import { UsageError, type OptionSpec } from "./args.js";
 
 export const SCENARIO_OPTIONS: Record<string, OptionSpec> = {
-  scenario: { kind: "string", help: "JSON scenario file: any subset of the fields below, over the seed scenario" },
+  scenario: { kind: "string", valueName: "file", help: "JSON scenario file: any subset of the fields below, over the seed scenario" },
   structure: { kind: "string", choices: STRUCTURES, help: "what each setup builds (default OptimisedIndex)" },
-  variant: { kind: "string", choices: PROBE_VARIANTS, help: "stream variant (default as-written)" },
+  variant: { kind: "string", choices: PROBE_VARIANTS, valueName: "variant", help: `stream variant: ${PROBE_VARIANTS.join(", ")} (default as-written)` },
   "index-capacity": { kind: "integer", min: 0, max: MAX_CAPACITY, help: "keys the index table is sized for (default 10000000: a 256 MiB table)" },
   indexer: { kind: "string", choices: INDEXERS, help: "how the index keys a value (default first-word)" },
   "page-slots": { kind: "integer", min: 1, max: MAX_PAGE_SLOTS, help: "slots per page, a power of two (default 64)" },
   upserts: { kind: "integer", min: 0, max: 1_000_000, help: "upserts per iteration (default 0: the seed's are disabled)" },
-  "batch-size": { kind: "string", help: "PerIteration, SmallInput, LargeInput, NumBatches:<n> or NumIterations:<n> (default PerIteration)" },
+  "batch-size": { kind: "string", valueName: "size", help: "PerIteration, SmallInput, LargeInput, NumBatches:<n> or NumIterations:<n> (default PerIteration)" },
   clock: { kind: "string", choices: CLOCKS, help: "virtual (replays identically) or real (default virtual)" },
   "iteration-ns": { kind: "integer", min: 0, max: 1e12, help: "virtual cost of one whole iteration (default 5750: 3 s / ~522,000)" },
   "setup-ns": { kind: "integer", min: 0, max: 1e12, help: "virtual cost of a setup (replaces the per-iteration cost model)" },
@@ -26,7 +26,7 @@ export const SCENARIO_OPTIONS: Record<string, OptionSpec> = {
   "warm-up-ms": { kind: "integer", min: 1, max: 86_400_000, help: "Criterion warm-up time (default 3000)" },
   "measurement-ms": { kind: "integer", min: 1, max: 86_400_000, help: "Criterion measurement time (default 5000)" },
   "sample-size": { kind: "integer", min: 10, max: 100_000, help: "Criterion sample size (default 100)" },
-  limit: { kind: "string", help: "footprint limit: bytes (800MiB, 838860800) or none (default 800MiB)" },
+  limit: { kind: "string", valueName: "bytes|none", help: "footprint limit: bytes (800MiB, 838860800) or none (default 800MiB)" },
   footprint: { kind: "string", choices: FOOTPRINT_MODELS, help: "what the limit measures: glibc (the native heap) or segstream (default glibc)" },
   growth: { kind: "string", choices: GROWTH_POLICIES, help: "how the model's linear memory grows (default exact)" },
   "chunk-pages": { kind: "integer", min: 1, max: 65536, help: "growth step in 64 KiB pages for --growth chunk (default 16)" },
