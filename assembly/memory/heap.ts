@@ -10,7 +10,8 @@
 //   every time, so the same sequence of requests gives the same addresses, run after run.
 // - Accounting. Each block remembers the site that asked and the bytes it asked for; ledger.ts
 //   keeps the totals. Requests at or above a threshold are logged one by one.
-// - A footprint limit and growth policies. The heap's footprint is the linear memory it has taken.
+// - A footprint limit and growth policies. The heap's footprint is the linear memory it has taken
+//   (or, under the glibc model, the chunks glibc would hold for the live Rust blocks: footprint.ts).
 //   When no free block fits, it grows by a policy (exact, doubling as rt/tlsf.ts does, or fixed
 //   chunks); a growth that would pass the limit falls back to exactly what is needed, and if even
 //   that passes the limit, or the engine refuses, the request fails: null to the caller and a
@@ -28,7 +29,8 @@
 //   next one, instead of being chipped at by small requests and abandoned: the bins and the large
 //   blocks never share memory, as glibc's heap and its mappings don't.
 // - Threads. All state is in the reserved region (layout.ts), guarded by one futex mutex; several
-//   instances over one shared memory allocate safely.
+//   instances over one shared memory allocate safely, each bringing its view of the memory up to
+//   date after another's growth (view.ts).
 //
 // ╒══════════════════════ Block layout (16-byte header, payload 16-aligned) ═════════════════════╕
 //  off  field        live block                          free block
@@ -40,8 +42,9 @@
 //  size-4                                                back u32: this block's address (footer)
 // ╘════════════════════════════════════════════════════════════════════════════════════════════════╛
 //  size counts the header, is a multiple of 16 and at least MIN_BLOCK. LEFTFREE says the block to
-//  the left is free, so its footer can be read for coalescing. Each region of memory obtained from
-//  `memory.grow` ends in a 16-byte tail sentinel (size 0, never free, check 0).
+//  the left is free, so its footer can be read for coalescing. Each region of binned memory ends in
+//  a 16-byte tail sentinel (size 0, never free, check 0). LARGE marks a block of a large region,
+//  which has no sentinel, no neighbours in the bins and no footer.
 //
 // ╒══════════════════════════════════ Root (at HEAP_ROOT) ════════════════════════════════════════╕
 //    0  lock u32         sync/mutex.ts word
@@ -53,7 +56,7 @@
 //   24  limit u64        footprint limit in bytes (0: none)
 //   32  footprint u64    bytes of linear memory taken by the heap
 //   40  peakFootprint u64
-//   48  regions u32      disjoint regions (another user of memory.grow splits the heap)
+//   48  regions u32      disjoint regions: large blocks' own, and binned ones split by other growth
 //   52  growths u32      successful growths
 //   56  engineRefusals u32   growths memory.grow refused
 //   60  footprintModel u32   which footprint the limit applies to (footprint.ts)
