@@ -231,6 +231,11 @@ function logLarge(event: u64, site: u32, requested: u64, address: usize, align: 
   store<u64>(L_LARGE_COUNT, count + 1);
 }
 
+function countRefusal(record: usize, requested: u64): void {
+  bump(record, R_FAILED, 1);
+  noteLargest(record, requested);
+}
+
 /**
  * A refused request: counted against its site, logged if large, and written to the failure ring
  * with the live bytes of every site at that moment, so the host can show what filled the heap.
@@ -239,12 +244,9 @@ export function recordFailure(
   site: u32, requested: u64, align: u32, reason: u32, footprint: u64, limit: u64, pagesWanted: u32
 ): void {
   let event = nextEvent();
-  bump(siteRecord(site), R_FAILED, 1);
-  bump(L_ALL, R_FAILED, 1);
-  if (siteIsRust(site)) bump(L_RUST, R_FAILED, 1);
-  noteLargest(siteRecord(site), requested);
-  noteLargest(L_ALL, requested);
-  if (siteIsRust(site)) noteLargest(L_RUST, requested);
+  countRefusal(siteRecord(site), requested);
+  countRefusal(L_ALL, requested);
+  if (siteIsRust(site)) countRefusal(L_RUST, requested);
   noteLargestOverall(site, requested);
   if (requested >= load<u64>(L_LARGE_THRESHOLD)) logLarge(event, site, requested, 0, align);
 

@@ -7,7 +7,7 @@ import { reproduceJson } from "../report/reproduce-json.js";
 import { writeReport } from "../report/html.js";
 import { SEED_INSTANCES } from "../scenarios/seed.js";
 import { parse, helpText, parseBytes, type CommandSpec } from "./args.js";
-import { SCENARIO_OPTIONS, scenarioFrom } from "./scenario-options.js";
+import { SCENARIO_OPTIONS, OUTPUT_OPTIONS, scenarioFrom } from "./scenario-options.js";
 import { progressBar } from "./progress.js";
 
 export const diagnoseSpec: CommandSpec = {
@@ -21,11 +21,7 @@ export const diagnoseSpec: CommandSpec = {
     "Scenario options apply to every case before the case's own change (its variant, structure or memory).",
   ].join("\n"),
   positionals: [],
-  options: {
-    ...SCENARIO_OPTIONS,
-    json: { kind: "flag", help: "print one JSON object instead of the report" },
-    report: { kind: "string", valueName: "dir", help: "write an HTML report with plots, the JSON and a DHAT heap profile per run into DIR" },
-  },
+  options: { ...SCENARIO_OPTIONS, ...OUTPUT_OPTIONS },
 };
 
 export function diagnoseCommand(argv: string[]): string {

@@ -7,7 +7,7 @@ import { reproduceText } from "../report/reproduce-text.js";
 import { reproduceJson } from "../report/reproduce-json.js";
 import { writeReport } from "../report/html.js";
 import { parse, helpText, parseBytes, type CommandSpec } from "./args.js";
-import { SCENARIO_OPTIONS, scenarioFrom } from "./scenario-options.js";
+import { SCENARIO_OPTIONS, OUTPUT_OPTIONS, scenarioFrom } from "./scenario-options.js";
 import { progressBar } from "./progress.js";
 
 export const reproduceSpec: CommandSpec = {
@@ -20,11 +20,7 @@ export const reproduceSpec: CommandSpec = {
     "instance, the Criterion phase and warm-up round, live bytes by site, and the arithmetic that explains it.",
   ].join("\n"),
   positionals: [],
-  options: {
-    ...SCENARIO_OPTIONS,
-    json: { kind: "flag", help: "print one JSON object instead of the report" },
-    report: { kind: "string", valueName: "dir", help: "write an HTML report with plots, the JSON and a DHAT heap profile into DIR" },
-  },
+  options: { ...SCENARIO_OPTIONS, ...OUTPUT_OPTIONS },
 };
 
 export function reproduceCommand(argv: string[]): string {

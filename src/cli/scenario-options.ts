@@ -32,6 +32,12 @@ export const SCENARIO_OPTIONS: Record<string, OptionSpec> = {
   "chunk-pages": { kind: "integer", min: 1, max: 65536, help: "growth step in 64 KiB pages for --growth chunk (default 16)" },
 };
 
+/** What reproduce and diagnose print or write besides the text report. */
+export const OUTPUT_OPTIONS: Record<string, OptionSpec> = {
+  json: { kind: "flag", help: "print one JSON object instead of the report" },
+  report: { kind: "string", valueName: "dir", help: "write an HTML report with plots, the JSON and a DHAT heap profile per run into DIR" },
+};
+
 type Values = Record<string, number | string | boolean | undefined>;
 
 function costOverrides(values: Values): ScenarioInput["cost"] | undefined {
