@@ -8,9 +8,16 @@
 //     ─ (ledger read under heapLock)
 
 import {
-  heapInit as init, heapConfigure as configure, heapAlloc as alloc, heapFree as free,
-  heapBlockSize as blockSize, heapLock as lock, heapUnlock as unlock, heapReserve as reserve, GROW_CHUNK
+  heapInit as init, heapConfigure as configure, heapAlloc as allocFor, heapFree as freeFor, heapAllocUser, heapFreeUser,
+  heapBlockSize as blockSize, heapLock as lock, heapUnlock as unlock, heapReserve as reserve, GROW_CHUNK,
+  heapInjectFailure as injectFailure, heapAllocCalls as allocCalls, heapInjectPending as injectPending
 } from "./memory/heap";
+import { heapCheck as checkHeap, checkCodeName as codeName, CHECK_CODE_COUNT } from "./memory/check";
+import { epochCheck as checkEpoch } from "./epoch/check";
+import { streamCheck as checkStream } from "./stream/check";
+import { indexCheck as checkIndex } from "./index/check";
+import { SITE_HOST_BUFFER } from "./memory/sites";
+import { STARTS_PAGES } from "./memory/starts";
 import { FOOTPRINT_GLIBC, glibcChunk } from "./memory/footprint";
 import { HEAP_ROOT, LEDGER, SITE_TABLE, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG } from "./memory/layout";
 import { SITE_COUNT, MAX_SITES, siteName as nameOf, siteIsRust as isRust } from "./memory/sites";
@@ -38,7 +45,8 @@ import { KIND_COUNT, KIND_FREE_QUEUE_NODE, runCountNow } from "./epoch/deferred"
 
 // --- heap ---
 
-export function heapInit(): void { init(); }
+/** False if the engine refused the heap's start map (memory/starts.ts): the lab cannot be used. */
+export function heapInit(): bool { return init(); }
 
 /** Returns false (changing nothing) for an unknown policy or model, or a zero chunk. */
 export function heapConfigure(policy: u32, chunkPages: u32, footprintModel: u32, limitBytes: f64, largeThreshold: f64): bool {
@@ -47,12 +55,35 @@ export function heapConfigure(policy: u32, chunkPages: u32, footprintModel: u32,
   return true;
 }
 
-/** 0 if refused. `align` must be a power of two (the host checks). */
+/** lab.alloc: a block the caller owns (USER). 0 if refused. `align` must be a power of two (the host checks). */
 export function heapAlloc(site: u32, bytes: f64, align: u32, zeroed: bool): usize {
-  return alloc(site, <u64>bytes, align, zeroed);
+  return heapAllocUser(site, <u64>bytes, align, zeroed);
 }
 
-export function heapFree(payload: usize, site: u32): u32 { return free(payload, site); }
+/** lab.free: 0 freed, 1 invalid, 2 double (both logged), 3 a live block the lab's structures own (nothing done). */
+export function heapFree(payload: usize, site: u32): u32 { return heapFreeUser(payload, site); }
+
+/** The host's staging buffer: a block of the lab's own (lab.free refuses it). 0 if refused. */
+export function hostBufferAlloc(bytes: u32): usize { return allocFor(SITE_HOST_BUFFER, <u64>bytes, 16, false); }
+export function hostBufferFree(payload: usize): u32 { return freeFor(payload, SITE_HOST_BUFFER); }
+
+/** Bytes of linear memory the heap's start map takes (memory/starts.ts): not footprint. */
+export function heapStartMapBytes(): f64 { return <f64>(<u64>STARTS_PAGES << 16); }
+
+/** Fault injection for tests: the n-th allocation from now (1: the next) is refused; 0: off. */
+export function heapInjectFailure(n: u32): void { injectFailure(n); }
+/** Allocation calls ever made (granted or refused), and the countdown of an armed injection (0: none). */
+export function heapAllocCalls(): f64 { return <f64>allocCalls(); }
+export function heapInjectPending(): u32 { return injectPending(); }
+
+// --- invariant checks (memory/check.ts): each writes a 24-byte CheckReport at `out`, returns its code ---
+
+export function heapCheck(out: usize, deep: bool): u32 { return checkHeap(out, deep); }
+export function epochCheck(out: usize): u32 { return checkEpoch(out); }
+export function streamCheck(out: usize, stream: usize): u32 { return checkStream(out, stream, 0); }
+export function indexCheck(out: usize, index: usize): u32 { return checkIndex(out, index); }
+export function checkCodeCount(): u32 { return CHECK_CODE_COUNT; }
+export function checkCodeName(code: u32): string { return codeName(code); }
 /** Bytes glibc malloc on x86-64 would hold for one request (memory/footprint.ts). */
 export function glibcChunkBytes(bytes: f64): f64 { return <f64>glibcChunk(<u64>bytes); }
 export function heapBlockSize(payload: usize): usize { return blockSize(payload); }

@@ -11,6 +11,14 @@ export class AllocationFailedError extends Error {
   }
 }
 
+/** The invariant checker (lab.check) found the lab's memory inconsistent. */
+export class InvariantError extends Error {
+  override name = "InvariantError";
+  constructor(readonly check: string, readonly address: number, readonly expected: number, readonly actual: number, what: string) {
+    super(`${what}: ${check} broken at ${address} (expected ${expected}, found ${actual})`);
+  }
+}
+
 /** A handle was used after it was dropped. */
 export class UseAfterDropError extends Error {
   override name = "UseAfterDropError";

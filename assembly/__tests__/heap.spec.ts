@@ -17,6 +17,7 @@ import {
   GROW_EXACT, GROW_DOUBLE, GROW_CHUNK, FREED, FREE_INVALID, FREE_DOUBLE
 } from "../memory/heap";
 import { SITE_TEST, SITE_HOST_BUFFER, SITE_NONE } from "../memory/sites";
+import { STARTS_PAGES } from "../memory/starts";
 import {
   REASON_LIMIT, REASON_TOO_LARGE, BAD_FREE_INVALID, BAD_FREE_DOUBLE, DEFAULT_LARGE_THRESHOLD
 } from "../memory/ledger";
@@ -343,28 +344,28 @@ describe("heap: growth policies", () => {
     defaultConfig();
   });
 
-  it("GROW_DOUBLE: grows by max(memory.size(), needed) pages, as AS's rt/tlsf.ts does", () => {
+  it("GROW_DOUBLE: grows by max(memory.size(), needed) pages, as AS's rt/tlsf.ts does (the start map not counted)", () => {
     configure(GROW_DOUBLE, 1, 0, DEFAULT_LARGE_THRESHOLD);
     // (a) a request just past the largest free block: memory.size() is the larger figure.
     const reqA = requestPast(largestFreeBlock());
     const neededA = pagesForNewRegion(binSearch(blockSizeFor(reqA)));
     const fpA = footprint();
     memory.grow(1);
-    const memA0 = <u64>memory.size();
+    const memA0 = <u64>memory.size() - STARTS_PAGES;
     const pA = heapAlloc(SITE_TEST, reqA, BIN_ALIGN, false);
-    const memA1 = <u64>memory.size();
+    const memA1 = <u64>memory.size() - STARTS_PAGES;
     expect<bool>(pA != 0).toBe(true);
     expect<bool>(memA0 > neededA).toBe(true, "case (a): memory.size() > needed");
     expect<u64>(memA1 - memA0).toBe(memA0, "doubled memory");
     expect<u64>(footprint() - fpA).toBe(memA0 * PAGE);
     // (b) a request larger than all of memory: needed is the larger figure.
     memory.grow(1);
-    const memB0 = <u64>memory.size();
+    const memB0 = <u64>memory.size() - STARTS_PAGES;
     const reqB = requestPast(memB0 * PAGE); // > footprint >= every free block
     const neededB = pagesForNewRegion(binSearch(blockSizeFor(reqB)));
     const fpB = footprint();
     const pB = heapAlloc(SITE_TEST, reqB, BIN_ALIGN, false);
-    const memB1 = <u64>memory.size();
+    const memB1 = <u64>memory.size() - STARTS_PAGES;
     expect<bool>(pB != 0).toBe(true);
     expect<bool>(neededB > memB0).toBe(true, "case (b): needed > memory.size()");
     expect<u64>(memB1 - memB0).toBe(neededB, "grew by what was needed");
@@ -512,25 +513,37 @@ describe("heap: large blocks", () => {
   });
 
   // Continues from the test above: the large free list holds just its 5-page block F5 (at p5).
-  it("large free blocks: best fit, split only when the rest is large itself", () => {
-    const p6 = heapAlloc(SITE_TEST, 6 * PAGE - 16, 16, false); // 6-page block: F5 is too small, so a new region
-    expect<usize>(heapBlockSize(p6)).toBe(<usize>(6 * PAGE));
-    expect<u32>(heapFree(p6, SITE_TEST)).toBe(FREED);
+  it("large free blocks: best fit, split only when the rest is large itself, merged again when freed", () => {
     const fp0 = footprint();
-    // Free list {F5, F6}. Blocks of 2 pages (131072 = LARGE_MIN: large):
-    const a = heapAlloc(SITE_TEST, 2 * PAGE - 16, 16, false); // best fit F5; rest 3 pages >= 128 KiB: split
-    const b = heapAlloc(SITE_TEST, 2 * PAGE - 16, 16, false); // best fit the 3-page rest; 1 page left: not split
-    const c = heapAlloc(SITE_TEST, 2 * PAGE - 16, 16, false); // F6; rest 4 pages: split
-    expect<u64>(footprint()).toBe(fp0, "all three from freed large blocks");
-    expect<usize>(a).toBe(p5, "best fit: the 5-page block, not the 6-page one");
+    // Blocks of 2 pages (131072 = LARGE_MIN: large):
+    const a = heapAlloc(SITE_TEST, 2 * PAGE - 16, 16, false); // F5; rest 3 pages >= 128 KiB: split
+    const b = heapAlloc(SITE_TEST, 2 * PAGE - 16, 16, false); // the 3-page rest; 1 page left: not split
+    expect<u64>(footprint()).toBe(fp0, "both from the freed large block");
+    expect<usize>(a).toBe(p5);
     expect<usize>(heapBlockSize(a)).toBe(<usize>(2 * PAGE), "split: exactly the block asked for");
     expect<usize>(b).toBe(a + <usize>(2 * PAGE), "the split-off rest");
     expect<usize>(heapBlockSize(b)).toBe(<usize>(3 * PAGE), "taken whole: a 1-page rest would be small");
-    expect<usize>(c).toBe(p6);
-    expect<usize>(heapBlockSize(c)).toBe(<usize>(2 * PAGE));
-    heapFree(a, SITE_TEST);
-    heapFree(b, SITE_TEST);
-    heapFree(c, SITE_TEST);
+    expect<u32>(heapFree(a, SITE_TEST)).toBe(FREED);
+    expect<u32>(heapFree(b, SITE_TEST)).toBe(FREED);
+    const c = heapAlloc(SITE_TEST, 5 * PAGE - 16, 16, false);
+    expect<usize>(c).toBe(p5, "the two halves merged back into F5");
+    expect<usize>(heapBlockSize(c)).toBe(<usize>(5 * PAGE));
+    expect<u64>(footprint()).toBe(fp0, "without growing");
+    expect<u32>(heapFree(c, SITE_TEST)).toBe(FREED);
+  });
+
+  it("a large request no free block fits extends the free large block at the top of memory", () => {
+    const top = heapAlloc(SITE_TEST, 6 * PAGE - 16, 16, false); // F5 is too small: a new region, at the top
+    const adjacent = top == p5 + <usize>(5 * PAGE); // no binned growth between it and F5
+    expect<u32>(heapFree(top, SITE_TEST)).toBe(FREED);
+    const free: u64 = adjacent ? 11 * PAGE : 6 * PAGE; // merged with F5 if they touch
+    const fp0 = footprint();
+    const regions0 = regions();
+    const big = heapAlloc(SITE_TEST, 13 * PAGE - 16, 16, false);
+    expect<usize>(big).toBe(adjacent ? p5 : top, "the top block, extended");
+    expect<u64>(footprint() - fp0).toBe(13 * PAGE - free, "only the missing pages are taken");
+    expect<u32>(regions()).toBe(regions0, "no new region");
+    expect<u32>(heapFree(big, SITE_TEST)).toBe(FREED);
   });
 });
 

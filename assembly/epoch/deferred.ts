@@ -29,6 +29,8 @@ export const KIND_FREE_QUEUE_NODE: u32 = 2;
 export const KIND_COUNT: u32 = 3;
 /** A closure larger than 24 bytes: data[0] is its Box, whose first word is the inner kind. */
 export const KIND_BOXED: u32 = 4;
+/** The highest kind in use. */
+export const KIND_LAST: u32 = KIND_BOXED;
 
 /**
  * Deferred::new for a capture over 24 bytes: boxes it ([kind, word] at the start of a

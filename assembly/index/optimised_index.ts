@@ -39,7 +39,7 @@ import { ENTRY_SIZE, slotsForCapacity, tableFind, tableWrite, entryKey, entryPos
 // @ts-ignore: decorator
 @inline const X_KEYS: usize = 80;
 // @ts-ignore: decorator
-@inline const X_INDEXER: usize = 88;
+@inline export const INDEX_INDEXER: usize = 88;
 // @ts-ignore: decorator
 @inline const X_DIRTY_LOW: usize = 96;
 // @ts-ignore: decorator
@@ -56,13 +56,13 @@ import { ENTRY_SIZE, slotsForCapacity, tableFind, tableWrite, entryKey, entryPos
 // @ts-ignore: decorator
 @inline export function indexSlots(index: usize): u64 { return load<u64>(index + X_SLOTS); }
 // @ts-ignore: decorator
-@inline function indexTable(index: usize): usize { return <usize>load<u64>(index + X_TABLE); }
+@inline export function indexTable(index: usize): usize { return <usize>load<u64>(index + X_TABLE); }
 
 /** OptimisedIndex::new_with_indexer_and_capacity. 0 (nothing left allocated) if refused. */
 export function indexNew(indexer: u32, capacity: u64, variant: u32, pageSlots: u32): usize {
   let index = heapAlloc(SITE_INDEX_INLINE, <u64>INDEX_SIZE, INDEX_ALIGN, true);
   if (!index) return 0;
-  store<u32>(index + X_INDEXER, indexer);
+  store<u32>(index + INDEX_INDEXER, indexer);
   if (!streamInit(indexStream(index), variant, pageSlots)) {
     heapFree(index, SITE_INDEX_INLINE);
     return 0;
@@ -128,7 +128,7 @@ export function indexUpsert(index: usize, a: u64, b: u64): i64 {
   // Room for one more key is made before the lookup, as hashbrown's HashMap::insert does
   // (reserve(1), then find-or-insert): at 7/8 load even a replacement doubles the table.
   if ((indexKeys(index) + 1) * 8 > indexSlots(index) * 7 && !grow(index)) return APPEND_FAILED;
-  place(index, indexKey(load<u32>(index + X_INDEXER), a, b), <u64>position);
+  place(index, indexKey(load<u32>(index + INDEX_INDEXER), a, b), <u64>position);
   return position;
 }
 
@@ -143,7 +143,7 @@ export function indexFind(index: usize, key: u64): i64 {
 
 /** The key the index's indexer gives (a, b). */
 export function indexKeyOf(index: usize, a: u64, b: u64): u64 {
-  return indexKey(load<u32>(index + X_INDEXER), a, b);
+  return indexKey(load<u32>(index + INDEX_INDEXER), a, b);
 }
 
 /** Copies `key`'s latest value to `out`; false if the key is absent. */

@@ -25,6 +25,10 @@
 //  0x8100 ├──────────────────────────────┤
 //         │ MEMORY_VIEW                  │ the memory's size after the last growth (view.ts)
 //  0x8140 ├──────────────────────────────┤
+//         │ LAB_STATE                    │ poisoned flag, instance numbering (lab_state.ts)
+//  0x8180 ├──────────────────────────────┤
+//         │ CHECK_SCRATCH                │ the invariant checker's per-site sums (check.ts)
+//  0x8500 ├──────────────────────────────┤
 //         │ (unused)                     │
 //  0xFFFF └──────────────────────────────┘
 // ╘═════════════════════════════════════════════════════════════════════════════════════════╛
@@ -45,3 +49,7 @@
 @inline export const EPOCH_ROOT: usize = 0x8000;
 // @ts-ignore: decorator
 @inline export const MEMORY_VIEW: usize = 0x8100;
+// @ts-ignore: decorator
+@inline export const LAB_STATE: usize = 0x8140;
+// @ts-ignore: decorator
+@inline export const CHECK_SCRATCH: usize = 0x8180;

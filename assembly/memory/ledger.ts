@@ -128,6 +128,8 @@ import { MAX_SITES, SITE_COUNT, siteIsRust } from "./sites";
 export const REASON_LIMIT: u32 = 1;
 export const REASON_ENGINE: u32 = 2;
 export const REASON_TOO_LARGE: u32 = 3;
+/** A test asked for this request to be refused (heapInjectFailure). */
+export const REASON_INJECTED: u32 = 4;
 
 /** What was wrong with a free (BadFreeEntry.kind). */
 export const BAD_FREE_INVALID: u32 = 1;

@@ -59,9 +59,9 @@ import {
 // @ts-ignore: decorator
 @inline const S_LOCK: usize = 0;
 // @ts-ignore: decorator
-@inline const S_PAGES: usize = 8;
+@inline export const S_PAGES: usize = 8;
 // @ts-ignore: decorator
-@inline const S_ACTIVE: usize = 32;
+@inline export const S_ACTIVE: usize = 32;
 // @ts-ignore: decorator
 @inline const S_VARIANT: usize = 44;
 // @ts-ignore: decorator
@@ -88,6 +88,10 @@ export const APPEND_FAILED: i64 = -1;
 @inline export function streamLen(stream: usize): u64 { return atomic.load<u64>(stream + S_LEN); }
 // @ts-ignore: decorator
 @inline export function streamPageCount(stream: usize): u64 { return vecLen(stream + S_PAGES); }
+// @ts-ignore: decorator
+@inline export function streamPageSlots(stream: usize): u32 { return load<u32>(stream + S_PAGE_SLOTS); }
+// @ts-ignore: decorator
+@inline export function streamPageShift(stream: usize): u32 { return load<u32>(stream + S_PAGE_SHIFT); }
 
 /**
  * SegmentedStream::new, in a block of its own (an owner-less stream). Returns 0 (having freed what

@@ -28,7 +28,7 @@ import { heapAlloc, heapFree } from "../memory/heap";
 // @ts-ignore: decorator
 @inline export function vecCapacity(vec: usize): u64 { return load<u64>(vec); }
 // @ts-ignore: decorator
-@inline function vecBuffer(vec: usize): usize { return <usize>load<u64>(vec, 8); }
+@inline export function vecBuffer(vec: usize): usize { return <usize>load<u64>(vec, 8); }
 
 export function vecGet(vec: usize, index: u64): u64 {
   return load<u64>(vecBuffer(vec) + <usize>(index * ELEMENT));

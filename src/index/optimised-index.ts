@@ -4,7 +4,7 @@
 // takes the words the indexer reads (for "first-word", just the first).
 
 import { AllocationFailedError, UseAfterDropError, requireInteger, requirePowerOfTwo } from "../errors.js";
-import type { Lab } from "../memory/lab.js";
+import type { Lab, Checkable } from "../memory/lab.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
 import { DEFAULT_PAGE_SLOTS, MAX_PAGE_SLOTS } from "../stream/segmented-stream.js";
 import { variantId, type StreamVariant } from "../stream/variants.js";
@@ -38,7 +38,7 @@ export function tableBytesFor(lab: Lab, capacity: number): number {
   return lab.raw.indexTableBytesFor(requireInteger("capacity", capacity, 0, MAX_CAPACITY));
 }
 
-export class OptimisedIndex {
+export class OptimisedIndex implements Checkable {
   readonly indexer: Indexer;
   readonly variant: StreamVariant;
   private at: number;
@@ -47,6 +47,7 @@ export class OptimisedIndex {
     this.indexer = indexer;
     this.variant = variant;
     this.at = address;
+    lab.track(this);
   }
 
   /** OptimisedIndex::new_with_indexer_and_capacity. Throws AllocationFailedError if refused. */
@@ -57,7 +58,7 @@ export class OptimisedIndex {
     const variantNumber = variantId(variant);
     const capacity = requireInteger("capacity", options.capacity ?? 0, 0, MAX_CAPACITY);
     const pageSlots = requirePowerOfTwo("pageSlots", options.pageSlots ?? DEFAULT_PAGE_SLOTS, 1, MAX_PAGE_SLOTS);
-    void lab.scratch; // reading this index later must not need memory (lab.ts)
+    lab.reserveScratch(); // reading this index later must not need memory (lab.ts)
     const address = lab.raw.indexNew(indexerNumber, capacity, variantNumber, pageSlots) >>> 0;
     if (address === 0) throw new AllocationFailedError("OptimisedIndex::new_with_indexer_and_capacity", lab.lastFailure());
     return new OptimisedIndex(lab, indexer, variant, address);
@@ -122,10 +123,19 @@ export class OptimisedIndex {
     return this.at === 0;
   }
 
+  get description(): string {
+    return `${this.variant} OptimisedIndex at ${this.at}`;
+  }
+
+  checkInto(out: number): number {
+    return this.lab.raw.indexCheck(out, this.live());
+  }
+
   /** Drops the table and the stream (per its variant). See SegmentedStream.drop for the error case. */
   drop(): void {
     const ok = this.lab.raw.indexDrop(this.live());
     this.at = 0;
+    this.lab.untrack(this);
     if (!ok) throw new AllocationFailedError("OptimisedIndex::drop (epoch defer)", this.lab.lastFailure());
   }
 }

@@ -4,7 +4,7 @@
 // from another worker thread, sharing its heap, ledger and structures. Everything a thread allocates
 // through the lab is accounted for in the one ledger.
 
-import { AllocationFailedError, requireInteger, requirePowerOfTwo } from "../errors.js";
+import { AllocationFailedError, InvariantError, requireInteger, requirePowerOfTwo } from "../errors.js";
 import { createMemory, instantiate, wasmModule, WASM_PAGE, MAXIMUM_PAGES, type Instance, type RawExports } from "../wasm/module.js";
 import { Epochs } from "../epoch/collector.js";
 import { SCRATCH_BYTES } from "./scratch.js";
@@ -36,10 +36,27 @@ export interface LabOptions {
 
 export type FreeOutcome = "freed" | "invalid" | "double";
 const FREE_OUTCOMES: readonly FreeOutcome[] = ["freed", "invalid", "double"];
+/** heapFree's answer for a live block the lab's own structures own. */
+const FREE_NOT_USER = 3;
+
+/** A structure a lab can check: a live stream or index handle made through it. */
+export interface Checkable {
+  /** Runs the structure's invariant check, writing a CheckReport at `out`; returns its code. */
+  checkInto(out: number): number;
+  readonly description: string;
+}
+
+export interface CheckOptions {
+  /** Also read every ZERO block whole to see that it is zero (slow on large heaps). Default false. */
+  deep?: boolean;
+}
+
+/** CheckReport (assembly/memory/check.ts): code u32 · address u32 · expected u64 · actual u64. */
+const CHECK_REPORT = { code: 0, address: 4, expected: 8, actual: 16 } as const;
 
 const DEFAULT_CHUNK_PAGES = 16;
 const DEFAULT_LARGE_THRESHOLD = 1 << 20;
-const SCRATCH_ALIGN = 16;
+const DEFAULT_ALIGN = 16;
 
 
 export class Lab {
@@ -50,6 +67,8 @@ export class Lab {
   private readonly instance: Instance;
   private scratchAddress = 0;
   private words: Float64Array | undefined;
+  private readonly structures = new Set<Checkable>();
+  private checkNames: readonly string[] | undefined;
 
   private constructor(readonly memory: WebAssembly.Memory, readonly module: WebAssembly.Module) {
     this.instance = instantiate(memory, module);
@@ -97,16 +116,73 @@ export class Lab {
   alloc(site: number | string, bytes: number, options: { align?: number; zeroed?: boolean } = {}): number {
     const id = this.site(site);
     requireInteger("bytes", bytes, 0, Number.MAX_SAFE_INTEGER);
-    const align = requirePowerOfTwo("align", options.align ?? SCRATCH_ALIGN, 1, WASM_PAGE);
+    const align = requirePowerOfTwo("align", options.align ?? DEFAULT_ALIGN, 1, WASM_PAGE);
     const address = this.raw.heapAlloc(id, bytes, align, options.zeroed ? 1 : 0) >>> 0;
     if (address === 0) throw new AllocationFailedError(`alloc(${bytes})`, this.lastFailure());
     return address;
   }
 
-  /** Frees a block; a bad free is reported (and recorded in the ledger), never thrown. */
+  /**
+   * Frees a block `alloc` handed out; a bad free (an address no block starts at, or a block already
+   * free) is reported and recorded in the ledger, never thrown. A live block of the lab's own
+   * structures (a stream, its pages, the scratch buffer) is refused with a RangeError, untouched.
+   */
   free(address: number, site: number | string): FreeOutcome {
     requireInteger("address", address, 0, 0xffff_ffff);
-    return FREE_OUTCOMES[this.raw.heapFree(address, this.site(site))];
+    const outcome = this.raw.heapFree(address, this.site(site));
+    if (outcome === FREE_NOT_USER) throw new RangeError(`address ${address} is a block of the lab's own structures, not one lab.alloc handed out`);
+    return FREE_OUTCOMES[outcome];
+  }
+
+  /**
+   * Has the `n`-th allocation from now (1: the next one, whatever asks for it) refused with reason
+   * "injected", as a full heap would refuse it; 0 disarms. For fault-injection tests.
+   */
+  injectFailure(n: number): void {
+    this.raw.heapInjectFailure(requireInteger("n", n, 0, 0xffff_ffff));
+  }
+
+  /** Allocations asked for so far (granted or refused), and whether an injected refusal is still armed. */
+  get allocationCalls(): number {
+    return this.raw.heapAllocCalls();
+  }
+
+  get injectionArmed(): boolean {
+    return this.raw.heapInjectPending() !== 0;
+  }
+
+  /** Registers a live stream or index for check() (its handle calls this; it untracks at drop). */
+  track(structure: Checkable): void {
+    this.structures.add(structure);
+  }
+
+  untrack(structure: Checkable): void {
+    this.structures.delete(structure);
+  }
+
+  /**
+   * Runs the invariant checker over the heap (every block, the bins, the large list, the ledger),
+   * the epoch collector and every live stream and index made through this lab object; throws
+   * InvariantError naming the first invariant broken. Exact while no other thread works on the lab.
+   */
+  check(options: CheckOptions = {}): void {
+    const out = this.scratch;
+    this.verdict(this.raw.heapCheck(out, options.deep ? 1 : 0), out, "heap");
+    this.verdict(this.raw.epochCheck(out), out, "epoch collector");
+    for (const structure of this.structures) this.verdict(structure.checkInto(out), out, structure.description);
+  }
+
+  private verdict(code: number, out: number, what: string): void {
+    if (code === 0) return;
+    this.checkNames ??= Array.from({ length: this.raw.checkCodeCount() }, (_, i) => this.instance.getString(this.raw.checkCodeName(i)));
+    const view = new DataView(this.memory.buffer);
+    throw new InvariantError(
+      this.checkNames[code] ?? `check ${code}`,
+      view.getUint32(out + CHECK_REPORT.address, true),
+      Number(view.getBigUint64(out + CHECK_REPORT.expected, true)),
+      Number(view.getBigUint64(out + CHECK_REPORT.actual, true)),
+      what,
+    );
   }
 
   ledger(): LedgerSnapshot {
@@ -123,7 +199,16 @@ export class Lab {
    * so reading them later never needs memory a full heap cannot give.
    */
   get scratch(): number {
-    if (this.scratchAddress === 0) this.scratchAddress = this.alloc("host buffer", SCRATCH_BYTES, { align: SCRATCH_ALIGN });
+    return this.scratchAddress || this.reserveScratch();
+  }
+
+  /** Allocates the scratch buffer now if it is not there yet (throws AllocationFailedError if refused). */
+  reserveScratch(): number {
+    if (this.scratchAddress === 0) {
+      const address = this.raw.hostBufferAlloc(SCRATCH_BYTES) >>> 0;
+      if (address === 0) throw new AllocationFailedError(`scratch buffer (${SCRATCH_BYTES} bytes)`, this.lastFailure());
+      this.scratchAddress = address;
+    }
     return this.scratchAddress;
   }
 
@@ -141,7 +226,7 @@ export class Lab {
    * memory, so the ledger shows only what the model holds. The object must not be used afterwards.
    */
   close(): void {
-    if (this.scratchAddress) this.free(this.scratchAddress, "host buffer");
+    if (this.scratchAddress) this.raw.hostBufferFree(this.scratchAddress);
     this.scratchAddress = 0;
     this.words = undefined;
   }

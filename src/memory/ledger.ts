@@ -65,8 +65,8 @@ export interface LargeRequest {
   align: number;
 }
 
-export type FailureReason = "limit" | "engine" | "too-large";
-const REASONS: Record<number, FailureReason> = { 1: "limit", 2: "engine", 3: "too-large" };
+export type FailureReason = "limit" | "engine" | "too-large" | "injected";
+const REASONS: Record<number, FailureReason> = { 1: "limit", 2: "engine", 3: "too-large", 4: "injected" };
 
 export interface FailureRecord {
   event: number;

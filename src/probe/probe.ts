@@ -100,7 +100,7 @@ export function runProbe(options: ProbeOptions): ProbeResult {
     variant: options.variant, pageSlots, indexCapacity: options.indexCapacity, indexer: options.indexer,
     values: (isIndex ? options.upserts : options.appends) ?? 0,
   });
-  void lab.scratch; // allocated before the loop, so the loop's figures are the instances' alone
+  lab.reserveScratch(); // allocated before the loop, so the loop's figures are the instances' alone
   const before = lab.ledger();
   const started = performance.now();
   for (let i = 0; i < options.instances; i++) life.routine(life.setup());

@@ -5,7 +5,7 @@
 // integers. Bulk calls take and return Float64Arrays of word pairs.
 
 import { AllocationFailedError, UseAfterDropError, requireInteger, requirePowerOfTwo } from "../errors.js";
-import type { Lab } from "../memory/lab.js";
+import type { Lab, Checkable } from "../memory/lab.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
 import { variantId, type StreamVariant } from "./variants.js";
 
@@ -23,7 +23,7 @@ const MAX_BATCH = 0x7fff_ffff;
 /** Values staged per call through the lab's scratch buffer. */
 const CHUNK = SCRATCH_BYTES / V16_BYTES;
 
-export class SegmentedStream {
+export class SegmentedStream implements Checkable {
   readonly variant: StreamVariant;
   readonly pageSlots: number;
   private at: number;
@@ -32,6 +32,7 @@ export class SegmentedStream {
     this.variant = variant;
     this.pageSlots = pageSlots;
     this.at = address;
+    lab.track(this);
   }
 
   /** SegmentedStream::new. Throws AllocationFailedError if the model's allocator refuses. */
@@ -39,7 +40,7 @@ export class SegmentedStream {
     const variant = options.variant ?? "as-written";
     const id = variantId(variant);
     const pageSlots = requirePowerOfTwo("pageSlots", options.pageSlots ?? DEFAULT_PAGE_SLOTS, 1, MAX_PAGE_SLOTS);
-    void lab.scratch; // reading this stream later must not need memory (lab.ts)
+    lab.reserveScratch(); // reading this stream later must not need memory (lab.ts)
     const address = lab.raw.streamNew(id, pageSlots) >>> 0;
     if (address === 0) throw new AllocationFailedError("SegmentedStream::new", lab.lastFailure());
     return new SegmentedStream(lab, variant, pageSlots, address);
@@ -120,6 +121,14 @@ export class SegmentedStream {
     return this.at === 0;
   }
 
+  get description(): string {
+    return `${this.variant} SegmentedStream at ${this.at}`;
+  }
+
+  checkInto(out: number): number {
+    return this.lab.raw.streamCheck(out, this.live());
+  }
+
   /**
    * Drops the stream as its variant's Drop does (which may leak, or free wrongly: see the ledger).
    * Throws AllocationFailedError, with the stream dropped all the same, if an epoch deferral was
@@ -128,6 +137,7 @@ export class SegmentedStream {
   drop(): void {
     const ok = this.lab.raw.streamDrop(this.live());
     this.at = 0;
+    this.lab.untrack(this);
     if (!ok) throw new AllocationFailedError("SegmentedStream::drop (epoch defer)", this.lab.lastFailure());
   }
 }

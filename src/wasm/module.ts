@@ -12,10 +12,22 @@ import { instantiateSync } from "@assemblyscript/loader";
 /** The raw exports: see assembly/index.ts for what each one does. Pointers are u32 (apply `>>> 0`). */
 export interface RawExports {
   memory: WebAssembly.Memory;
-  heapInit(): void;
+  heapInit(): number;
   heapConfigure(policy: number, chunkPages: number, footprintModel: number, limitBytes: number, largeThreshold: number): number;
   heapAlloc(site: number, bytes: number, align: number, zeroed: number): number;
   heapFree(payload: number, site: number): number;
+  hostBufferAlloc(bytes: number): number;
+  heapStartMapBytes(): number;
+  hostBufferFree(payload: number): number;
+  heapInjectFailure(n: number): void;
+  heapAllocCalls(): number;
+  heapInjectPending(): number;
+  heapCheck(out: number, deep: number): number;
+  epochCheck(out: number): number;
+  streamCheck(out: number, stream: number): number;
+  indexCheck(out: number, index: number): number;
+  checkCodeCount(): number;
+  checkCodeName(code: number): number;
   glibcChunkBytes(bytes: number): number;
   heapBlockSize(payload: number): number;
   heapReserve(bytes: number): number;
@@ -113,6 +125,6 @@ export function createMemory(): WebAssembly.Memory {
 export function instantiate(memory: WebAssembly.Memory, module: WebAssembly.Module = wasmModule()): Instance {
   const { exports, instance } = instantiateSync<Record<string, unknown>>(module, { env: { memory } });
   const raw = instance.exports as unknown as RawExports;
-  raw.heapInit();
+  if (!raw.heapInit()) throw new RangeError("segstream: the engine refused the heap's start map (32 MiB of linear memory)");
   return { raw, getString: (ptr) => exports.__getString(ptr >>> 0) };
 }
