@@ -18,6 +18,8 @@ import { streamCheck as checkStream } from "./stream/check";
 import { indexCheck as checkIndex } from "./index/check";
 import { SITE_HOST_BUFFER } from "./memory/sites";
 import { STARTS_PAGES } from "./memory/starts";
+import { threadStart, labStateAddress as stateAddress } from "./memory/lab_state";
+import { takeAbiError, abiErrorValue as lastAbiValue, abiErrorName as abiName, ABI_CODE_COUNT } from "./abi/error";
 import { FOOTPRINT_GLIBC, glibcChunk } from "./memory/footprint";
 import { HEAP_ROOT, LEDGER, SITE_TABLE, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG } from "./memory/layout";
 import { SITE_COUNT, MAX_SITES, siteName as nameOf, siteIsRust as isRust } from "./memory/sites";
@@ -45,8 +47,23 @@ import { KIND_COUNT, KIND_FREE_QUEUE_NODE, runCountNow } from "./epoch/deferred"
 
 // --- heap ---
 
-/** False if the engine refused the heap's start map (memory/starts.ts): the lab cannot be used. */
-export function heapInit(): bool { return init(); }
+/** Starts this instance (its thread number) and the heap. False if the engine refused the heap's start map. */
+export function heapInit(): bool {
+  threadStart();
+  return init();
+}
+
+// --- refusals and poisoning (abi/error.ts, memory/lab_state.ts) ---
+
+/** The bad-argument code behind this thread's last trap (0: the trap was a fault), cleared on read. */
+export function abiError(): u32 { return takeAbiError(); }
+/** The offending value of that refusal. */
+export function abiErrorValue(): f64 { return lastAbiValue(); }
+export function abiErrorCount(): u32 { return ABI_CODE_COUNT; }
+/** What a refused argument is not, for code `code` ("is not a live SegmentedStream of this lab"). */
+export function abiErrorName(code: u32): string { return abiName(code); }
+/** Where the poisoned flag lives (memory/lab_state.ts), for the host to set it when a call trapped. */
+export function labStateAddress(): usize { return stateAddress(); }
 
 /** Returns false (changing nothing) for an unknown policy or model, or a zero chunk. */
 export function heapConfigure(policy: u32, chunkPages: u32, footprintModel: u32, limitBytes: f64, largeThreshold: f64): bool {

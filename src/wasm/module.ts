@@ -13,6 +13,11 @@ import { instantiateSync } from "@assemblyscript/loader";
 export interface RawExports {
   memory: WebAssembly.Memory;
   heapInit(): number;
+  abiError(): number;
+  abiErrorValue(): number;
+  abiErrorCount(): number;
+  abiErrorName(code: number): number;
+  labStateAddress(): number;
   heapConfigure(policy: number, chunkPages: number, footprintModel: number, limitBytes: number, largeThreshold: number): number;
   heapAlloc(site: number, bytes: number, align: number, zeroed: number): number;
   heapFree(payload: number, site: number): number;
@@ -103,15 +108,27 @@ export const WASM_PAGE = 65536;
 
 let compiled: WebAssembly.Module | undefined;
 
-/** The compiled module, read from build/segstream.wasm (made by `npm run build`). */
+/**
+ * Which build the process loads: "release" (build/segstream.wasm, `npm run build`) or, with
+ * SEGSTREAM_BUILD=debug in the environment, "debug" (build/segstream.debug.wasm, `npm run
+ * build:debug`), whose heap and collector assert their invariants.
+ */
+export type BuildKind = "release" | "debug";
+
+export function buildKind(): BuildKind {
+  return process.env.SEGSTREAM_BUILD === "debug" ? "debug" : "release";
+}
+
+/** The compiled module of this process's build (buildKind). */
 export function wasmModule(): WebAssembly.Module {
   if (compiled) return compiled;
-  const url = new URL("../../../build/segstream.wasm", import.meta.url);
+  const kind = buildKind();
+  const url = new URL(kind === "debug" ? "../../../build/segstream.debug.wasm" : "../../../build/segstream.wasm", import.meta.url);
   let bytes: Uint8Array<ArrayBuffer>;
   try {
     bytes = new Uint8Array(readFileSync(url));
   } catch (cause) {
-    throw new Error(`segstream: cannot read ${url.pathname}: run \`npm run build\` first`, { cause });
+    throw new Error(`segstream: cannot read ${url.pathname}: run \`npm run ${kind === "debug" ? "build:debug" : "build"}\` first`, { cause });
   }
   compiled = new WebAssembly.Module(bytes);
   return compiled;

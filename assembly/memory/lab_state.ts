@@ -1,0 +1,44 @@
+// What every thread of a lab must know about the lab as a whole: whether it is poisoned, and which
+// thread (instance) it is.
+//
+// A trap (a wasm RuntimeError) can leave shared state half changed: a lock held, a list half linked.
+// The host marks the lab poisoned when it catches one (src/memory/poison.ts) and refuses every later
+// call; threads already waiting on a lock the trapped thread held would wait for ever, so lock waits
+// are bounded and trap themselves once the lab is poisoned (sync/mutex.ts).
+//
+// Each instance over the memory takes a thread number when it starts, so structures that belong to
+// one thread (an epoch participant) can refuse the others.
+//
+// ╒════════════════ LAB_STATE (in the reserved region, layout.ts) ════════════════╕
+//   0  poisoned u32     0, or 1 once any thread trapped
+//   4  threads u32      thread numbers handed out so far
+// ╘═════════════════════════════════════════════════════════════════════════════════╛
+
+import { LAB_STATE } from "./layout";
+
+// @ts-ignore: decorator
+@inline const POISONED: usize = LAB_STATE;
+// @ts-ignore: decorator
+@inline const THREADS: usize = LAB_STATE + 4;
+
+/** This instance's thread number, from 1 (0 until threadStart). */
+let thread: u32 = 0;
+
+/** Numbers this instance's thread; called once per instance, when it starts. */
+export function threadStart(): void {
+  if (!thread) thread = atomic.add<u32>(THREADS, 1) + 1;
+}
+
+// @ts-ignore: decorator
+@inline export function currentThread(): u32 { return thread; }
+
+export function labPoisoned(): bool {
+  return atomic.load<u32>(POISONED) != 0;
+}
+
+/** Traps if another thread poisoned the lab: a thread waiting for it must not wait for ever. */
+export function trapIfPoisoned(): void {
+  if (labPoisoned()) unreachable();
+}
+
+export function labStateAddress(): usize { return LAB_STATE; }
