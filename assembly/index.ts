@@ -12,7 +12,7 @@ import {
   heapBlockSize as blockSize, heapLock as lock, heapUnlock as unlock, heapReserve as reserve, GROW_CHUNK,
   heapInjectFailure as injectFailure, heapAllocCalls as allocCalls, heapInjectPending as injectPending
 } from "./memory/heap";
-import { heapCheck as checkHeap, checkCodeName as codeName, CHECK_CODE_COUNT } from "./memory/check";
+import { heapCheck as checkHeap, checkCodeName as codeName, CHECK_CODE_COUNT, CHECK_REPORT_SIZE } from "./memory/check";
 import { epochCheck as checkEpoch } from "./epoch/check";
 import { streamCheck as checkStream } from "./stream/check";
 import { indexCheck as checkIndex } from "./index/check";
@@ -38,12 +38,17 @@ import {
 import { INDEXER_COUNT } from "./index/indexer";
 import { slotsForCapacity, ENTRY_SIZE } from "./index/table";
 import {
-  registerParticipant, currentParticipant, existingCollector, pendingDeferred, queuedBags, queueSnapshot
+  registerParticipant, currentParticipant, unregisterParticipant, existingCollector, pendingDeferred, queuedBags, queueSnapshot
 } from "./epoch/collector";
 import { localPin, localUnpin, localDefer, localFlush, localEpoch, localGuardCount, localPinCount, localBag } from "./epoch/local";
 import { globalEpoch } from "./epoch/global";
 import { bagLen } from "./epoch/bag";
-import { KIND_COUNT, KIND_FREE_QUEUE_NODE, runCountNow } from "./epoch/deferred";
+import { KIND_COUNT, runCountNow } from "./epoch/deferred";
+import { V16_SIZE } from "./stream/page";
+import {
+  validStream, validOwnStream, validIndex, validParticipant, validGuard, validUnpinned, validVariant, validPageSlots,
+  validIndexer, validCapacity, validCount, validCounter, validSite, validAlign, validBuffer, validArcSwap, validPage
+} from "./abi/validate";
 
 // --- heap ---
 
@@ -74,11 +79,17 @@ export function heapConfigure(policy: u32, chunkPages: u32, footprintModel: u32,
 
 /** lab.alloc: a block the caller owns (USER). 0 if refused. `align` must be a power of two (the host checks). */
 export function heapAlloc(site: u32, bytes: f64, align: u32, zeroed: bool): usize {
-  return heapAllocUser(site, <u64>bytes, align, zeroed);
+  validSite(site);
+  let requested = validCount(bytes);
+  validAlign(align);
+  return heapAllocUser(site, requested, align, zeroed);
 }
 
 /** lab.free: 0 freed, 1 invalid, 2 double (both logged), 3 a live block the lab's structures own (nothing done). */
-export function heapFree(payload: usize, site: u32): u32 { return heapFreeUser(payload, site); }
+export function heapFree(payload: usize, site: u32): u32 {
+  validSite(site);
+  return heapFreeUser(payload, site);
+}
 
 /** The host's staging buffer: a block of the lab's own (lab.free refuses it). 0 if refused. */
 export function hostBufferAlloc(bytes: u32): usize { return allocFor(SITE_HOST_BUFFER, <u64>bytes, 16, false); }
@@ -95,17 +106,29 @@ export function heapInjectPending(): u32 { return injectPending(); }
 
 // --- invariant checks (memory/check.ts): each writes a 24-byte CheckReport at `out`, returns its code ---
 
-export function heapCheck(out: usize, deep: bool): u32 { return checkHeap(out, deep); }
-export function epochCheck(out: usize): u32 { return checkEpoch(out); }
-export function streamCheck(out: usize, stream: usize): u32 { return checkStream(out, stream, 0); }
-export function indexCheck(out: usize, index: usize): u32 { return checkIndex(out, index); }
+export function heapCheck(out: usize, deep: bool): u32 {
+  validBuffer(out, CHECK_REPORT_SIZE);
+  return checkHeap(out, deep);
+}
+export function epochCheck(out: usize): u32 {
+  validBuffer(out, CHECK_REPORT_SIZE);
+  return checkEpoch(out);
+}
+export function streamCheck(out: usize, stream: usize): u32 {
+  validBuffer(out, CHECK_REPORT_SIZE);
+  return checkStream(out, stream, 0);
+}
+export function indexCheck(out: usize, index: usize): u32 {
+  validBuffer(out, CHECK_REPORT_SIZE);
+  return checkIndex(out, index);
+}
 export function checkCodeCount(): u32 { return CHECK_CODE_COUNT; }
 export function checkCodeName(code: u32): string { return codeName(code); }
 /** Bytes glibc malloc on x86-64 would hold for one request (memory/footprint.ts). */
-export function glibcChunkBytes(bytes: f64): f64 { return <f64>glibcChunk(<u64>bytes); }
+export function glibcChunkBytes(bytes: f64): f64 { return <f64>glibcChunk(validCount(bytes)); }
 export function heapBlockSize(payload: usize): usize { return blockSize(payload); }
 /** Takes memory for a `bytes` request from the engine now; false if refused. */
-export function heapReserve(bytes: f64): bool { return reserve(<u64>bytes); }
+export function heapReserve(bytes: f64): bool { return reserve(validCount(bytes)); }
 export function heapLock(): void { lock(); }
 export function heapUnlock(): void { unlock(); }
 
@@ -126,97 +149,204 @@ export function maxSites(): u32 { return MAX_SITES; }
 export function siteName(site: u32): string { return nameOf(site); }
 export function siteIsRust(site: u32): bool { return isRust(site); }
 
-// --- SegmentedStream ---
+// --- SegmentedStream (every address and enum is checked first: abi/validate.ts) ---
 
 export function variantCount(): u32 { return VARIANT_COUNT; }
-/** 0 if an allocation was refused. `pageSlots` must be a power of two (the host checks). */
-export function streamNew(variant: u32, pageSlots: u32): usize { return newStream(variant, pageSlots); }
-/** False if an epoch deferral was refused during the drop (the stream is dropped all the same). */
-export function streamDrop(stream: usize): bool { return dropStream(stream); }
+/** 0 if an allocation was refused. */
+export function streamNew(variant: u32, pageSlots: u32): usize {
+  validVariant(variant);
+  validPageSlots(pageSlots);
+  return newStream(variant, pageSlots);
+}
+/** False if the epoch pin an epoch-deferred Drop needs was refused: nothing was dropped. */
+export function streamDrop(stream: usize): bool {
+  validOwnStream(stream);
+  return dropStream(stream);
+}
 
 /** Index of the value, or -1 if a page allocation was refused. Words are stored as f64 bit patterns. */
 export function streamAppend(stream: usize, a: f64, b: f64): f64 {
+  validStream(stream);
   return <f64>append(stream, reinterpret<u64>(a), reinterpret<u64>(b));
 }
 
 export function streamAppendBatch(stream: usize, source: usize, count: u32): f64 {
+  validStream(stream);
+  validBuffer(source, <u64>count * V16_SIZE);
   return <f64>appendBatch(stream, source, <u64>count);
 }
 
-export function streamGet(stream: usize, index: f64, out: usize): bool { return get(stream, <u64>index, out); }
-export function streamRead(stream: usize, start: f64, count: u32, out: usize): u32 {
-  return <u32>read(stream, <u64>start, <u64>count, out);
+export function streamGet(stream: usize, index: f64, out: usize): bool {
+  validStream(stream);
+  let at = validCount(index);
+  validBuffer(out, V16_SIZE);
+  return get(stream, at, out);
 }
-export function streamLen(stream: usize): f64 { return <f64>len(stream); }
-export function streamPageCount(stream: usize): f64 { return <f64>pageCount(stream); }
+export function streamRead(stream: usize, start: f64, count: u32, out: usize): u32 {
+  validStream(stream);
+  let from = validCount(start);
+  validBuffer(out, <u64>count * V16_SIZE);
+  return <u32>read(stream, from, <u64>count, out);
+}
+export function streamLen(stream: usize): f64 {
+  validStream(stream);
+  return <f64>len(stream);
+}
+export function streamPageCount(stream: usize): f64 {
+  validStream(stream);
+  return <f64>pageCount(stream);
+}
 
 // --- Arc counts, for tests and reports ---
 
-export function arcStrongCount(data: usize): f64 { return <f64>arcStrong(arcFromRaw(data)); }
-export function arcWeakCount(data: usize): f64 { return <f64>arcWeak(arcFromRaw(data)); }
+export function arcStrongCount(data: usize): f64 {
+  validPage(data);
+  return <f64>arcStrong(arcFromRaw(data));
+}
+export function arcWeakCount(data: usize): f64 {
+  validPage(data);
+  return <f64>arcWeak(arcFromRaw(data));
+}
 
 // --- ArcSwap<Page> on its own ---
 
-export function arcSwapPageNew(pageSlots: u32): usize { return pageSwapNew(pageSlots); }
-export function arcSwapPageLoadFull(swap: usize): usize { return pageSwapLoadFull(swap); }
-export function arcSwapPageStore(swap: usize, pageSlots: u32, pageNo: u32): bool { return pageSwapStore(swap, pageSlots, pageNo); }
-export function arcSwapPageDrop(swap: usize): void { pageSwapDrop(swap); }
+export function arcSwapPageNew(pageSlots: u32): usize {
+  validPageSlots(pageSlots);
+  return pageSwapNew(pageSlots);
+}
+export function arcSwapPageLoadFull(swap: usize): usize {
+  validArcSwap(swap);
+  return pageSwapLoadFull(swap);
+}
+export function arcSwapPageStore(swap: usize, pageSlots: u32, pageNo: u32): bool {
+  validArcSwap(swap);
+  validPageSlots(pageSlots);
+  return pageSwapStore(swap, pageSlots, pageNo);
+}
+export function arcSwapPageDrop(swap: usize): void {
+  validArcSwap(swap);
+  pageSwapDrop(swap);
+}
 /** Drops an Arc<Page> reference held as a data pointer (from arcSwapPageLoadFull). */
-export function pageRelease(data: usize): void { releasePage(data); }
+export function pageRelease(data: usize): void {
+  validPage(data);
+  releasePage(data);
+}
 
 // --- OptimisedIndex ---
 
 export function indexerCount(): u32 { return INDEXER_COUNT; }
 /** Table bytes new_with_indexer_and_capacity(capacity) requests (table.ts's sizing rule). */
-export function indexTableBytesFor(capacity: f64): f64 { return <f64>(slotsForCapacity(<u64>capacity) * ENTRY_SIZE); }
-/** 0 if refused. The host checks indexer, variant, page slots and capacity. */
+export function indexTableBytesFor(capacity: f64): f64 { return <f64>(slotsForCapacity(validCapacity(capacity)) * ENTRY_SIZE); }
+/** 0 if refused. */
 export function indexNew(indexer: u32, capacity: f64, variant: u32, pageSlots: u32): usize {
-  return newIndex(indexer, <u64>capacity, variant, pageSlots);
+  validIndexer(indexer);
+  let keys = validCapacity(capacity);
+  validVariant(variant);
+  validPageSlots(pageSlots);
+  return newIndex(indexer, keys, variant, pageSlots);
 }
-export function indexDrop(index: usize): bool { return dropIndex(index); }
+/** False if the epoch pin an epoch-deferred Drop needs was refused: nothing was dropped. */
+export function indexDrop(index: usize): bool {
+  validIndex(index);
+  return dropIndex(index);
+}
 /** Stream position of the value, or -1 if refused. */
 export function indexUpsert(index: usize, a: f64, b: f64): f64 {
+  validIndex(index);
   return <f64>upsert(index, reinterpret<u64>(a), reinterpret<u64>(b));
 }
 /** Latest value of the key the indexer derives from the words (a, b); false if absent. */
 export function indexGet(index: usize, a: f64, b: f64, out: usize): bool {
+  validIndex(index);
+  validBuffer(out, V16_SIZE);
   return getByKey(index, indexKeyOf(index, reinterpret<u64>(a), reinterpret<u64>(b)), out);
 }
-export function indexLen(index: usize): f64 { return <f64>indexKeys(index); }
-export function indexTableSlots(index: usize): f64 { return <f64>indexSlots(index); }
-export function indexStreamAddress(index: usize): usize { return indexStream(index); }
+export function indexLen(index: usize): f64 {
+  validIndex(index);
+  return <f64>indexKeys(index);
+}
+export function indexTableSlots(index: usize): f64 {
+  validIndex(index);
+  return <f64>indexSlots(index);
+}
+export function indexStreamAddress(index: usize): usize {
+  validIndex(index);
+  return indexStream(index);
+}
 /** See optimised_index.ts indexValues: returns the resume position, writes the count at `written`. */
 export function indexValues(index: usize, from: f64, out: usize, max: u32, written: usize): f64 {
-  return <f64>values(index, <u64>from, out, max, written);
+  validIndex(index);
+  let start = validCount(from);
+  validBuffer(out, <u64>max * V16_SIZE);
+  validBuffer(written, 4);
+  return <f64>values(index, start, out, max, written);
 }
 
-// --- epoch ---
+// --- epoch (participants are checked to be registered, and driven by the thread that owns them) ---
 
-/** A new participant of the default collector (made on first use). 0 if refused. */
+/** A new participant of the default collector (made on first use), owned by this thread. 0 if refused. */
 export function epochRegister(): usize { return registerParticipant(); }
 /** This thread's own participant, registered on first use. 0 if refused. */
 export function epochCurrent(): usize { return currentParticipant(); }
-/** False if a deferral inside the pin's collect was refused (the pin holds all the same). */
-export function epochPin(local: usize): bool { return localPin(local); }
+/**
+ * Local::finalize for a participant holding no guard: its bag goes to the global queue, so nothing
+ * it deferred is stranded. False (nothing changed) if pushing the bag was refused.
+ */
+export function epochUnregister(local: usize): bool {
+  validUnpinned(local);
+  return unregisterParticipant(local);
+}
+/** False if the pin's collect was refused (the pin holds all the same; nothing was lost). */
+export function epochPin(local: usize): bool {
+  validParticipant(local, true);
+  return localPin(local);
+}
 /** False if the participant held no guard. */
-export function epochUnpin(local: usize): bool { return localUnpin(local); }
-export function epochFlush(local: usize): bool { return localFlush(local); }
+export function epochUnpin(local: usize): bool {
+  validParticipant(local, true);
+  return localUnpin(local);
+}
+export function epochFlush(local: usize): bool {
+  validGuard(local);
+  return localFlush(local);
+}
 /** Defers "add 1 to the u64 at `counter`", with a capture of `captureBytes` (boxed above 24). */
 export function epochDeferCount(local: usize, counter: usize, captureBytes: u32): bool {
+  validGuard(local);
+  validCounter(counter);
   return localDefer(local, KIND_COUNT, <u64>counter, captureBytes);
 }
 /** The same on the unprotected guard: runs at once. */
-export function epochDeferCountUnprotected(counter: usize): void { runCountNow(counter); }
+export function epochDeferCountUnprotected(counter: usize): void {
+  validCounter(counter);
+  runCountNow(counter);
+}
 export function epochGlobalEpoch(): f64 {
   let global = existingCollector();
   return global ? <f64>globalEpoch(global) : 0;
 }
-export function epochLocalEpoch(local: usize): f64 { return <f64>localEpoch(local); }
-export function epochGuardCount(local: usize): f64 { return <f64>localGuardCount(local); }
-export function epochPinCount(local: usize): f64 { return <f64>localPinCount(local); }
-export function epochBagLen(local: usize): u32 { return <u32>bagLen(localBag(local)); }
-/** Deferred functions not yet run, all of them or (userOnly) not counting queue-node frees. */
-export function epochPending(userOnly: bool): f64 { return <f64>pendingDeferred(userOnly ? KIND_FREE_QUEUE_NODE : 0); }
+export function epochLocalEpoch(local: usize): f64 {
+  validParticipant(local, false);
+  return <f64>localEpoch(local);
+}
+export function epochGuardCount(local: usize): f64 {
+  validParticipant(local, false);
+  return <f64>localGuardCount(local);
+}
+export function epochPinCount(local: usize): f64 {
+  validParticipant(local, false);
+  return <f64>localPinCount(local);
+}
+export function epochBagLen(local: usize): u32 {
+  validParticipant(local, false);
+  return <u32>bagLen(localBag(local));
+}
+/** Deferred functions not yet run, all of them or (userOnly) not counting the collector's own garbage. */
+export function epochPending(userOnly: bool): f64 { return <f64>pendingDeferred(userOnly); }
 export function epochQueuedBags(): f64 { return <f64>queuedBags(); }
 /** Writes (sealed epoch, length) u64 pairs of up to `max` queued bags, oldest first, at `out`; returns how many. */
-export function epochQueueSnapshot(out: usize, max: u32): u32 { return queueSnapshot(out, max); }
+export function epochQueueSnapshot(out: usize, max: u32): u32 {
+  validBuffer(out, <u64>max * 16);
+  return queueSnapshot(out, max);
+}

@@ -192,7 +192,7 @@ describe("epoch: try_advance", () => {
     const b = warmParticipant();
     // Every participant is unpinned now: they never block.
     let e = globalEpoch(global);
-    expect<u64>(globalTryAdvance(global)).toBe(e + 2, "nobody pinned: E -> E+1");
+    expect<u64>(globalTryAdvance(global, localBag(a))).toBe(e + 2, "nobody pinned: E -> E+1");
     expect<u64>(globalEpoch(global)).toBe(e + 2);
     e += 2;
 
@@ -200,20 +200,20 @@ describe("epoch: try_advance", () => {
     expect<u64>(globalEpoch(global)).toBe(e, "a pin that does not collect leaves the epoch alone");
     expect<u64>(localEpoch(a)).toBe(epochPinned(e), "a pinned in the current epoch, pinned bit set");
     expect<u64>(localEpoch(a)).toBe(e | 1);
-    expect<u64>(globalTryAdvance(global)).toBe(e + 2, "a pinned in the current epoch: advances");
-    expect<u64>(globalTryAdvance(global)).toBe(e + 2, "a now pinned one epoch behind: blocked");
-    expect<u64>(globalTryAdvance(global)).toBe(e + 2, "still blocked: a pin at E lets the global reach E+1 only");
+    expect<u64>(globalTryAdvance(global, localBag(a))).toBe(e + 2, "a pinned in the current epoch: advances");
+    expect<u64>(globalTryAdvance(global, localBag(a))).toBe(e + 2, "a now pinned one epoch behind: blocked");
+    expect<u64>(globalTryAdvance(global, localBag(a))).toBe(e + 2, "still blocked: a pin at E lets the global reach E+1 only");
 
     localPin(b); // pinned in e + 2, the current epoch
     expect<u64>(localEpoch(b)).toBe((e + 2) | 1);
-    expect<u64>(globalTryAdvance(global)).toBe(e + 2, "a (older) blocks although b is current");
+    expect<u64>(globalTryAdvance(global, localBag(a))).toBe(e + 2, "a (older) blocks although b is current");
 
     localUnpin(a);
     expect<u64>(localEpoch(a)).toBe(0, "unpinned: Epoch::starting()");
-    expect<u64>(globalTryAdvance(global)).toBe(e + 4, "only b pinned, in the current epoch");
-    expect<u64>(globalTryAdvance(global)).toBe(e + 4, "b now behind: blocked");
+    expect<u64>(globalTryAdvance(global, localBag(a))).toBe(e + 4, "only b pinned, in the current epoch");
+    expect<u64>(globalTryAdvance(global, localBag(a))).toBe(e + 4, "b now behind: blocked");
     localUnpin(b);
-    expect<u64>(globalTryAdvance(global)).toBe(e + 6, "nobody pinned");
+    expect<u64>(globalTryAdvance(global, localBag(a))).toBe(e + 6, "nobody pinned");
   });
 });
 
@@ -276,7 +276,7 @@ describe("epoch: pin", () => {
     expect<u64>(localPinCount(p)).toBe(128, "nested pins are not counted");
     expect<u64>(globalEpoch(global)).toBe(e, "no collect on a nested pin");
 
-    expect<u64>(globalTryAdvance(global)).toBe(e + 2);
+    expect<u64>(globalTryAdvance(global, localBag(p))).toBe(e + 2);
     localPin(p);
     expect<u64>(localEpoch(p)).toBe(e | 1, "a nested pin does not refresh the epoch word");
     expect<u64>(localGuardCount(p)).toBe(3);
@@ -285,7 +285,7 @@ describe("epoch: pin", () => {
     localUnpin(p);
     expect<u64>(localGuardCount(p)).toBe(1);
     expect<bool>(epochIsPinned(localEpoch(p))).toBe(true, "inner unpins leave the participant pinned");
-    expect<u64>(globalTryAdvance(global)).toBe(e + 2, "and it still holds the epoch back");
+    expect<u64>(globalTryAdvance(global, localBag(p))).toBe(e + 2, "and it still holds the epoch back");
     expect<bool>(localUnpin(p)).toBe(true);
     expect<u64>(localEpoch(p)).toBe(0, "the outermost unpin clears the word");
     expect<bool>(localUnpin(p)).toBe(false, "no guard left");
@@ -406,7 +406,7 @@ describe("epoch: defer, seal, pop", () => {
     const box0 = requests(SITE_DEFERRED_BOX);
     const boxLive0 = liveBytes(SITE_DEFERRED_BOX);
     const boxFrees0 = frees(SITE_DEFERRED_BOX);
-    const counts0 = pendingDeferred(0) - pendingDeferred(KIND_COUNT);
+    const counts0 = pendingDeferred(true);
 
     // 24 bytes: inline, no heap traffic at all.
     const events0 = events();
@@ -426,8 +426,8 @@ describe("epoch: defer, seal, pop", () => {
     expect<u64>(load<u64>(box)).toBe(<u64>KIND_COUNT, "box: inner kind");
     expect<u64>(load<u64>(box, 8)).toBe(<u64>counter, "box: captured word");
     expect<u32>(deferredInnerKind(bagSlot(localBag(p), 1))).toBe(KIND_COUNT);
-    // pendingDeferred(except) leaves out kind `except`, looking inside boxes: both are KIND_COUNT.
-    expect<u64>(pendingDeferred(0) - pendingDeferred(KIND_COUNT)).toBe(counts0 + 2, "the boxed one counts as KIND_COUNT");
+    // pendingDeferred(userOnly) leaves out the collector's own garbage, looking inside boxes: both are the user's.
+    expect<u64>(pendingDeferred(true)).toBe(counts0 + 2, "the boxed one counts as the user's");
 
     localFlush(p); // push, E -> E+1
     localFlush(p); // E+2: run

@@ -11,7 +11,7 @@
 //  2048   len       usize                             8  bag    Bag
 // ╘═══════════════════════════════════════════════╛   ╘════════════════════════════════════════════════╛
 
-import { DEFERRED_SIZE, deferredRun, deferredInnerKind } from "./deferred";
+import { DEFERRED_SIZE, deferredRun, deferredInnerKind, kindIsInternal } from "./deferred";
 import { epochDistance } from "./epoch";
 
 /** crossbeam-epoch's MAX_OBJECTS: Deferreds per Bag. */
@@ -68,13 +68,13 @@ export function bagRunAll(bag: usize): void {
   bagClear(bag);
 }
 
-/** Deferreds waiting in `bag`, not counting those that will run kind `except` (0: count all). */
-export function bagPending(bag: usize, except: u32): u64 {
+/** Deferreds waiting in `bag` (userOnly: not counting the collector's own, kindIsInternal). */
+export function bagPending(bag: usize, userOnly: bool): u64 {
   let len = bagLen(bag);
-  if (!except) return len;
+  if (!userOnly) return len;
   let count: u64 = 0;
   for (let i: u64 = 0; i < len; i++) {
-    if (deferredInnerKind(bagSlot(bag, i)) != except) count++;
+    if (!kindIsInternal(deferredInnerKind(bagSlot(bag, i)))) count++;
   }
   return count;
 }

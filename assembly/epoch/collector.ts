@@ -40,8 +40,9 @@
 // ╘══════════════════════════════════════════════════════════════════════════════════════╛
 
 import { EPOCH_ROOT } from "../memory/layout";
+import { trapIfPoisoned } from "../memory/lab_state";
 import { globalNew, firstLocal, nextLocal, queueHead } from "./global";
-import { localRegister, localBag } from "./local";
+import { localRegister, localUnregister, localBag } from "./local";
 import { bagPending, bagLen, sealedBag, sealedEpoch } from "./bag";
 import { nodeNext, nodeData } from "./queue";
 
@@ -71,7 +72,10 @@ export function defaultCollector(): usize {
       atomic.notify(ROOT_STATE);
       return global;
     }
-    if (state == CREATING) atomic.wait<u32>(ROOT_STATE, CREATING, 1000000);
+    if (state == CREATING) {
+      atomic.wait<u32>(ROOT_STATE, CREATING, 1000000);
+      trapIfPoisoned(); // the creating thread trapped: it will never finish
+    }
   }
 }
 
@@ -92,17 +96,24 @@ export function currentParticipant(): usize {
   return current;
 }
 
+/** Unregisters a participant of this thread (localUnregister); the thread's own is then made anew when next needed. */
+export function unregisterParticipant(local: usize): bool {
+  if (!localUnregister(local)) return false;
+  if (local == current) current = 0;
+  return true;
+}
+
 /**
- * Deferred functions not yet run: in every participant's bag and in every queued bag, not counting
- * those of kind `except` (0: count all). A statistic, read while no participant is running.
+ * Deferred functions not yet run: in every participant's bag and in every queued bag (userOnly:
+ * not counting the collector's own garbage). A statistic, read while no participant is running.
  */
-export function pendingDeferred(except: u32): u64 {
+export function pendingDeferred(userOnly: bool): u64 {
   let global = existingCollector();
   if (!global) return 0;
   let total: u64 = 0;
-  for (let local = firstLocal(global); local; local = nextLocal(local)) total += bagPending(localBag(local), except);
+  for (let local = firstLocal(global); local; local = nextLocal(local)) total += bagPending(localBag(local), userOnly);
   let node = nodeNext(<usize>atomic.load<u64>(queueHead(global)));
-  for (; node; node = nodeNext(node)) total += bagPending(sealedBag(nodeData(node)), except);
+  for (; node; node = nodeNext(node)) total += bagPending(sealedBag(nodeData(node)), userOnly);
   return total;
 }
 

@@ -11,8 +11,8 @@
 // ╘════════════════════════════════════════════════════════════════════╛
 //  A boxed closure's allocation holds [inner kind u64, words...] and is `captureBytes` long.
 
-import { SITE_DEFERRED_BOX, SITE_QUEUE_NODE } from "../memory/sites";
-import { heapAlloc, heapFree } from "../memory/heap";
+import { SITE_DEFERRED_BOX, SITE_QUEUE_NODE, SITE_LOCAL } from "../memory/sites";
+import { heapAlloc, heapFree, wordIsLive } from "../memory/heap";
 import { pageArcRelease } from "../stream/page";
 
 // @ts-ignore: decorator
@@ -29,8 +29,15 @@ export const KIND_FREE_QUEUE_NODE: u32 = 2;
 export const KIND_COUNT: u32 = 3;
 /** A closure larger than 24 bytes: data[0] is its Box, whose first word is the inner kind. */
 export const KIND_BOXED: u32 = 4;
+/** Free an unregistered participant's Local (data[0] = its address), unlinked from the list. */
+export const KIND_FREE_LOCAL: u32 = 5;
 /** The highest kind in use. */
-export const KIND_LAST: u32 = KIND_BOXED;
+export const KIND_LAST: u32 = KIND_FREE_LOCAL;
+
+/** The collector's own garbage (queue nodes, participants), as opposed to what its users deferred. */
+export function kindIsInternal(kind: u32): bool {
+  return kind == KIND_FREE_QUEUE_NODE || kind == KIND_FREE_LOCAL;
+}
 
 /**
  * Deferred::new for a capture over 24 bytes: boxes it ([kind, word] at the start of a
@@ -85,5 +92,14 @@ export function runCountNow(counter: usize): void {
 function runKind(kind: u32, word: u64): void {
   if (kind == KIND_DROP_ARC_PAGE) pageArcRelease(<usize>word);
   else if (kind == KIND_FREE_QUEUE_NODE) heapFree(<usize>word, SITE_QUEUE_NODE);
-  else if (kind == KIND_COUNT) atomic.add<u64>(<usize>word, 1);
+  else if (kind == KIND_FREE_LOCAL) heapFree(<usize>word, SITE_LOCAL);
+  else if (kind == KIND_COUNT) runCount(<usize>word);
+}
+
+/**
+ * Adds 1 to the counter, if it still lies in a live block: a counter freed before its deferred
+ * increment ran is skipped, never written (the write would land in free memory).
+ */
+function runCount(counter: usize): void {
+  if (wordIsLive(counter, false)) atomic.add<u64>(counter, 1);
 }

@@ -20,6 +20,8 @@ import { SITE_ARC_GLOBAL } from "../memory/sites";
 import { heapAlloc } from "../memory/heap";
 import { queueSentinel, queuePush, nodeFree } from "./queue";
 import { epochIsPinned, epochUnpinned, epochSuccessor } from "./epoch";
+import { bagIsFull, bagPushSlot } from "./bag";
+import { deferredStore, KIND_FREE_LOCAL } from "./deferred";
 
 // @ts-ignore: decorator
 @inline export const GLOBAL_ARC_SIZE: usize = 640;
@@ -44,10 +46,16 @@ import { epochIsPinned, epochUnpinned, epochSuccessor } from "./epoch";
 @inline export function queueHead(global: usize): usize { return global + G_QUEUE_HEAD; }
 // @ts-ignore: decorator
 @inline export function queueTail(global: usize): usize { return global + G_QUEUE_TAIL; }
+/** An entry's next link carries this bit once its participant unregistered (crossbeam's List mark). */
+// @ts-ignore: decorator
+@inline export const ENTRY_DELETED: u64 = 1;
+
 // @ts-ignore: decorator
 @inline export function firstLocal(global: usize): usize { return <usize>atomic.load<u64>(global + G_LOCALS); }
 // @ts-ignore: decorator
-@inline export function nextLocal(local: usize): usize { return <usize>atomic.load<u64>(local + LOCAL_ENTRY_NEXT); }
+@inline export function nextLocal(local: usize): usize { return <usize>(atomic.load<u64>(local + LOCAL_ENTRY_NEXT) & ~ENTRY_DELETED); }
+// @ts-ignore: decorator
+@inline export function localDeleted(local: usize): bool { return (atomic.load<u64>(local + LOCAL_ENTRY_NEXT) & ENTRY_DELETED) != 0; }
 // @ts-ignore: decorator
 @inline export function globalEpoch(global: usize): u64 { return atomic.load<u64>(global + G_EPOCH); }
 
@@ -76,15 +84,45 @@ export function globalAddLocal(global: usize, local: usize): void {
   }
 }
 
+/** List::delete: marks `local`'s entry deleted; a later traversal unlinks it (globalTryAdvance). */
+export function globalMarkDeleted(local: usize): void {
+  let at = local + LOCAL_ENTRY_NEXT;
+  while (true) {
+    let next = atomic.load<u64>(at);
+    if (atomic.cmpxchg<u64>(at, next, next | ENTRY_DELETED) == next) return;
+  }
+}
+
 /**
  * Global::try_advance: if every pinned participant is pinned in the current epoch, move the global
- * epoch to its successor. Returns the global epoch after the attempt.
+ * epoch to its successor. Returns the global epoch after the attempt. On the way, one deleted entry
+ * is unlinked if `bag` (the collecting participant's) has room for the deferred free of its Local:
+ * other traversals may still stand on it, so it is garbage like any other. A lost race to unlink
+ * gives up the advance, as crossbeam's iterator reports a stall.
  */
-export function globalTryAdvance(global: usize): u64 {
+export function globalTryAdvance(global: usize, bag: usize): u64 {
   let current = globalEpoch(global);
-  for (let local = firstLocal(global); local; local = nextLocal(local)) {
+  let room = !bagIsFull(bag);
+  let pred = global + G_LOCALS;
+  for (let local = firstLocal(global); local; ) {
+    let link = atomic.load<u64>(local + LOCAL_ENTRY_NEXT);
+    if (link & ENTRY_DELETED) {
+      if (!room) {
+        pred = local + LOCAL_ENTRY_NEXT;
+        local = <usize>(link & ~ENTRY_DELETED);
+        continue;
+      }
+      let next = link & ~ENTRY_DELETED;
+      if (atomic.cmpxchg<u64>(pred, <u64>local, next) != <u64>local) return current;
+      deferredStore(bagPushSlot(bag), KIND_FREE_LOCAL, <u64>local);
+      room = false;
+      local = <usize>next;
+      continue;
+    }
     let epoch = atomic.load<u64>(local + LOCAL_EPOCH);
     if (epochIsPinned(epoch) && epochUnpinned(epoch) != current) return current;
+    pred = local + LOCAL_ENTRY_NEXT;
+    local = <usize>link;
   }
   let next = epochSuccessor(current);
   atomic.store<u64>(global + G_EPOCH, next);

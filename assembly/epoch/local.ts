@@ -9,25 +9,38 @@
 //  2072   guard_count    Cell<usize>                   guards alive; > 1 means nested pins
 //  2080   handle_count   Cell<usize>                   handles alive (1: the participant's own)
 //  2088   pin_count      Cell<Wrapping<usize>>         outermost pins ever made
+//  2096   owner          (model only, in the padding)  thread number of the instance that registered it
 //  2176   epoch          CachePadded<AtomicEpoch>      the epoch pinned in, low bit = pinned
 // ╘═══════════════════════════════════════════════════════════════════════════════╛
 //
 // Only the owning participant touches guard_count, pin_count and the bag; other participants read
-// `epoch` (in try_advance) and follow `entry`.
+// `epoch` (in try_advance) and follow `entry`. Natively a Local belongs to the thread whose
+// thread-local handle made it; here `owner` says which thread (memory/lab_state.ts) may drive it,
+// and the ABI refuses the others.
+//
+// A participant's life ends with unregister (Local::finalize): its bag goes to the global queue, so
+// nothing it deferred is stranded, its entry is marked deleted, and its reference to the collector
+// is dropped. A later collect by any participant unlinks the entry and defers the Local's free.
+//
+// A refusal never drops work: a collect makes room in the bag (pushing it, which allocates) before
+// it pops anything, so a popped bag always runs; a defer that cannot push a full bag defers nothing
+// and says so.
 
 import { SITE_LOCAL } from "../memory/sites";
 import { syncMemoryView } from "../memory/view";
 import { heapAlloc } from "../memory/heap";
-import { arcClone } from "../sync/arc";
+import { currentThread } from "../memory/lab_state";
+import { DEBUG } from "../memory/debug";
+import { arcClone, arcReleaseStrong } from "../sync/arc";
 import { bagLen, bagClear, bagPushSlot, bagRunAll, sealedBag, bagIsFull } from "./bag";
 import {
   deferredBox, deferredUnbox, deferredStore, DEFERRED_INLINE_BYTES, KIND_BOXED, KIND_FREE_QUEUE_NODE
 } from "./deferred";
 import { epochPinned } from "./epoch";
 import {
-  LOCAL_EPOCH, globalEpoch, globalAddLocal, globalTryAdvance, globalPushBag, queueHead, queueTail
+  LOCAL_EPOCH, globalEpoch, globalAddLocal, globalTryAdvance, globalPushBag, globalMarkDeleted, queueHead, queueTail
 } from "./global";
-import { queuePopExpired, nodeNext, nodeData } from "./queue";
+import { queuePopExpired, queueHasExpired, nodeNext, nodeData } from "./queue";
 
 // @ts-ignore: decorator
 @inline export const LOCAL_SIZE: usize = 2304;
@@ -43,6 +56,8 @@ import { queuePopExpired, nodeNext, nodeData } from "./queue";
 @inline const L_HANDLE_COUNT: usize = 2080;
 // @ts-ignore: decorator
 @inline const L_PIN_COUNT: usize = 2088;
+// @ts-ignore: decorator
+@inline const L_OWNER: usize = 2096;
 
 /** crossbeam-epoch's PINNINGS_BETWEEN_COLLECT: an outermost pin collects when its count is a multiple. */
 // @ts-ignore: decorator
@@ -64,6 +79,8 @@ import { queuePopExpired, nodeNext, nodeData } from "./queue";
 @inline export function localPinCount(local: usize): u64 { return load<u64>(local + L_PIN_COUNT); }
 // @ts-ignore: decorator
 @inline export function localEpoch(local: usize): u64 { return atomic.load<u64>(local + LOCAL_EPOCH); }
+// @ts-ignore: decorator
+@inline export function localOwner(local: usize): u32 { return load<u32>(local + L_OWNER); }
 
 /** Collector::register: a new Local holding a clone of the Arc<Global>, added to the list. 0 if refused. */
 export function localRegister(global: usize): usize {
@@ -75,6 +92,7 @@ export function localRegister(global: usize): usize {
   store<u64>(local + L_GUARD_COUNT, 0);
   store<u64>(local + L_HANDLE_COUNT, 1);
   store<u64>(local + L_PIN_COUNT, 0);
+  store<u32>(local + L_OWNER, currentThread());
   atomic.store<u64>(local + LOCAL_EPOCH, EPOCH_STARTING);
   globalAddLocal(global, local);
   return local;
@@ -119,36 +137,63 @@ export function localDefer(local: usize, kind: u32, word: u64, captureBytes: u32
     storedKind = KIND_BOXED;
     storedWord = <u64>box;
   }
-  let bag = localBag(local);
-  if (bagIsFull(bag) && !globalPushBag(localGlobal(local), bag)) {
+  if (!localReserve(local)) {
     if (storedKind == KIND_BOXED) deferredUnbox(<usize>storedWord);
     return false;
   }
-  deferredStore(bagPushSlot(bag), storedKind, storedWord);
+  deferredStore(bagPushSlot(localBag(local)), storedKind, storedWord);
   return true;
 }
 
 /**
+ * Makes room for one more Deferred in the bag, pushing it to the global queue if it is full (the
+ * allocation a defer may need). False, the bag untouched, if that push was refused.
+ */
+export function localReserve(local: usize): bool {
+  let bag = localBag(local);
+  return !bagIsFull(bag) || globalPushBag(localGlobal(local), bag);
+}
+
+/**
  * Global::collect: one try_advance, then at most COLLECT_STEPS expired bags popped and run. Each
- * pop retires the old sentinel node, which is deferred like any garbage. False if that deferral
- * was refused.
+ * pop retires the old sentinel node, which is deferred like any garbage: room for that deferral is
+ * made before the pop, so a refusal (false) leaves the bag it would have popped in the queue.
  */
 export function localCollect(local: usize): bool {
   syncMemoryView(); // queue nodes and participants may lie in memory other threads grew
   let global = localGlobal(local);
-  let epoch = globalTryAdvance(global);
+  let epoch = globalTryAdvance(global, localBag(local));
   for (let step: u32 = 0; step < COLLECT_STEPS; step++) {
+    if (!queueHasExpired(queueHead(global), epoch)) break;
+    if (!localReserve(local)) return false;
     let retired = queuePopExpired(queueHead(global), queueTail(global), epoch);
     if (!retired) break;
-    if (!localDefer(local, KIND_FREE_QUEUE_NODE, <u64>retired, 8)) return false;
+    deferredStore(bagPushSlot(localBag(local)), KIND_FREE_QUEUE_NODE, <u64>retired);
     bagRunAll(sealedBag(nodeData(nodeNext(retired))));
   }
   return true;
 }
 
-/** Local::flush: push the bag if it has anything, then collect once. */
+/** Local::flush: push the bag if it has anything, then collect once (with an empty bag: it cannot be refused). */
 export function localFlush(local: usize): bool {
   let bag = localBag(local);
   if (bagLen(bag) && !globalPushBag(localGlobal(local), bag)) return false;
-  return localCollect(local);
+  let collected = localCollect(local);
+  if (DEBUG) assert(collected, "flush: a collect with an empty bag needs no allocation");
+  return collected;
+}
+
+/**
+ * Local::finalize, for a participant holding no guard: its bag goes to the global queue, its entry
+ * is marked deleted (a later collect unlinks it and defers its free) and its reference to the
+ * collector is dropped. False, nothing changed, if pushing the bag was refused.
+ */
+export function localUnregister(local: usize): bool {
+  if (DEBUG) assert(localGuardCount(local) == 0, "unregister: the participant is pinned");
+  let bag = localBag(local);
+  if (bagLen(bag) && !globalPushBag(localGlobal(local), bag)) return false;
+  globalMarkDeleted(local);
+  let last = arcReleaseStrong(localGlobal(local));
+  if (DEBUG) assert(!last, "unregister: the default collector is never dropped");
+  return true;
 }

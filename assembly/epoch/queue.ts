@@ -60,6 +60,12 @@ export function queuePush(tail: usize, bag: usize, epoch: u64): bool {
   }
 }
 
+/** True if the queue's first bag has expired by `globalEpoch` (a pop would take it, barring a race). */
+export function queueHasExpired(head: usize, globalEpoch: u64): bool {
+  let next = nodeNext(<usize>atomic.load<u64>(head));
+  return next != 0 && sealedIsExpired(nodeData(next), globalEpoch);
+}
+
 /**
  * Queue::try_pop_if(is_expired): unlinks the first bag if it expired by `globalEpoch`. Returns the
  * old sentinel, which the caller must defer for destruction; its `next` is the node now holding the

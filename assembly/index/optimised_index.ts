@@ -25,7 +25,7 @@
 
 import { SITE_INDEX_INLINE, SITE_INDEX_TABLE } from "../memory/sites";
 import { heapAlloc, heapFree, heapFreeZeroed } from "../memory/heap";
-import { streamInit, streamDeinit, streamAppend, streamGet, streamLen, APPEND_FAILED } from "../stream/segmented_stream";
+import { streamInit, streamDeinit, streamUnwind, streamAppend, streamGet, streamLen, APPEND_FAILED } from "../stream/segmented_stream";
 import { V16_SIZE } from "../stream/page";
 import { indexKey } from "./indexer";
 import { ENTRY_SIZE, slotsForCapacity, tableFind, tableWrite, entryKey, entryPosition } from "./table";
@@ -68,7 +68,8 @@ export function indexNew(indexer: u32, capacity: u64, variant: u32, pageSlots: u
     return 0;
   }
   if (!allocateTable(index, slotsForCapacity(capacity))) {
-    streamDeinit(indexStream(index));
+    // As Rust drops the fields built so far; if an epoch Drop cannot even pin, the references go back directly.
+    if (!streamDeinit(indexStream(index))) streamUnwind(indexStream(index));
     heapFree(index, SITE_INDEX_INLINE);
     return 0;
   }
@@ -118,16 +119,17 @@ function grow(index: usize): bool {
 }
 
 /**
- * upsert: appends the value, then maps its key to the new position. Returns the position, or
- * APPEND_FAILED if the stream's page or the table's growth was refused (if the table could not
- * grow, the value is in the stream but not indexed: the native program aborts at that point).
+ * upsert: makes room for one more key, appends the value, then maps its key to the new position.
+ * Returns the position, or APPEND_FAILED if the table's growth or the stream's page was refused;
+ * either refusal leaves the index as it was (a grown table holds the same keys). Room is made
+ * before the lookup, as hashbrown's HashMap::insert does (reserve(1), then find-or-insert): at 7/8
+ * load even a replacement doubles the table. The model makes it before the append, not after, so
+ * that a refused growth cannot leave a value in the stream that the table does not know.
  */
 export function indexUpsert(index: usize, a: u64, b: u64): i64 {
+  if ((indexKeys(index) + 1) * 8 > indexSlots(index) * 7 && !grow(index)) return APPEND_FAILED;
   let position = streamAppend(indexStream(index), a, b);
   if (position < 0) return APPEND_FAILED;
-  // Room for one more key is made before the lookup, as hashbrown's HashMap::insert does
-  // (reserve(1), then find-or-insert): at 7/8 load even a replacement doubles the table.
-  if ((indexKeys(index) + 1) * 8 > indexSlots(index) * 7 && !grow(index)) return APPEND_FAILED;
   place(index, indexKey(load<u32>(index + INDEX_INDEXER), a, b), <u64>position);
   return position;
 }
@@ -173,10 +175,10 @@ export function indexValues(index: usize, from: u64, out: usize, max: u32, writt
 
 /**
  * Drop for OptimisedIndex: the stream (per its variant), then the table, wiped where it was
- * written and handed back as zero. False as streamDeinit.
+ * written and handed back as zero. False, the index untouched, as streamDeinit.
  */
 export function indexDrop(index: usize): bool {
-  let ok = streamDeinit(indexStream(index));
+  if (!streamDeinit(indexStream(index))) return false;
   let table = indexTable(index);
   if (table) {
     let low = load<u64>(index + X_DIRTY_LOW);
@@ -185,5 +187,5 @@ export function indexDrop(index: usize): bool {
     heapFreeZeroed(table, SITE_INDEX_TABLE);
   }
   heapFree(index, SITE_INDEX_INLINE);
-  return ok;
+  return true;
 }

@@ -114,6 +114,9 @@ export function checkCodeName(code: u32): string {
   return "unknown";
 }
 
+// @ts-ignore: decorator
+@inline export const CHECK_REPORT_SIZE: u64 = 24;
+
 /** Writes a verdict at `out` and returns its code. */
 export function report(out: usize, code: u32, address: usize, expected: u64, actual: u64): u32 {
   store<u32>(out, code);

@@ -447,6 +447,14 @@ export function containingBlock(address: usize): usize {
   return block && !(info(block) & FREE) ? block : 0;
 }
 
+/** True if the 8-aligned u64 at `address` lies within the requested bytes of a live block (userOnly: a USER one). */
+export function wordIsLive(address: usize, userOnly: bool): bool {
+  if ((address & 7) != 0) return false;
+  let block = containingBlock(address);
+  if (!block || (userOnly && !(ownerOf(block) & USER))) return false;
+  return address >= block + HEADER && address + 8 <= block + HEADER + <usize>requestedOf(block);
+}
+
 // --- set-up ---
 
 /**

@@ -45,10 +45,12 @@ import {
   pageArcNew, pageArcRelease, pageDropInPlace, pageCapacity, pageNo, pageSlot, V16_SIZE,
   P_NEXT_INDEX, P_COMMITTED, P_NEXT
 } from "./page";
-import { vecPush, vecGet, vecLen, vecFreeBuffer } from "./vec";
+import { vecPush, vecPop, vecGet, vecLen, vecFreeBuffer } from "./vec";
 import { arcSwapInit, arcSwapSwap } from "../sync/arc_swap";
 import { currentParticipant } from "../epoch/collector";
-import { localPin, localUnpin, localDefer } from "../epoch/local";
+import { localPin, localUnpin, localDefer, localReserve } from "../epoch/local";
+import { DEBUG } from "../memory/debug";
+import { trapIfPoisoned } from "../memory/lab_state";
 import { KIND_DROP_ARC_PAGE } from "../epoch/deferred";
 import {
   VARIANT_AS_WRITTEN, VARIANT_MOCK, VARIANT_EXPLICIT_DROP, VARIANT_BOX_DROP, VARIANT_EPOCH_DEFERRED, VARIANT_ARCSWAP
@@ -189,8 +191,12 @@ function publish(stream: usize, page: usize, index: u64, count: u64): u64 {
     let len = atomic.load<u64>(stream + S_LEN);
     if (len == global) break;
     // The writer in front was descheduled (an oversubscribed machine): sleep briefly rather than
-    // burn the core it needs. No notify is sent; the timeout alone wakes the waiter.
-    if (spins >= PUBLISH_SPINS) atomic.wait<u64>(stream + S_LEN, len, PUBLISH_NAP_NS);
+    // burn the core it needs. No notify is sent; the timeout alone wakes the waiter. A writer in
+    // front that trapped never publishes: the lab is poisoned then, and this thread stops too.
+    if (spins >= PUBLISH_SPINS) {
+      atomic.wait<u64>(stream + S_LEN, len, PUBLISH_NAP_NS);
+      trapIfPoisoned();
+    }
   }
   // A plain store: the sequentially consistent store of `len` that follows publishes it.
   store<u32>(page + P_COMMITTED, <u32>(index + count));
@@ -215,44 +221,62 @@ function activePageLocked(stream: usize): usize {
   return arcData(<usize>vecGet(pages, vecLen(pages) - 1));
 }
 
+/**
+ * Allocates and links the page after `full`. Every step that can be refused comes first (the
+ * page, the Vec's growth and, for EPOCH_DEFERRED, the pin with room for the deferral); a refusal
+ * undoes what came before it, so the stream is left exactly as it was. Natively each of them
+ * would abort the process.
+ */
 function installNextPage(stream: usize, full: usize): bool {
   let next = pageArcNew(load<u32>(stream + S_PAGE_SLOTS), pageNo(full) + 1);
   if (!next) return false;
-  if (!vecPush(stream + S_PAGES, <u64>next, SITE_STREAM_PAGES)) {
+  let pages = stream + S_PAGES;
+  if (!vecPush(pages, <u64>next, SITE_STREAM_PAGES)) {
     pageArcRelease(next);
     return false;
   }
+  let variant = streamVariant(stream);
+  let local = variant == VARIANT_EPOCH_DEFERRED ? pinForDefer() : 0;
+  if (variant == VARIANT_EPOCH_DEFERRED && !local) {
+    pageArcRelease(<usize>vecPop(pages));
+    return false;
+  }
   atomic.store<u64>(full + P_NEXT, <u64>arcData(next));
-  if (streamVariant(stream) == VARIANT_MOCK) return true;
+  if (variant == VARIANT_MOCK) return true;
   arcClone(next);
-  return replaceActive(stream, arcIntoRaw(next));
+  replaceActive(stream, arcIntoRaw(next), local);
+  return true;
+}
+
+/**
+ * `let guard = epoch::pin()` for an epoch-deferred release, with room made in the bag for the one
+ * deferral to come: after it, swapping and deferring cannot be refused. Returns this thread's
+ * participant, pinned, or 0 (nothing held) if registering, the pin's collect or the room was refused.
+ */
+function pinForDefer(): usize {
+  let local = currentParticipant();
+  if (!local) return 0;
+  if (localPin(local) && localReserve(local)) return local;
+  localUnpin(local);
+  return 0;
 }
 
 /**
  * Puts `raw` (a reference made by Arc::into_raw, or 0) into `active_page` and deals with the
  * reference it held as the variant does: AS_WRITTEN and BOX_DROP forget it, EXPLICIT_DROP and
- * ARCSWAP give it back at once, EPOCH_DEFERRED defers giving it back. Safe at a rollover because
- * the Vec still holds every page. False if the epoch deferral was refused (the reference is lost).
+ * ARCSWAP give it back at once, EPOCH_DEFERRED defers giving it back on `local`, pinned by
+ * pinForDefer (and unpinned here). Safe at a rollover because the Vec still holds every page.
  */
-function replaceActive(stream: usize, raw: usize): bool {
+function replaceActive(stream: usize, raw: usize, local: usize): void {
   let variant = streamVariant(stream);
-  if (variant == VARIANT_EPOCH_DEFERRED) return replaceActivePinned(stream, raw);
   let previous = variant == VARIANT_ARCSWAP
     ? arcSwapSwap(stream + S_ACTIVE, raw)
     : <usize>atomic.xchg<u64>(stream + S_ACTIVE, <u64>raw);
   if (variant == VARIANT_EXPLICIT_DROP || variant == VARIANT_ARCSWAP) pageArcRelease(arcFromRaw(previous));
-  return true;
-}
-
-/** `let guard = epoch::pin(); let old = active_page.swap(raw); guard.defer(drop(Arc::from_raw(old)))`. */
-function replaceActivePinned(stream: usize, raw: usize): bool {
-  let local = currentParticipant();
-  if (!local) return false;
-  let pinned = localPin(local);
-  let previous = <usize>atomic.xchg<u64>(stream + S_ACTIVE, <u64>raw);
+  if (variant != VARIANT_EPOCH_DEFERRED) return;
   let deferred = localDefer(local, KIND_DROP_ARC_PAGE, <u64>arcFromRaw(previous), 8);
+  if (DEBUG) assert(deferred, "replaceActive: room for the deferral was made by pinForDefer");
   localUnpin(local);
-  return pinned && deferred;
 }
 
 /** Copies value `index` to `out` (16 bytes); false if it is not published yet. */
@@ -294,32 +318,46 @@ export function streamRead(stream: usize, start: u64, count: u64, out: usize): u
   return total;
 }
 
-/** Drops an owner-less stream (streamNew's) and frees its block. False as streamDeinit. */
+/**
+ * Undoes streamInit for a stream no one has seen (its owner's construction was refused further
+ * on): both references to the first page go back at once, whatever the variant, so a refused
+ * construction leaves nothing behind.
+ */
+export function streamUnwind(stream: usize): void {
+  if (streamVariant(stream) != VARIANT_MOCK) pageArcRelease(arcFromRaw(<usize>atomic.load<u64>(stream + S_ACTIVE)));
+  let pages = stream + S_PAGES;
+  pageArcRelease(<usize>vecGet(pages, 0));
+  vecFreeBuffer(pages, SITE_STREAM_PAGES);
+}
+
+/** Drops an owner-less stream (streamNew's) and frees its block. False, the stream untouched, as streamDeinit. */
 export function streamDrop(stream: usize): bool {
-  let ok = streamDeinit(stream);
+  if (!streamDeinit(stream)) return false;
   heapFree(stream, SITE_STREAM_INLINE);
-  return ok;
+  return true;
 }
 
 /**
  * Drop for SegmentedStream: first its Drop impl (per variant), then its fields in declaration
  * order, the Vec releasing one reference to every page. `active_page` as an epoch Atomic has no
- * Drop; as an ArcSwap, dropping it gives its reference back. False if an epoch deferral was refused
- * (where the native program would abort): that page reference is lost, the rest is dropped.
+ * Drop; as an ArcSwap, dropping it gives its reference back. False if the epoch pin an
+ * EPOCH_DEFERRED Drop needs was refused (where the native program would abort): nothing has been
+ * dropped then, and the drop can be tried again.
  */
 export function streamDeinit(stream: usize): bool {
   let variant = streamVariant(stream);
-  let ok = true;
   if (variant == VARIANT_BOX_DROP) {
     let active = <usize>load<u64>(stream + S_ACTIVE);
     pageDropInPlace(active);
     heapFree(active, SITE_BOX_PAGE);
   } else if (variant != VARIANT_AS_WRITTEN && variant != VARIANT_MOCK) {
-    ok = replaceActive(stream, 0);
+    let local = variant == VARIANT_EPOCH_DEFERRED ? pinForDefer() : 0;
+    if (variant == VARIANT_EPOCH_DEFERRED && !local) return false;
+    replaceActive(stream, 0, local);
   }
   let pages = stream + S_PAGES;
   let count = vecLen(pages);
   for (let i: u64 = 0; i < count; i++) pageArcRelease(<usize>vecGet(pages, i));
   vecFreeBuffer(pages, SITE_STREAM_PAGES);
-  return ok;
+  return true;
 }

@@ -57,6 +57,13 @@ function grow(vec: usize, required: u64, site: u32): bool {
   return true;
 }
 
+/** Vec::pop of the last element (the caller owns it again); the buffer keeps its capacity. */
+export function vecPop(vec: usize): u64 {
+  let len = vecLen(vec) - 1;
+  store<u64>(vec, len, 16);
+  return vecGet(vec, len);
+}
+
 /** Frees the buffer (the elements must have been dropped by the owner). */
 export function vecFreeBuffer(vec: usize, site: u32): void {
   let buffer = vecBuffer(vec);

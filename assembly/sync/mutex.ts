@@ -15,8 +15,13 @@
 //
 // `memory.atomic.wait32` traps on unshared memory, but it is only reached under contention, which
 // needs a second thread, which needs shared memory.
+//
+// A thread that trapped while holding a lock never unlocks it. Sleeps are therefore bounded: a
+// sleeper that wakes to a poisoned lab (memory/lab_state.ts) traps too, and the host reports it as
+// such, instead of waiting for ever.
 
 import { syncMemoryView } from "../memory/view";
+import { trapIfPoisoned } from "../memory/lab_state";
 
 // @ts-ignore: decorator
 @inline const UNLOCKED: u32 = 0;
@@ -27,6 +32,9 @@ import { syncMemoryView } from "../memory/view";
 /** Spins before sleeping: enough to cover a short critical section on another core. */
 // @ts-ignore: decorator
 @inline const SPINS: i32 = 200;
+/** Longest sleep before a sleeper looks whether the lab was poisoned (an unlock wakes it at once). */
+// @ts-ignore: decorator
+@inline const SLEEP_NS: i64 = 50_000_000;
 
 /** Takes the lock; whatever another thread published under it, this thread can then address. */
 export function mutexLock(word: usize): void {
@@ -39,7 +47,7 @@ function lockContended(word: usize): void {
     if (atomic.load<u32>(word) == UNLOCKED && atomic.cmpxchg<u32>(word, UNLOCKED, LOCKED) == UNLOCKED) return;
   }
   while (atomic.xchg<u32>(word, CONTENDED) != UNLOCKED) {
-    atomic.wait<u32>(word, CONTENDED, -1);
+    if (atomic.wait<u32>(word, CONTENDED, SLEEP_NS) == 2) trapIfPoisoned(); // 2: timed out
   }
 }
 

@@ -27,12 +27,25 @@ const MAX_SNAPSHOT = SCRATCH_BYTES / SNAPSHOT_ENTRY;
 
 export class Epochs {
   private own: Participant | undefined;
+  private readonly made: Participant[] = [];
 
   constructor(private readonly lab: Lab) {}
 
   /** A new participant: a thread of the modelled program, registered at its first pin. */
   participant(): Participant {
-    return new Participant(this.lab);
+    const participant = new Participant(this.lab);
+    this.made.push(participant);
+    return participant;
+  }
+
+  /**
+   * Unregisters every participant this object made, and this thread's own (as a thread's exit
+   * does natively), so nothing they deferred is stranded. Lab.close calls it.
+   */
+  unregisterAll(): void {
+    for (const participant of this.made.splice(0)) participant.unregister();
+    this.own?.unregister();
+    this.own = undefined;
   }
 
   /** This thread's own participant, the one drops and rollovers pin (registered on first use). */

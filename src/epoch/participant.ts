@@ -23,14 +23,32 @@ export interface ParticipantState {
 const MAX_INLINE_CAPTURE = 1 << 20;
 
 export class Participant {
+  private ended = false;
+
   constructor(private readonly lab: Lab, private local = 0) {}
 
   get registered(): boolean {
     return this.local !== 0;
   }
 
+  /**
+   * Ends the participant (crossbeam's Local::finalize, run when a thread exits): its bag goes to the
+   * global queue, so nothing it deferred is stranded, and a later collect frees its Local. It must
+   * hold no guard. A participant never registered has nothing to end. Throws AllocationFailedError
+   * (nothing changed) if pushing the bag was refused. The participant cannot be used afterwards.
+   */
+  unregister(): void {
+    if (this.local === 0) return;
+    const guards = this.lab.raw.epochGuardCount(this.local);
+    if (guards !== 0) throw new RangeError(`this participant still holds ${guards} guard(s): release them before unregistering`);
+    if (!this.lab.raw.epochUnregister(this.local)) throw new AllocationFailedError("Local::finalize (bag push)", this.lab.lastFailure());
+    this.local = 0;
+    this.ended = true;
+  }
+
   /** epoch::pin(): registers first if needed. Throws AllocationFailedError if the model refuses. */
   pin(): Guard {
+    if (this.ended) throw new UseAfterDropError("this Participant was unregistered");
     const raw = this.lab.raw;
     if (this.local === 0) {
       this.local = raw.epochRegister() >>> 0;

@@ -131,11 +131,11 @@ export class OptimisedIndex implements Checkable {
     return this.lab.raw.indexCheck(out, this.live());
   }
 
-  /** Drops the table and the stream (per its variant). See SegmentedStream.drop for the error case. */
+  /** Drops the stream (per its variant), then the table. See SegmentedStream.drop for the error case. */
   drop(): void {
-    const ok = this.lab.raw.indexDrop(this.live());
+    if (!this.lab.raw.indexDrop(this.live())) throw new AllocationFailedError("OptimisedIndex::drop (epoch pin)", this.lab.lastFailure());
     this.at = 0;
     this.lab.untrack(this);
-    if (!ok) throw new AllocationFailedError("OptimisedIndex::drop (epoch defer)", this.lab.lastFailure());
   }
+
 }

@@ -222,10 +222,13 @@ export class Lab {
   }
 
   /**
-   * Gives this lab object's scratch buffer back: for a worker thread that is done with a shared
-   * memory, so the ledger shows only what the model holds. The object must not be used afterwards.
+   * Ends this lab object's part in a shared memory: unregisters the epoch participants it made
+   * (their deferred functions go to the global queue, as a thread's exit does natively) and gives
+   * its scratch buffer back, so the ledger shows only what the model holds. For a worker thread
+   * that is done; the object must not be used afterwards.
    */
   close(): void {
+    this.epoch.unregisterAll();
     if (this.scratchAddress) this.raw.hostBufferFree(this.scratchAddress);
     this.scratchAddress = 0;
     this.words = undefined;

@@ -131,13 +131,13 @@ export class SegmentedStream implements Checkable {
 
   /**
    * Drops the stream as its variant's Drop does (which may leak, or free wrongly: see the ledger).
-   * Throws AllocationFailedError, with the stream dropped all the same, if an epoch deferral was
-   * refused (where the native program would abort).
+   * Throws AllocationFailedError if the epoch pin an epoch-deferred Drop needs was refused (where
+   * the native program would abort): nothing was dropped then, and the stream stays usable.
    */
   drop(): void {
-    const ok = this.lab.raw.streamDrop(this.live());
+    if (!this.lab.raw.streamDrop(this.live())) throw new AllocationFailedError("SegmentedStream::drop (epoch pin)", this.lab.lastFailure());
     this.at = 0;
     this.lab.untrack(this);
-    if (!ok) throw new AllocationFailedError("SegmentedStream::drop (epoch defer)", this.lab.lastFailure());
   }
+
 }

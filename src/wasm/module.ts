@@ -79,6 +79,7 @@ export interface RawExports {
   indexValues(index: number, from: number, out: number, max: number, written: number): number;
   epochRegister(): number;
   epochCurrent(): number;
+  epochUnregister(local: number): number;
   epochPin(local: number): number;
   epochUnpin(local: number): number;
   epochFlush(local: number): number;
