@@ -201,3 +201,45 @@ test("a worker that throws fails the run, and the worker waiting for it is stopp
   await assert.rejects(all([good, bad]), /memory import .* smaller than initial/);
   assert.ok(Date.now() - started < 10_000, "the waiting worker was terminated, not left to time out");
 });
+
+/** Pins, flushes and releases until the collector has nothing pending (every bag expires within two steps). */
+function drainEpoch(lab: Lab): void {
+  const drainer = lab.epoch.participant();
+  for (let round = 0; round < 64 && lab.epoch.state().pendingUserDeferred > 0; round++) {
+    const guard = drainer.pin();
+    guard.flush();
+    guard.release();
+  }
+}
+
+test("a worker's participant ends with its lab: what it deferred reaches the queue and runs, once", { timeout: 30_000 }, async () => {
+  const lab = Lab.create();
+  const counter = lab.alloc("test", 8, { zeroed: true });
+  const count = 156; // two bags and a part: 64 + 64 pushed as they fill, 28 left in the bag at exit
+  const [summary] = await all([start<import("./workers/epoch-worker.js").EpochSummary>("./workers/epoch-worker.js", {
+    memory: lab.memory, module: lab.module, counter, count, foreign: 0,
+  })]);
+  assert.equal(summary.deferred, count);
+  assert.equal(summary.bagAtClose, count % 64, "part of a bag was still the participant's own at exit");
+  drainEpoch(lab);
+  assert.equal(new BigUint64Array(lab.memory.buffer, counter, 1)[0], BigInt(count), "every deferred increment ran exactly once");
+  assert.equal(lab.epoch.state().pendingUserDeferred, 0);
+  lab.check();
+});
+
+test("a participant is driven only by the thread that registered it", { timeout: 30_000 }, async () => {
+  const lab = Lab.create();
+  const counter = lab.alloc("test", 8, { zeroed: true });
+  const mine = lab.epoch.participant();
+  mine.pin().release(); // registers it, owned by this thread
+  const local = (mine as unknown as { local: number }).local;
+  const [summary] = await all([start<import("./workers/epoch-worker.js").EpochSummary>("./workers/epoch-worker.js", {
+    memory: lab.memory, module: lab.module, counter, count: 1, foreign: local,
+  })]);
+  assert.notEqual(summary.foreignError, "", "pinning another thread's participant was refused");
+  if (summary.foreignError !== "RangeError") assert.equal(summary.foreignCode, 4, "refused as another thread's (abi/error.ts ABI_NOT_THIS_THREAD)");
+  assert.equal(mine.state().guards, 0, "and left it unpinned");
+  const guard = mine.pin();
+  guard.release();
+  lab.check();
+});
