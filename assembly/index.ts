@@ -73,7 +73,7 @@ export function labStateAddress(): usize { return stateAddress(); }
 /** Returns false (changing nothing) for an unknown policy or model, or a zero chunk. */
 export function heapConfigure(policy: u32, chunkPages: u32, footprintModel: u32, limitBytes: f64, largeThreshold: f64): bool {
   if (policy > GROW_CHUNK || chunkPages == 0 || footprintModel > FOOTPRINT_GLIBC) return false;
-  configure(policy, chunkPages, footprintModel, <u64>limitBytes, <u64>largeThreshold);
+  configure(policy, chunkPages, footprintModel, validCount(limitBytes), validCount(largeThreshold));
   return true;
 }
 

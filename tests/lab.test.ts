@@ -408,3 +408,39 @@ test("double free is still caught after the block coalesced with its neighbours"
   assert.equal(lab.free(guard, "test"), "freed");
   assert.equal(site(lab.ledger(), "test").liveBytes, 0);
 });
+
+test("a block header forged in user data is no block: its free is refused as invalid, nothing changes", () => {
+  const lab = Lab.create();
+  const holder = lab.alloc("test", 256);
+  const victim = lab.alloc("test", 64);
+  // Copy the victim's real header (16 bytes before its payload) into the holder's payload, as a
+  // program could write any bytes there: a byte-perfect header, at an address the heap never used.
+  const bytes = lab.bytes();
+  const forged = holder + 64;
+  bytes.copyWithin(forged, victim - HEADER, victim);
+  const view = new DataView(lab.memory.buffer);
+  // The check word is derived from the block's address (block.ts checkWord): forge that too.
+  view.setUint32(forged + 4, (Math.imul(forged, 0x9e3779b1) ^ 0x5e657ea5) >>> 0, true);
+  const before = liveFigures(lab.ledger());
+  assert.equal(lab.free(forged + HEADER, "test"), "invalid");
+  assert.deepEqual(liveFigures(lab.ledger()), before, "the ledger did not move");
+  lab.check();
+  const next = lab.alloc("test", 64);
+  assert.ok(next + 64 <= holder || next >= holder + 256, "the next block is not handed out inside the holder");
+  for (const address of [holder, victim, next]) assert.equal(lab.free(address, "test"), "freed");
+  lab.check();
+});
+
+test("lab.free refuses the blocks the lab's own structures own, and leaves them working", async () => {
+  const { SegmentedStream } = await import("../src/index.js");
+  const lab = Lab.create();
+  const stream = SegmentedStream.create(lab, { variant: "explicit-drop" });
+  stream.append(1, 2);
+  for (const address of [stream.address, lab.scratch]) {
+    assert.throws(() => lab.free(address, "test"), (e: unknown) => e instanceof RangeError && /own structures/.test((e as Error).message));
+  }
+  assert.deepEqual(stream.get(0), [1, 2]);
+  lab.check();
+  stream.drop();
+  assert.equal(site(lab.ledger(), "ArcInner<Page<V16>>").liveBytes, 0);
+});

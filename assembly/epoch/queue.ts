@@ -15,7 +15,8 @@
 
 import { SITE_QUEUE_NODE } from "../memory/sites";
 import { heapAlloc, heapFree } from "../memory/heap";
-import { bagSeal, sealedIsExpired, SEALED_BAG_SIZE } from "./bag";
+import { bagSeal, sealedIsExpired, bagLen, sealedBag, SEALED_BAG_SIZE, MAX_OBJECTS } from "./bag";
+import { DEBUG } from "../memory/debug";
 
 // @ts-ignore: decorator
 @inline export const NODE_SIZE: usize = 2072;
@@ -78,6 +79,7 @@ export function queuePopExpired(head: usize, tail: usize, globalEpoch: u64): usi
     let next = nodeNext(first);
     if (!next || !sealedIsExpired(nodeData(next), globalEpoch)) return 0;
     if (atomic.cmpxchg<u64>(head, <u64>first, <u64>next) != <u64>first) continue;
+    if (DEBUG) assert(bagLen(sealedBag(nodeData(next))) <= MAX_OBJECTS, "queue: a popped bag is longer than a bag can be");
     // Keep the tail off a node that is about to be retired.
     if (<usize>atomic.load<u64>(tail) == first) atomic.cmpxchg<u64>(tail, <u64>first, <u64>next);
     return first;

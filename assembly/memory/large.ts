@@ -21,11 +21,13 @@ import {
 import { markStart, clearStart, isStart } from "./starts";
 import { takePages, takenStart, takenBytes, addFootprint } from "./grow";
 import { mergedZero } from "./zero";
+import { DEBUG } from "./debug";
 
 export function firstFreeLarge(): usize { return <usize>load<u32>(ROOT_LARGE_FREE); }
 export { largeNext };
 
 function listPush(block: usize): void {
+  if (DEBUG) assert((info(block) & (FREE | LARGE)) == (FREE | LARGE) && isStart(block), "large list: pushing a block that is not a free large block");
   let head = firstFreeLarge();
   setLargePrev(block, 0);
   setLargeNext(block, head);
@@ -34,6 +36,7 @@ function listPush(block: usize): void {
 }
 
 function listRemove(block: usize): void {
+  if (DEBUG) assert((info(block) & (FREE | LARGE)) == (FREE | LARGE), "large list: removing a block that is not a free large block");
   let prev = largePrev(block), next = largeNext(block);
   if (prev) setLargeNext(prev, next);
   else store<u32>(ROOT_LARGE_FREE, <u32>next);
