@@ -58,7 +58,11 @@ import { ENTRY_SIZE, slotsForCapacity, tableFind, tableWrite, entryKey, entryPos
 // @ts-ignore: decorator
 @inline export function indexTable(index: usize): usize { return <usize>load<u64>(index + X_TABLE); }
 
-/** OptimisedIndex::new_with_indexer_and_capacity. 0 (nothing left allocated) if refused. */
+/**
+ * OptimisedIndex::new_with_indexer_and_capacity. 0 if refused. A refusal of the table drops the
+ * stream built so far as Rust's unwinding would (under panic=unwind on allocation failure), by its
+ * variant's Drop: so a refused construction leaves exactly what a construction and a drop leave.
+ */
 export function indexNew(indexer: u32, capacity: u64, variant: u32, pageSlots: u32): usize {
   let index = heapAlloc(SITE_INDEX_INLINE, <u64>INDEX_SIZE, INDEX_ALIGN, true);
   if (!index) return 0;
