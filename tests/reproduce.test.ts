@@ -15,19 +15,15 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { runScenario, type ScenarioRun } from "../src/scenarios/run-scenario.js";
 import { applyScenario, type ScenarioInput } from "../src/scenarios/scenario.js";
 import { SEED_SCENARIO, SEED_INSTANCES } from "../src/scenarios/seed.js";
 import { explain } from "../src/scenarios/explain.js";
 import { reproduceJson } from "../src/report/reproduce-json.js";
-
-// dist/tests/reproduce.test.js -> dist/src/cli/main.js
-const MAIN = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
+import { cli } from "./cli-run.js";
 
 const MIB = 1024 * 1024;
 const V16 = 16;
@@ -80,21 +76,6 @@ function predictedInstance(limit: number, table: number, f: Footprint): number {
 }
 
 const count = (n: number) => n.toLocaleString("en-US");
-
-interface Cli {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<Cli> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [MAIN, ...args], { timeout: 60_000, maxBuffer: 16 * MIB }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") return reject(error);
-      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
 
 function run(input: ScenarioInput): ScenarioRun {
   return runScenario(applyScenario(SEED_SCENARIO, input));
