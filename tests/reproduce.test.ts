@@ -258,10 +258,10 @@ test("bad scenario input: one line on stderr, nothing on stdout, exit code 2", a
     [["--batch-size", "Huge"], /batchSize/],
     [["--scenario", write("clock.json", JSON.stringify({ clock: "virtual", cost: { iterationNs: 0 } }))], /virtual clock needs at least one cost above 0/],
     [["--iteration-ns", "0"], /virtual clock needs at least one cost above 0/],
-    [["--limit", "nonsense"], /--limit must be a number of bytes/],
-    [["--limit", "0"], /--limit must be a number of bytes/],
+    [["--limit", "nonsense"], /--limit must be none \(no limit\), or a whole number of bytes/],
+    [["--limit", "0"], /--limit 0 would refuse every allocation; for no limit write none/],
     [["--page-slots", "48"], /power of two/],
-    [["--scenario", join(dir, "missing.json")], /cannot read scenario/],
+    [["--scenario", join(dir, "missing.json")], /scenario file ".*missing\.json" does not exist/],
   ];
   const results = await Promise.all(cases.map(([args]) => cli("reproduce", "--json", ...args)));
   cases.forEach(([args, message], i) => {
@@ -281,5 +281,5 @@ test("a scenario file that is not JSON: one line on stderr, exit code 2", async 
   writeFileSync(path, "nope\n");
   const r = await cli("reproduce", "--json", "--scenario", path);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /^segstream: cannot read scenario [^\n]+\n$/);
+  assert.match(r.stderr, /^segstream: scenario file "[^"]*broken\.json" is not valid JSON: [^\n]+\n$/);
 });

@@ -6,7 +6,7 @@ import { diagnoseText } from "../report/diagnose-text.js";
 import { reproduceJson } from "../report/reproduce-json.js";
 import { writeReport } from "../report/html.js";
 import { SEED_INSTANCES } from "../scenarios/seed.js";
-import { parse, helpText, parseBytes, type CommandSpec } from "./args.js";
+import { parse, helpText, type CommandSpec } from "./args.js";
 import { SCENARIO_OPTIONS, OUTPUT_OPTIONS, scenarioFrom } from "./scenario-options.js";
 import { progressBar } from "./progress.js";
 
@@ -27,7 +27,7 @@ export const diagnoseSpec: CommandSpec = {
 export function diagnoseCommand(argv: string[]): string {
   const { values, help } = parse(diagnoseSpec, argv);
   if (help) return helpText(diagnoseSpec);
-  const base = scenarioFrom(values, parseBytes);
+  const base = scenarioFrom(values);
   const bar = progressBar(!values.json, SEED_INSTANCES);
   const d = diagnose(base, () => bar.update);
   bar.done();

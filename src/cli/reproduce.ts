@@ -6,7 +6,7 @@ import { SEED_INSTANCES } from "../scenarios/seed.js";
 import { reproduceText } from "../report/reproduce-text.js";
 import { reproduceJson } from "../report/reproduce-json.js";
 import { writeReport } from "../report/html.js";
-import { parse, helpText, parseBytes, type CommandSpec } from "./args.js";
+import { parse, helpText, type CommandSpec } from "./args.js";
 import { SCENARIO_OPTIONS, OUTPUT_OPTIONS, scenarioFrom } from "./scenario-options.js";
 import { progressBar } from "./progress.js";
 
@@ -26,7 +26,7 @@ export const reproduceSpec: CommandSpec = {
 export function reproduceCommand(argv: string[]): string {
   const { values, help } = parse(reproduceSpec, argv);
   if (help) return helpText(reproduceSpec);
-  const scenario = scenarioFrom(values, parseBytes);
+  const scenario = scenarioFrom(values);
   const bar = progressBar(!values.json, SEED_INSTANCES);
   const run = runScenario(scenario, bar.update);
   bar.done();

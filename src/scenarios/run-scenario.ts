@@ -14,7 +14,7 @@ import { RealClock, VirtualClock, type Clock } from "../harness/clock.js";
 import type { Bencher } from "../harness/bencher.js";
 import { holdGuard } from "../probe/variants.js";
 import { instanceLife, type Instance } from "../probe/instance.js";
-import type { Scenario } from "./scenario.js";
+import { applyScenario, type Scenario } from "./scenario.js";
 
 /** Live Rust bytes by site, sampled after an instance is dropped. */
 export interface SeriesPoint {
@@ -94,7 +94,9 @@ function retainedSlope(series: SeriesPoint[], dropped: number): number {
   return Math.max(0, (last.liveBytes - mid.liveBytes) / (last.instance - mid.instance));
 }
 
+/** Runs `scenario` (checked first: a ScenarioError, a RangeError, names a bad field). */
 export function runScenario(scenario: Scenario, progress?: RunProgress): ScenarioRun {
+  applyScenario(scenario, {});
   const started = performance.now();
   const m = scenario.memory;
   const lab = Lab.create({ limitBytes: m.limitBytes ?? 0, growth: m.growth, chunkPages: m.chunkPages, footprint: m.footprint });
