@@ -21,7 +21,7 @@ import { join } from "node:path";
 import { runScenario, type ScenarioRun } from "../src/scenarios/run-scenario.js";
 import { applyScenario, type ScenarioInput } from "../src/scenarios/scenario.js";
 import { SEED_SCENARIO, SEED_INSTANCES } from "../src/scenarios/seed.js";
-import { explain } from "../src/scenarios/explain.js";
+import { explain, type LimitExplanation } from "../src/scenarios/explain.js";
 import { reproduceJson } from "../src/report/reproduce-json.js";
 import { cli } from "./cli-run.js";
 
@@ -214,7 +214,7 @@ test("128-slot pages: each dropped instance keeps 56 + 2,048 requested, 64 + 2,0
   assert.equal(r.failure?.instance, n);
   assert.equal(r.failure?.record.bytes, table);
   assert.equal(r.liveBytesBySite[SITE.slots], n * 128 * V16);
-  const x = explain(r)!;
+  const x = explain(r) as LimitExplanation;
   assert.equal(x.perInstanceFootprintBytes, f.perInstance);
   assert.equal(x.inFlightBytes, f.inFlight);
 });

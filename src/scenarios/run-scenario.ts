@@ -34,6 +34,8 @@ export interface FailureAt {
   context: CallContext;
   /** 0-based iteration within that body call. */
   iteration: number;
+  /** The lab's linear memory when the request was refused (the engine's side of an "engine" refusal). */
+  memoryBytes: number;
 }
 
 export interface ScenarioRun {
@@ -143,7 +145,7 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
     if (!(error instanceof AllocationFailedError) || !error.failure || !context || !bencher) throw error;
     const record = error.failure;
     const requestFootprintBytes = scenario.memory.footprint === "glibc" ? lab.raw.glibcChunkBytes(record.bytes) : record.pagesWanted * WASM_PAGE;
-    failure = { record, requestFootprintBytes, instance: created, context, iteration: bencher.setupsRun };
+    failure = { record, requestFootprintBytes, instance: created, context, iteration: bencher.setupsRun, memoryBytes: lab.memory.buffer.byteLength };
   }
   const ledger = lab.ledger();
   series.push(point(created, ledger));
