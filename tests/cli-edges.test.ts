@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli, type CliRun } from "./cli-run.js";
@@ -18,6 +18,8 @@ import { plannedIterations } from "../src/scenarios/scenario-plan.js";
 import { runScenario } from "../src/scenarios/run-scenario.js";
 import { runProbe, type ProbeOptions } from "../src/probe/probe.js";
 import { parseLimit } from "../src/cli/limit.js";
+import { engineLines } from "../src/report/engine-text.js";
+import type { EngineExplanation } from "../src/scenarios/explain.js";
 import { UsageError } from "../src/cli/usage-error.js";
 import { MAX_INSTANCES, MAX_PHASE_MS, MAX_SAMPLE_SIZE, MAX_VALUES_PER_INSTANCE } from "../src/bounds.js";
 import { SEED_SCENARIO } from "../src/scenarios/seed.js";
@@ -247,7 +249,7 @@ test("parseLimit: none, plain bytes and B, KiB, MiB, GiB; the largest is the eng
 });
 
 test("--limit: probe, reproduce and diagnose read it with the one parser, and say the same", async () => {
-  const words = ["0", "800MB", "1.5GiB", "-1", "5GiB", "lots", ""];
+  const words = ["0", "800MB", "1.5GiB", "5GiB"];
   const commands = [["probe", "mock"], ["reproduce"], ["diagnose"]];
   const runs = await Promise.all(words.flatMap((w) => commands.map((c) => cli(...c, `--limit=${w}`))));
   words.forEach((word, i) => {
@@ -266,4 +268,103 @@ test("--limit: probe, reproduce and diagnose read it with the one parser, and sa
   assert.equal(JSON.parse(none.stdout).liveBytes, 10_000 * PAGE);
   const help = await Promise.all(commands.map((c) => cli(c[0], "--help")));
   for (const r of help) assert.match(r.stdout, /--limit <bytes\|none> .*none \(no limit\), or a whole number of bytes, optionally with a unit B, KiB, MiB or GiB/);
+});
+
+// --- 3. --report ---
+
+/** A short completing run: a few thousand mock instances, 10 samples. */
+const SHORT_RUN = ["--structure", "SegmentedStream", "--variant", "mock", "--warm-up-ms", "20", "--measurement-ms", "30", "--sample-size", "10"];
+
+/** Every path below `dir`, sorted: what a command left there. */
+function tree(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" }).sort();
+}
+
+test("--report: a bad place is one line and exit 2 before the run, and nothing is written anywhere", async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, "a-file");
+  writeFileSync(file, "keep me");
+  const before = tree(dir);
+  const cases: [string[], RegExp][] = [
+    [["reproduce", "--report="], /reproduce: --report needs a directory/],
+    [["diagnose", "--report", ""], /diagnose: --report needs a directory/],
+    [["reproduce", "--report", file], /--report ".*a-file" exists and is not a directory/],
+    [["reproduce", "--report", join(file, "below")], /cannot write the report there \(ENOTDIR/],
+    [["reproduce", "--report", join(dir, "missing", "deeper")], /its parent .*missing does not exist \(segstream creates the report directory, never its parents\)/],
+    [["reproduce", "--report", "/proc/self/x"], /--report "\/proc\/self\/x": cannot write the report there/],
+    [["diagnose", "--report", "/proc/self"], /--report "\/proc\/self": cannot write the report there/],
+  ];
+  const runs = await Promise.all(cases.map(([args]) => cli(...args, ...SHORT_RUN)));
+  cases.forEach(([args, message], i) => usageError(runs[i], message, args.join(" ")));
+  assert.deepEqual(tree(dir), before, "nothing created, nothing changed");
+  assert.equal(readFileSync(file, "utf8"), "keep me");
+});
+
+test("--report: a new directory under an existing parent is created; a write that fails after the run is one line, exit 1, after the run's output", async (t) => {
+  const dir = tempDir(t);
+  const fresh = join(dir, "report");
+  const blocked = join(dir, "blocked");
+  mkdirSync(join(blocked, "runs.json"), { recursive: true }); // runs.json cannot be written: a directory is in the way
+  const [made, failed] = await Promise.all([cli("reproduce", ...SHORT_RUN, "--report", fresh), cli("reproduce", ...SHORT_RUN, "--report", blocked)]);
+  assert.equal(made.code, 0, made.stderr);
+  for (const name of ["index.html", "runs.json", "dhat"]) assert.ok(existsSync(join(fresh, name)), `${name} written`);
+  assert.match(made.stdout, /Outcome: COMPLETED[\s\S]*report written: .*index\.html\n$/);
+  assert.equal(failed.code, 1, failed.stderr);
+  assert.match(failed.stdout, /Outcome: COMPLETED/, "the run's output comes first");
+  assert.doesNotMatch(failed.stdout, /report written/);
+  assert.match(failed.stderr, /^segstream: reproduce: --report ".*blocked": the run finished but its report could not be written \(EISDIR[^\n]*\n$/);
+  assert.doesNotMatch(failed.stderr, /\bat .*\.js:\d+/, "no stack trace");
+});
+
+// --- 5. the engine's 4 GiB ceiling ---
+
+/** Every number anywhere in `value`, with its path. */
+function numbers(value: unknown, path = ""): [string, number][] {
+  if (typeof value === "number") return [[path, value]];
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) => numbers(v, `${path}.${k}`));
+}
+
+test("--limit none at the engine's ceiling: the explanation says the 4 GiB memory ran out, with no negative figure", async () => {
+  // The cheapest way there: as-written streams of 2^24-slot pages leak 256 MiB each (2^24 x 16 bytes).
+  const args = ["reproduce", "--limit", "none", "--structure", "SegmentedStream", "--page-slots", String(2 ** 24)];
+  const [json, text] = await Promise.all([cli(...args, "--json"), cli(...args)]);
+  assert.equal(json.code, 0, json.stderr);
+  const j = JSON.parse(json.stdout);
+  const slots = 2 ** 24 * 16;
+  const x = j.explanation;
+  assert.equal(j.failedRequest.reason, "engine");
+  assert.equal(j.failedRequest.bytes, slots);
+  assert.equal(x.refusal, "engine");
+  assert.equal(x.engineMaximumBytes, 65536 * 65536);
+  assert.equal(x.limitBytes, null);
+  assert.ok(x.memoryBytes <= x.engineMaximumBytes && x.memoryBytes + x.growthBytes > x.engineMaximumBytes, "the growth would pass 4 GiB");
+  assert.ok(x.growthBytes >= slots, "the growth covers the request");
+  assert.equal(x.droppedInstances, j.instance - 1);
+  assert.equal(x.liveRustBytes, x.droppedInstances * (slots + 56), "each dropped stream keeps its page: ArcInner + slot array");
+  for (const [path, n] of numbers(j)) assert.ok(n >= 0, `${path} = ${n}`);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /the wasm engine's 4 GiB \(4,294,967,296 B\) memory is exhausted \(refused: engine\), not the limit/);
+  assert.match(text.stdout, new RegExp(`live at the failure\\s+${x.liveRustBytes.toLocaleString("en-US")} B requested`));
+  assert.doesNotMatch(text.stdout, /-\d|∞|fits while the footprint/, "no room arithmetic, no negative or infinite figure");
+});
+
+test("a too-large refusal gets its own explanation, never a negative figure", () => {
+  const tooLarge: EngineExplanation = {
+    refusal: "too-large", footprintModel: "glibc", requestBytes: 4 * GIB, growthPages: 0, growthBytes: 0, heapBytes: 65536,
+    memoryBytes: 2 * 65536, engineMaximumBytes: 4 * GIB, liveRustBytes: 1080, limitBytes: 800 * KIB * KIB, perInstanceRetainedBytes: 1080,
+    droppedInstances: 1, retainedAtFailureBytes: 1080, seedEstimateBytes: 574_200_000,
+  };
+  const lines = engineLines(tooLarge).join("\n");
+  assert.match(lines, /no block of the wasm engine's 4 GiB .* memory can hold it \(refused: too-large\)/);
+  assert.match(lines, /4,294,967,296 B is larger than the largest block/);
+  assert.match(lines, /838,860,800 B of glibc footprint, not reached/);
+  assert.doesNotMatch(lines, /-\d/);
+});
+
+test("reproduce --limit 100MiB: the 256 MiB table alone passes the limit, and the text says so instead of a negative room", async () => {
+  const r = await cli("reproduce", "--limit", "100MiB");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /the whole limit is\s+104,857,600 B: the request alone passes it, so it can never fit/);
+  assert.doesNotMatch(r.stdout, /fits while the footprint|∞|= -\d/);
 });

@@ -22,7 +22,7 @@ export const SCENARIO_OPTIONS: Record<string, OptionSpec> = {
   upserts: { kind: "integer", min: 0, max: MAX_VALUES_PER_INSTANCE, help: "upserts per iteration (default 0: the seed's are disabled)" },
   "batch-size": { kind: "string", valueName: "size", help: `PerIteration, SmallInput, LargeInput, NumBatches:<n> or NumIterations:<n>, n from 1 to ${MAX_INSTANCES.toLocaleString("en-US")} (default PerIteration)` },
   clock: { kind: "string", choices: CLOCKS, help: "virtual (replays identically) or real (default virtual)" },
-  "iteration-ns": { kind: "integer", min: 0, max: MAX_COST_NS, help: "virtual cost of one whole iteration (default 5750: 3 s / ~522,000)" },
+  "iteration-ns": { kind: "integer", min: 0, max: MAX_COST_NS, help: `virtual cost of one whole iteration (default 5750: 3 s / ~522,000); a virtual run may plan at most ${MAX_INSTANCES.toLocaleString("en-US")} iterations` },
   "setup-ns": { kind: "integer", min: 0, max: MAX_COST_NS, help: "virtual cost of a setup (replaces the per-iteration cost model)" },
   "routine-ns": { kind: "integer", min: 0, max: MAX_COST_NS, help: "virtual cost of a routine call" },
   "drop-ns": { kind: "integer", min: 0, max: MAX_COST_NS, help: "virtual cost of a drop hook (never charged here: each routine drops its input itself)" },
@@ -38,7 +38,10 @@ export const SCENARIO_OPTIONS: Record<string, OptionSpec> = {
 /** What reproduce and diagnose print or write besides the text report. */
 export const OUTPUT_OPTIONS: Record<string, OptionSpec> = {
   json: { kind: "flag", help: "print one JSON object instead of the report" },
-  report: { kind: "string", valueName: "dir", help: "write an HTML report with plots, the JSON and a DHAT heap profile per run into DIR" },
+  report: {
+    kind: "string", valueName: "dir",
+    help: "write an HTML report with plots, the JSON and a DHAT heap profile per run into DIR: an existing directory (its report files are replaced) or a new one whose parent exists (segstream creates DIR, never its parents); checked before the run",
+  },
 };
 
 type Values = Record<string, number | string | boolean | null | undefined>;
