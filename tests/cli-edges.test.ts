@@ -173,6 +173,8 @@ test("costs, times and counts that would never end (or are absurd): a RangeError
   }
   // The library's runScenario checks a Scenario built by hand, too.
   assert.throws(() => runScenario({ ...SEED_SCENARIO, cost: { iterationNs: 1e-300 } }), /scenario field cost: /);
+  assert.throws(() => runScenario({ ...SEED_SCENARIO, cost: { iterationNs: -5750 } }), /scenario field cost\.iterationNs: /);
+  assert.throws(() => runScenario({ ...SEED_SCENARIO, memory: { ...SEED_SCENARIO.memory, limitBytes: 2 ** 60 } }), /scenario field memory\.limitBytes: /);
   // The bounds leave the seed, the README's examples and the real clock alone.
   for (const input of [{}, { cost: { iterationNs: 200 } }, { upsertsPerIteration: 700 }, { clock: "real", cost: {} }, { batchSize: "NumBatches:10" }] as ScenarioInput[]) {
     assert.doesNotThrow(() => applyScenario(SEED_SCENARIO, input), JSON.stringify(input));

@@ -137,11 +137,11 @@ export function applyScenario(base: Scenario, input: ScenarioInput): Scenario {
     upsertsPerIteration: wholeNumber("upsertsPerIteration", pick("upsertsPerIteration"), 0, MAX_VALUES_PER_INSTANCE),
     batchSize: parseBatchSize(pick("batchSize")),
     clock: oneOf("clock", pick("clock"), CLOCKS),
-    cost: given.cost === undefined ? { ...base.cost } : parseCost(given.cost),
+    cost: parseCost(pick("cost")),
     warmUpMs: wholeNumber("warmUpMs", pick("warmUpMs"), 1, MAX_PHASE_MS),
     measurementMs: wholeNumber("measurementMs", pick("measurementMs"), 1, MAX_PHASE_MS),
     sampleSize: wholeNumber("sampleSize", pick("sampleSize"), MIN_SAMPLE_SIZE, MAX_SAMPLE_SIZE),
-    memory: given.memory === undefined ? { ...base.memory } : parseMemory(base.memory, given.memory),
+    memory: parseMemory(base.memory, own(given, "memory", {})),
   };
   checkPlan(scenario);
   return scenario;
