@@ -13,7 +13,7 @@ import { LIMIT_FORMS } from "./limit.js";
 import { MAX_COST_NS, MAX_INSTANCES, MAX_PHASE_MS, MAX_VALUES_PER_INSTANCE, MIN_SAMPLE_SIZE, MAX_SAMPLE_SIZE } from "../bounds.js";
 
 export const SCENARIO_OPTIONS: Record<string, OptionSpec> = {
-  scenario: { kind: "string", valueName: "file", help: "JSON scenario file: any subset of the fields below, over the seed scenario" },
+  scenario: { kind: "string", valueName: "file", help: "JSON scenario file (a regular file, at most 1 MiB): any subset of the fields of src/scenarios/scenario.ts, over the seed scenario" },
   structure: { kind: "string", choices: STRUCTURES, help: "what each setup builds (default OptimisedIndex)" },
   variant: { kind: "string", choices: PROBE_VARIANTS, valueName: "variant", help: `stream variant: ${PROBE_VARIANTS.join(", ")} (default as-written)` },
   "index-capacity": { kind: "integer", min: 0, max: MAX_CAPACITY, help: "keys the index table is sized for (default 10000000: a 256 MiB table)" },
