@@ -5,27 +5,10 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { cli } from "./cli-run.js";
 
-// dist/tests/cli.test.js -> dist/src/cli/main.js
-const MAIN = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
 const PER_INSTANCE = 16 + 40 + 64 * 16;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [MAIN, ...args], { timeout: 30_000 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") return reject(error);
-      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
 
 test("probe as-written --instances 1000 --json: every field, with the right figures", async () => {
   const r = await cli("probe", "as-written", "--instances", "1000", "--json");

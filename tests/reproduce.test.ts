@@ -15,19 +15,15 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { runScenario, type ScenarioRun } from "../src/scenarios/run-scenario.js";
 import { applyScenario, type ScenarioInput } from "../src/scenarios/scenario.js";
 import { SEED_SCENARIO, SEED_INSTANCES } from "../src/scenarios/seed.js";
-import { explain } from "../src/scenarios/explain.js";
+import { explain, type LimitExplanation } from "../src/scenarios/explain.js";
 import { reproduceJson } from "../src/report/reproduce-json.js";
-
-// dist/tests/reproduce.test.js -> dist/src/cli/main.js
-const MAIN = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
+import { cli } from "./cli-run.js";
 
 const MIB = 1024 * 1024;
 const V16 = 16;
@@ -80,21 +76,6 @@ function predictedInstance(limit: number, table: number, f: Footprint): number {
 }
 
 const count = (n: number) => n.toLocaleString("en-US");
-
-interface Cli {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<Cli> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [MAIN, ...args], { timeout: 60_000, maxBuffer: 16 * MIB }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") return reject(error);
-      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
 
 function run(input: ScenarioInput): ScenarioRun {
   return runScenario(applyScenario(SEED_SCENARIO, input));
@@ -233,7 +214,7 @@ test("128-slot pages: each dropped instance keeps 56 + 2,048 requested, 64 + 2,0
   assert.equal(r.failure?.instance, n);
   assert.equal(r.failure?.record.bytes, table);
   assert.equal(r.liveBytesBySite[SITE.slots], n * 128 * V16);
-  const x = explain(r)!;
+  const x = explain(r) as LimitExplanation;
   assert.equal(x.perInstanceFootprintBytes, f.perInstance);
   assert.equal(x.inFlightBytes, f.inFlight);
 });
@@ -277,10 +258,10 @@ test("bad scenario input: one line on stderr, nothing on stdout, exit code 2", a
     [["--batch-size", "Huge"], /batchSize/],
     [["--scenario", write("clock.json", JSON.stringify({ clock: "virtual", cost: { iterationNs: 0 } }))], /virtual clock needs at least one cost above 0/],
     [["--iteration-ns", "0"], /virtual clock needs at least one cost above 0/],
-    [["--limit", "nonsense"], /--limit must be a number of bytes/],
-    [["--limit", "0"], /--limit must be a number of bytes/],
+    [["--limit", "nonsense"], /--limit must be none \(no limit\), or a whole number of bytes/],
+    [["--limit", "0"], /--limit 0 would refuse every allocation; for no limit write none/],
     [["--page-slots", "48"], /power of two/],
-    [["--scenario", join(dir, "missing.json")], /cannot read scenario/],
+    [["--scenario", join(dir, "missing.json")], /scenario file ".*missing\.json" does not exist/],
   ];
   const results = await Promise.all(cases.map(([args]) => cli("reproduce", "--json", ...args)));
   cases.forEach(([args, message], i) => {
@@ -300,5 +281,5 @@ test("a scenario file that is not JSON: one line on stderr, exit code 2", async 
   writeFileSync(path, "nope\n");
   const r = await cli("reproduce", "--json", "--scenario", path);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /^segstream: cannot read scenario [^\n]+\n$/);
+  assert.match(r.stderr, /^segstream: scenario file "[^"]*broken\.json" is not valid JSON: [^\n]+\n$/);
 });

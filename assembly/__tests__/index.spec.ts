@@ -2,7 +2,7 @@
 //
 // Figures:
 //   table: slots = next power of two >= ceil(capacity x 8 / 7), at least 8; 16 bytes an entry (table.ts)
-//   OptimisedIndex = 112 bytes, MODEL site SITE_INDEX_INLINE (optimised_index.ts)
+//   OptimisedIndex = 96 bytes, MODEL site SITE_INDEX_INLINE (optimised_index.ts)
 //   stream (64 slots a page): slot array 64 x 16 = 1024, ArcInner<Page> 16 + 40 = 56, Vec buffer
 //   4 x 8 = 32 (rust-original.md; page.ts, vec.ts)
 //   growth: an upsert of a new key first grows the table (double, 8 when none) if (keys + 1) x 8 > slots x 7
@@ -94,7 +94,7 @@ describe("table sizing", () => {
 });
 
 describe("indexNew", () => {
-  it("requests 112 (model), then the stream's 1024 + 56 + 32, then a zeroed slots x 16 table", () => {
+  it("requests 96 (model), then the stream's 1024 + 56 + 32, then a zeroed slots x 16 table", () => {
     const c0 = largeCount();
     const all0 = allRequested(), rust0 = rustRequested();
     ledgerSetThreshold(1); // log every request, in order
@@ -102,12 +102,12 @@ describe("indexNew", () => {
     ledgerSetThreshold(DEFAULT_LARGE_THRESHOLD);
     expect<bool>(index != 0).toBe(true);
     expect<u64>(largeCount() - c0).toBe(5, "five requests");
-    // OptimisedIndex (112, MODEL: inline in its owner natively)
-    expect<u64>(load<u64>(largeEntry(c0), 8)).toBe(112);
+    // OptimisedIndex (96, MODEL: inline in its owner natively)
+    expect<u64>(load<u64>(largeEntry(c0), 8)).toBe(96);
     expect<u32>(load<u32>(largeEntry(c0), 20)).toBe(SITE_INDEX_INLINE);
     expect<usize>(<usize>load<u32>(largeEntry(c0), 16)).toBe(index);
     expect<bool>(siteIsRust(SITE_INDEX_INLINE)).toBe(false);
-    expect<usize>(INDEX_SIZE).toBe(112);
+    expect<usize>(INDEX_SIZE).toBe(96);
     // SegmentedStream::new: Page::new's slot array, Arc::new(page), the Vec's first buffer (cap 4)
     expect<u64>(load<u64>(largeEntry(c0 + 1), 8)).toBe(1024);
     expect<u32>(load<u32>(largeEntry(c0 + 1), 20)).toBe(SITE_PAGE_SLOTS);
@@ -121,7 +121,7 @@ describe("indexNew", () => {
     expect<usize>(<usize>load<u32>(largeEntry(c0 + 4), 16)).toBe(tableOf(index));
     expect<u64>(indexSlots(index)).toBe(16);
     expect<u64>(indexKeys(index)).toBe(0);
-    expect<u64>(allRequested() - all0).toBe(112 + 1024 + 56 + 32 + 256);
+    expect<u64>(allRequested() - all0).toBe(96 + 1024 + 56 + 32 + 256);
     expect<u64>(rustRequested() - rust0).toBe(1024 + 56 + 32 + 256, "the index itself is not a Rust allocation");
     indexDrop(index);
   });
@@ -163,6 +163,70 @@ describe("indexNew", () => {
       indexDrop(b);
     }
     heapFree(guard, SITE_TEST);
+  });
+});
+
+/** φ^-1 mod 2^64, for table.ts's Fibonacci hashing (Newton's step doubles the correct low bits, from 3). */
+function inverseOfGolden(): u64 {
+  const phi: u64 = 0x9E3779B97F4A7C15;
+  let x = phi;
+  for (let i = 0; i < 5; i++) x *= 2 - phi * x;
+  return x;
+}
+
+/** A FIRST_WORD key whose home in a table of 2^bits slots is `slot`: key x φ has `slot` as its top bits; `j` tells keys apart. */
+function keyWithHome(slot: u64, bits: u32, j: u64): u64 {
+  return ((slot << (64 - bits)) + j) * inverseOfGolden();
+}
+
+/** Zero in every byte the heap leaves alone once the block is free (bin links in the first 8, footer in the last 8). */
+function wipedTable(table: usize, bytes: usize): bool {
+  const dirty = nonZeroBytes(table + 8, bytes - 16);
+  // A dirty table handed out as empty would make later probes loop forever: restore the heap's
+  // invariant, so the failure is reported instead of hanging the file.
+  if (dirty != 0) memory.fill(table + 8, 0, bytes - 16);
+  return dirty == 0;
+}
+
+describe("indexDrop's wipe (from each value's home slot to the first empty one)", () => {
+  it("clusters that wrap past the end, keys homed inside them, scattered keys, replacements: all zero after the drop", () => {
+    const a = indexNew(INDEXER_FIRST_WORD, 1000, VARIANT_AS_WRITTEN, 8); // 2048 = 2^11 slots (32 KiB); 8-slot pages
+    const guard = heapAlloc(SITE_TEST, 16, 8, false); // the freed table's block ends where the table ends
+    const keys: u64[] = [];
+    for (let j: u64 = 1; j <= 12; j++) keys.push(keyWithHome(2047, 11, j)); // the last slot: wraps to 0..10
+    for (let j: u64 = 1; j <= 5; j++) keys.push(keyWithHome(3, 11, j)); // homed inside the wrapped run
+    for (let j: u64 = 1; j <= 100; j++) keys.push(j * 0x2545F4914F6CDD1D); // scattered
+    for (let i = 0; i < keys.length; i++) indexUpsert(a, keys[i], <u64>i);
+    for (let i = 0; i < keys.length; i += 9) indexUpsert(a, keys[i], 1000 + <u64>i); // 13 replacements
+    const table = tableOf(a);
+    expect<u64>(indexSlots(a)).toBe(2048, "117 keys: no growth");
+    expect<u64>(indexKeys(a)).toBe(117);
+    expect<bool>(load<u64>(table, 8) != 0 && load<u64>(table + 16 * 10, 8) != 0).toBe(true, "the run from slot 2047 wrapped past slot 10");
+    expect<u64>(streamPageCount(a)).toBe(17, "130 values in 8-slot pages: the wipe reads pages that are no longer active");
+    indexDrop(a);
+    const wiped = wipedTable(table, 32768);
+    expect<bool>(wiped).toBe(true, "every entry written is zero again");
+    if (wiped) {
+      // Half the size, so the heap's good-fit search (heap.ts) takes it from the freed block.
+      const b = indexNew(INDEXER_FIRST_WORD, 500, VARIANT_AS_WRITTEN, 8); // 1024 slots, 16 KiB
+      const tableB = tableOf(b);
+      expect<bool>(tableB >= table && tableB + 16384 <= table + 32768).toBe(true, "the next index's table is carved from the freed one");
+      expect<u32>(nonZeroBytes(tableB, 16384)).toBe(0, "and is all zero");
+      let found = 0;
+      for (let i = 0; i < keys.length; i++) if (indexFind(b, keys[i]) >= 0) found++;
+      expect<i32>(found).toBe(0, "it reads empty");
+      indexDrop(b);
+    }
+    heapFree(guard, SITE_TEST);
+  });
+
+  it("a table that grew, keyed by HASH_BOTH: the final table is all zero after the drop", () => {
+    const index = indexNew(INDEXER_HASH_BOTH, 0, VARIANT_EXPLICIT_DROP, 64);
+    for (let k: u64 = 0; k < 300; k++) indexUpsert(index, k * 0x9E3779B97F4A7C15, k % 17);
+    expect<u64>(indexSlots(index)).toBe(512, "8 -> ... -> 512: 300 keys under 7/8 of 512");
+    const table = tableOf(index);
+    indexDrop(index);
+    expect<bool>(wipedTable(table, 512 * 16)).toBe(true);
   });
 });
 

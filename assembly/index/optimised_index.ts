@@ -12,26 +12,28 @@
 // upsert takes `&mut self`: one writer at a time (the stream underneath stays safe for concurrent
 // appenders of its own).
 //
-// ╒═══════════ OptimisedIndex (112 bytes; inline in its owner natively, so a MODEL site) ═══════════╕
+// ╒═══════════ OptimisedIndex (96 bytes; inline in its owner natively, so a MODEL site) ════════════╕
 //  off  field        meaning
 //    0  stream       SegmentedStream, inline (64 bytes, stream/segmented_stream.ts)
 //   64  table        u64 address of the entries (0: none yet)
 //   72  slots        u64 entries in the table (a power of two, or 0)
 //   80  keys         u64 distinct keys held
 //   88  indexer      u32 (indexer.ts)
-//   96  dirty_low    u64 lowest slot written since the table was allocated
-//  104  dirty_end    u64 one past the highest slot written (dirty_low >= dirty_end: none)
+//   92  (padding)
+// indexDrop, once it has read keys and indexer, uses 80..96 to read the stream's values.
 // ╘═══════════════════════════════════════════════════════════════════════════════════════════════════╛
 
 import { SITE_INDEX_INLINE, SITE_INDEX_TABLE } from "../memory/sites";
 import { heapAlloc, heapFree, heapFreeZeroed } from "../memory/heap";
-import { streamInit, streamDeinit, streamUnwind, streamAppend, streamGet, streamLen, APPEND_FAILED } from "../stream/segmented_stream";
+import {
+  streamInit, streamDeinit, streamDropBegin, streamDeinitWith, streamUnwind, streamAppend, streamGet, streamLen, APPEND_FAILED
+} from "../stream/segmented_stream";
 import { V16_SIZE } from "../stream/page";
 import { indexKey } from "./indexer";
-import { ENTRY_SIZE, slotsForCapacity, tableFind, tableWrite, entryKey, entryPosition } from "./table";
+import { ENTRY_SIZE, slotsForCapacity, tableFind, tableWrite, tableWipeRun, entryKey, entryPosition } from "./table";
 
 // @ts-ignore: decorator
-@inline export const INDEX_SIZE: usize = 112;
+@inline export const INDEX_SIZE: usize = 96;
 // @ts-ignore: decorator
 @inline const X_TABLE: usize = 64;
 // @ts-ignore: decorator
@@ -40,10 +42,6 @@ import { ENTRY_SIZE, slotsForCapacity, tableFind, tableWrite, entryKey, entryPos
 @inline const X_KEYS: usize = 80;
 // @ts-ignore: decorator
 @inline export const INDEX_INDEXER: usize = 88;
-// @ts-ignore: decorator
-@inline const X_DIRTY_LOW: usize = 96;
-// @ts-ignore: decorator
-@inline const X_DIRTY_END: usize = 104;
 // @ts-ignore: decorator
 @inline const INDEX_ALIGN: u32 = 8;
 // @ts-ignore: decorator
@@ -89,14 +87,7 @@ function allocateTable(index: usize, slots: u64): bool {
   }
   store<u64>(index + X_TABLE, <u64>table);
   store<u64>(index + X_SLOTS, slots);
-  store<u64>(index + X_DIRTY_LOW, slots);
-  store<u64>(index + X_DIRTY_END, 0);
   return true;
-}
-
-function markDirty(index: usize, slot: u64): void {
-  if (slot < load<u64>(index + X_DIRTY_LOW)) store<u64>(index + X_DIRTY_LOW, slot);
-  if (slot + 1 > load<u64>(index + X_DIRTY_END)) store<u64>(index + X_DIRTY_END, slot + 1);
 }
 
 /** Maps `key` to `position` (stream index + 1 stored), counting a new key. */
@@ -105,7 +96,6 @@ function place(index: usize, key: u64, position: u64): void {
   let slot = tableFind(table, indexSlots(index), key);
   if (entryPosition(table, slot) == 0) store<u64>(index + X_KEYS, indexKeys(index) + 1);
   tableWrite(table, slot, key, position + 1);
-  markDirty(index, slot);
 }
 
 /** Doubles the table (8 slots when there is none), rehashing every entry. */
@@ -179,17 +169,35 @@ export function indexValues(index: usize, from: u64, out: usize, max: u32, writt
 
 /**
  * Drop for OptimisedIndex: the stream (per its variant), then the table, wiped where it was
- * written and handed back as zero. False, the index untouched, as streamDeinit.
+ * written (before the stream goes: its values say where) and handed back as zero. False, the index
+ * untouched, if the stream's epoch pin was refused (streamDropBegin): nothing is wiped before that.
  */
 export function indexDrop(index: usize): bool {
-  if (!streamDeinit(indexStream(index))) return false;
+  let stream = indexStream(index);
+  let ticket = streamDropBegin(stream);
+  if (ticket < 0) return false;
   let table = indexTable(index);
-  if (table) {
-    let low = load<u64>(index + X_DIRTY_LOW);
-    let end = load<u64>(index + X_DIRTY_END);
-    if (end > low) memory.fill(table + <usize>(low * ENTRY_SIZE), 0, <usize>((end - low) * ENTRY_SIZE));
-    heapFreeZeroed(table, SITE_INDEX_TABLE);
-  }
+  if (table) wipeWritten(index, table);
+  streamDeinitWith(stream, <usize>ticket);
+  if (table) heapFreeZeroed(table, SITE_INDEX_TABLE);
   heapFree(index, SITE_INDEX_INLINE);
   return true;
+}
+
+/**
+ * Zeroes every entry the index wrote, in O(values): each value in the stream names its key, and
+ * the run from that key's home slot to the first empty one is wiped (table.ts, tableWipeRun).
+ * Each value is read into the index's keys and indexer words (80..96), which the drop no longer
+ * needs: no memory is taken, and concurrent drops share nothing.
+ */
+function wipeWritten(index: usize, table: usize): void {
+  let indexer = load<u32>(index + INDEX_INDEXER);
+  let slots = indexSlots(index);
+  let stream = indexStream(index);
+  let value = index + X_KEYS;
+  let len = streamLen(stream);
+  for (let position: u64 = 0; position < len; position++) {
+    streamGet(stream, position, value);
+    tableWipeRun(table, slots, indexKey(indexer, load<u64>(value), load<u64>(value, 8)));
+  }
 }

@@ -14,9 +14,9 @@
 // any capacity from 7,340,033 to 14,680,064 gives that same table.
 //
 // The table is requested zeroed (an empty table is all zero), which from fresh memory touches
-// nothing. Writes are tracked as a slot range, so a drop can wipe just what was written and hand
-// the block back as zero (heapFreeZeroed): an untouched table costs nothing per instance beyond
-// its allocation, however large, as calloc'd pages do natively.
+// nothing. Entries are never deleted, so a drop can wipe just what was written (tableWipeRun, from
+// each key's home slot) and hand the block back as zero (heapFreeZeroed): an untouched table
+// costs nothing per instance beyond its allocation, however large, as calloc'd pages do natively.
 
 // @ts-ignore: decorator
 @inline export const ENTRY_SIZE: u64 = 16;
@@ -59,4 +59,21 @@ export function tableWrite(table: usize, slot: u64, key: u64, position: u64): vo
   let entry = table + <usize>(slot * ENTRY_SIZE);
   store<u64>(entry, key);
   store<u64>(entry, position, 8);
+}
+
+/**
+ * Zeroes the run of entries from `key`'s home slot up to the first empty one. Called once for every
+ * key ever placed (in any order, repeats allowed), it zeroes exactly the occupied slots: a key sits
+ * at or after its home with no empty slot between, and a run that meets a slot an earlier wipe
+ * zeroed stops there only because that wipe already went on to the end of the same cluster. A key
+ * that was never placed (its upsert's growth was refused) zeroes only occupied slots: harmless.
+ * O(length of the run), however large the table.
+ */
+export function tableWipeRun(table: usize, slots: u64, key: u64): void {
+  let mask = slots - 1;
+  let slot = home(key, slots);
+  for (let n: u64 = 0; n < slots && entryPosition(table, slot) != 0; n++) {
+    tableWrite(table, slot, 0, 0);
+    slot = (slot + 1) & mask;
+  }
 }

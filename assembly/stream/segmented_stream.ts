@@ -345,19 +345,35 @@ export function streamDrop(stream: usize): bool {
  * dropped then, and the drop can be tried again.
  */
 export function streamDeinit(stream: usize): bool {
+  let ticket = streamDropBegin(stream);
+  if (ticket < 0) return false;
+  streamDeinitWith(stream, <usize>ticket);
+  return true;
+}
+
+/**
+ * The half of a drop that can be refused: for EPOCH_DEFERRED, the pin with room for the deferral
+ * (pinForDefer). Returns the ticket streamDeinitWith takes (the pinned participant, or 0 for the
+ * other variants), or -1 if refused, nothing changed.
+ */
+export function streamDropBegin(stream: usize): i64 {
+  if (streamVariant(stream) != VARIANT_EPOCH_DEFERRED) return 0;
+  let local = pinForDefer();
+  return local ? <i64>local : -1;
+}
+
+/** The rest of the drop, which nothing can refuse, given streamDropBegin's ticket. */
+export function streamDeinitWith(stream: usize, ticket: usize): void {
   let variant = streamVariant(stream);
   if (variant == VARIANT_BOX_DROP) {
     let active = <usize>load<u64>(stream + S_ACTIVE);
     pageDropInPlace(active);
     heapFree(active, SITE_BOX_PAGE);
   } else if (variant != VARIANT_AS_WRITTEN && variant != VARIANT_MOCK) {
-    let local = variant == VARIANT_EPOCH_DEFERRED ? pinForDefer() : 0;
-    if (variant == VARIANT_EPOCH_DEFERRED && !local) return false;
-    replaceActive(stream, 0, local);
+    replaceActive(stream, 0, ticket);
   }
   let pages = stream + S_PAGES;
   let count = vecLen(pages);
   for (let i: u64 = 0; i < count; i++) pageArcRelease(<usize>vecGet(pages, i));
   vecFreeBuffer(pages, SITE_STREAM_PAGES);
-  return true;
 }

@@ -2,12 +2,13 @@
 // wrong becomes a UsageError, which main.ts prints as one line and turns into exit code 2.
 
 import { parseArgs } from "node:util";
+import { UsageError } from "./usage-error.js";
+import { parseLimit } from "./limit.js";
 
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError };
 
-export type OptionKind = "integer" | "bytes" | "string" | "flag";
+/** `limit`: a --limit word (limit.ts), bytes or null for none. */
+export type OptionKind = "integer" | "limit" | "string" | "flag";
 
 export interface OptionSpec {
   kind: OptionKind;
@@ -30,7 +31,7 @@ export interface CommandSpec {
 
 export interface Parsed {
   positionals: string[];
-  values: Record<string, number | string | boolean | undefined>;
+  values: Record<string, number | string | boolean | null | undefined>;
   help: boolean;
 }
 
@@ -83,41 +84,28 @@ function checkPositionals(spec: CommandSpec, positionals: string[]): void {
   });
 }
 
-function convert(command: string, name: string, o: OptionSpec, value: string | boolean): number | string | boolean {
+function convert(command: string, name: string, o: OptionSpec, value: string | boolean): number | string | boolean | null {
   if (o.kind === "flag") return value;
   const text = String(value);
+  if (o.kind === "limit") return parseLimit(`${command}: --${name}`, text);
   if (o.kind === "string") {
     if (o.choices && !o.choices.includes(text)) {
       throw new UsageError(`${command}: --${name} must be one of ${o.choices.join(", ")}, got ${JSON.stringify(text)}`);
     }
     return text;
   }
-  const n = o.kind === "bytes" ? parseBytes(text) : parseInteger(text);
-  if (n === undefined) {
-    throw new UsageError(`${command}: --${name} must be a whole number${o.kind === "bytes" ? " of bytes (suffixes KiB, MiB, GiB allowed)" : ""}, got ${JSON.stringify(text)}`);
-  }
-  if (o.min !== undefined && n < o.min) throw new UsageError(`${command}: --${name} must be at least ${o.min}, got ${n}`);
-  if (o.max !== undefined && n > o.max) throw new UsageError(`${command}: --${name} must be at most ${o.max}, got ${n}`);
+  const n = parseInteger(text);
+  if (n === undefined) throw new UsageError(`${command}: --${name} must be a whole number, got ${JSON.stringify(text)}`);
+  if (o.min !== undefined && n < o.min) throw new UsageError(`${command}: --${name} must be at least ${o.min}, got ${text}`);
+  const max = Math.min(o.max ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  if (n > max) throw new UsageError(`${command}: --${name} must be at most ${max}, got ${text}`);
   return n;
 }
 
+/** Digits (an optional minus, `_` between groups) as a number, exact up to 2^53; undefined if not digits. */
 function parseInteger(text: string): number | undefined {
-  const cleaned = text.replace(/_/g, "");
-  if (!/^-?\d+$/.test(cleaned)) return undefined;
-  const n = Number(cleaned);
-  return Number.isSafeInteger(n) ? n : undefined;
-}
-
-const BYTE_UNITS: Record<string, number> = { "": 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, kb: 1e3, mb: 1e6, gb: 1e9 };
-
-/** "268435456", "256MiB", "1 GiB", "800MB" → bytes. */
-export function parseBytes(text: string): number | undefined {
-  const match = /^(-?\d+(?:_\d+)*)\s*([a-zA-Z]*)$/.exec(text.trim());
-  if (!match) return undefined;
-  const unit = BYTE_UNITS[match[2].toLowerCase()];
-  if (unit === undefined) return undefined;
-  const n = Number(match[1].replace(/_/g, "")) * unit;
-  return Number.isSafeInteger(n) ? n : undefined;
+  if (!/^-?\d+(?:_\d+)*$/.test(text)) return undefined;
+  return Number(text.replace(/_/g, ""));
 }
 
 /** Options longer than this get their help on the next line. */
@@ -126,7 +114,7 @@ const HELP_COLUMN = 30;
 export function helpText(spec: CommandSpec): string {
   const lines = [`usage: ${spec.usage}`, "", spec.summary, "", "options:"];
   const entries: [string, string][] = [
-    ...Object.entries(spec.options).map(([name, o]): [string, string] => [`--${name}${optionValue(o)}`, o.help]),
+    ...Object.entries(spec.options).map(([name, o]): [string, string] => [`--${name}${optionValue(o)}`, o.help + range(o)]),
     ["--help", "show this help"],
   ];
   for (const [option, help] of entries) {
@@ -136,9 +124,15 @@ export function helpText(spec: CommandSpec): string {
   return lines.join("\n");
 }
 
+/** An integer option's bounds, as the help states them. */
+function range(o: OptionSpec): string {
+  if (o.kind !== "integer" || o.max === undefined) return "";
+  return `; ${(o.min ?? 0).toLocaleString("en-US")} to ${o.max.toLocaleString("en-US")}`;
+}
+
 function optionValue(o: OptionSpec): string {
   if (o.kind === "flag") return "";
   if (o.valueName) return ` <${o.valueName}>`;
   if (o.choices) return ` <${o.choices.join("|")}>`;
-  return o.kind === "bytes" ? " <bytes>" : o.kind === "integer" ? " <n>" : " <value>";
+  return o.kind === "limit" ? " <bytes|none>" : o.kind === "integer" ? " <n>" : " <value>";
 }

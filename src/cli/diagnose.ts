@@ -4,9 +4,9 @@ import { diagnose, DIAGNOSE_CASES } from "../scenarios/diagnose.js";
 import { explain } from "../scenarios/explain.js";
 import { diagnoseText } from "../report/diagnose-text.js";
 import { reproduceJson } from "../report/reproduce-json.js";
-import { writeReport } from "../report/html.js";
+import { checkReportTarget, writeReportAfter } from "./report-target.js";
 import { SEED_INSTANCES } from "../scenarios/seed.js";
-import { parse, helpText, parseBytes, type CommandSpec } from "./args.js";
+import { parse, helpText, type CommandSpec } from "./args.js";
 import { SCENARIO_OPTIONS, OUTPUT_OPTIONS, scenarioFrom } from "./scenario-options.js";
 import { progressBar } from "./progress.js";
 
@@ -27,19 +27,19 @@ export const diagnoseSpec: CommandSpec = {
 export function diagnoseCommand(argv: string[]): string {
   const { values, help } = parse(diagnoseSpec, argv);
   if (help) return helpText(diagnoseSpec);
-  const base = scenarioFrom(values, parseBytes);
+  const base = scenarioFrom(values);
+  const target = checkReportTarget("diagnose", values.report as string | undefined);
   const bar = progressBar(!values.json, SEED_INSTANCES);
   const d = diagnose(base, () => bar.update);
   bar.done();
   const entries = d.rows.map((r) => ({ run: r.run, json: reproduceJson(r.run, explain(r.run)) }));
-  const written = values.report ? writeReport(values.report as string, "diagnose", entries) : undefined;
-  if (values.json) {
-    return JSON.stringify({
+  const output = values.json
+    ? JSON.stringify({
       mockPasses: d.mockPasses,
       explains: d.explains,
       matchOnlyIf: d.matchOnlyIf,
       rows: d.rows.map((r, i) => ({ case: r.case.id, hypothesis: r.case.hypothesis, requires: r.case.requires ?? null, ...r.judgement, run: entries[i].json })),
-    }, null, 2);
-  }
-  return diagnoseText(d) + (written ? `\n\nreport written: ${written}` : "");
+    }, null, 2)
+    : diagnoseText(d);
+  return writeReportAfter(target, "diagnose", entries, output, values.json === true);
 }

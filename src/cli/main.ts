@@ -6,6 +6,7 @@ import { probeCommand, probeSpec } from "./probe.js";
 import { reproduceCommand } from "./reproduce.js";
 import { diagnoseCommand } from "./diagnose.js";
 import { UsageError } from "./args.js";
+import { ReportWriteError } from "./report-target.js";
 import { AllocationFailedError } from "../errors.js";
 
 const COMMANDS: Record<string, { run: (argv: string[]) => string; summary: string }> = {
@@ -37,6 +38,11 @@ function main(argv: string[]): number {
     process.stdout.write(`${command.run(rest)}\n`);
     return 0;
   } catch (error) {
+    if (error instanceof ReportWriteError) {
+      process.stdout.write(`${error.output}\n`);
+      process.stderr.write(`segstream: ${error.message}\n`);
+      return 1;
+    }
     if (error instanceof UsageError) {
       process.stderr.write(`segstream: ${error.message} (see \`segstream ${command ? name + " " : ""}--help\`)\n`);
       return 2;

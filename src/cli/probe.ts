@@ -7,8 +7,8 @@ import { probeText } from "../report/probe-text.js";
 import { GROWTH_POLICIES, type GrowthPolicy } from "../memory/ledger.js";
 import { DEFAULT_PAGE_SLOTS, MAX_PAGE_SLOTS } from "../stream/segmented-stream.js";
 import { parse, helpText, UsageError, type CommandSpec } from "./args.js";
-
-const MAX_INSTANCES = 100_000_000;
+import { LIMIT_FORMS } from "./limit.js";
+import { MAX_INSTANCES, MAX_VALUES_PER_INSTANCE, totalValuesProblem } from "../bounds.js";
 
 export const probeSpec: CommandSpec = {
   name: "probe",
@@ -26,11 +26,11 @@ export const probeSpec: CommandSpec = {
   options: {
     instances: { kind: "integer", min: 0, max: MAX_INSTANCES, help: "streams to create and drop (default 100000)" },
     "page-slots": { kind: "integer", min: 1, max: MAX_PAGE_SLOTS, help: `slots per page, a power of two (default ${DEFAULT_PAGE_SLOTS}, the seed's)` },
-    appends: { kind: "integer", min: 0, max: 1_000_000, help: "values appended to each bare stream before its drop (default 0)" },
+    appends: { kind: "integer", min: 0, max: MAX_VALUES_PER_INSTANCE, help: "values appended to each bare stream before its drop (default 0)" },
     "index-capacity": { kind: "integer", min: 0, max: MAX_CAPACITY, help: "probe OptimisedIndex instances whose table is sized for C keys (16-byte entries, next power of two of C x 8/7)" },
-    upserts: { kind: "integer", min: 0, max: 1_000_000, help: "upserts into each index before its drop (default 0: the seed's are disabled)" },
+    upserts: { kind: "integer", min: 0, max: MAX_VALUES_PER_INSTANCE, help: "upserts into each index before its drop (default 0: the seed's are disabled)" },
     indexer: { kind: "string", choices: INDEXERS, help: "how an index keys a value (default first-word)" },
-    limit: { kind: "bytes", min: 0, help: "footprint limit for the model's heap, e.g. 512MiB (default: none)" },
+    limit: { kind: "limit", help: `footprint limit for the model's heap (default none): ${LIMIT_FORMS}` },
     growth: { kind: "string", choices: GROWTH_POLICIES, help: "how linear memory grows: exact, double (as AS's TLSF) or chunk (default exact)" },
     json: { kind: "flag", help: "print one JSON object instead of the report" },
   },
@@ -48,15 +48,19 @@ export function probeCommand(argv: string[]): string {
   if (indexCapacity !== undefined && values.appends !== undefined) {
     throw new UsageError("probe: --appends applies to bare streams; with --index-capacity use --upserts");
   }
+  const instances = (values.instances as number | undefined) ?? 100_000;
+  const valuesFlag = indexCapacity === undefined ? "appends" : "upserts";
+  const tooMuch = totalValuesProblem(instances, (values[valuesFlag] as number | undefined) ?? 0, ["--instances", `--${valuesFlag}`]);
+  if (tooMuch) throw new UsageError(`probe: ${tooMuch}`);
   const result = runProbe({
     variant: positionals[0] as ProbeVariant,
-    instances: (values.instances as number | undefined) ?? 100_000,
+    instances,
     pageSlots,
     appends: values.appends as number | undefined,
     indexCapacity,
     upserts: values.upserts as number | undefined,
     indexer: values.indexer as Indexer | undefined,
-    lab: { limitBytes: values.limit as number | undefined, growth: values.growth as GrowthPolicy | undefined },
+    lab: { limitBytes: (values.limit as number | null | undefined) ?? undefined, growth: values.growth as GrowthPolicy | undefined },
   });
   return values.json ? JSON.stringify(result, null, 2) : probeText(result);
 }

@@ -5,8 +5,8 @@ import { explain } from "../scenarios/explain.js";
 import { SEED_INSTANCES } from "../scenarios/seed.js";
 import { reproduceText } from "../report/reproduce-text.js";
 import { reproduceJson } from "../report/reproduce-json.js";
-import { writeReport } from "../report/html.js";
-import { parse, helpText, parseBytes, type CommandSpec } from "./args.js";
+import { checkReportTarget, writeReportAfter } from "./report-target.js";
+import { parse, helpText, type CommandSpec } from "./args.js";
 import { SCENARIO_OPTIONS, OUTPUT_OPTIONS, scenarioFrom } from "./scenario-options.js";
 import { progressBar } from "./progress.js";
 
@@ -26,13 +26,13 @@ export const reproduceSpec: CommandSpec = {
 export function reproduceCommand(argv: string[]): string {
   const { values, help } = parse(reproduceSpec, argv);
   if (help) return helpText(reproduceSpec);
-  const scenario = scenarioFrom(values, parseBytes);
+  const scenario = scenarioFrom(values);
+  const target = checkReportTarget("reproduce", values.report as string | undefined);
   const bar = progressBar(!values.json, SEED_INSTANCES);
   const run = runScenario(scenario, bar.update);
   bar.done();
   const explanation = explain(run);
   const json = reproduceJson(run, explanation);
-  const written = values.report ? writeReport(values.report as string, "reproduce", [{ run, json }]) : undefined;
-  if (values.json) return JSON.stringify(json, null, 2);
-  return reproduceText(run, explanation) + (written ? `\n\nreport written: ${written}` : "");
+  const output = values.json ? JSON.stringify(json, null, 2) : reproduceText(run, explanation);
+  return writeReportAfter(target, "reproduce", [{ run, json }], output, values.json === true);
 }

@@ -9,6 +9,7 @@ import { Lab, type LabOptions } from "../memory/lab.js";
 import type { BadFree, Figures, LedgerSnapshot } from "../memory/ledger.js";
 import { DEFAULT_PAGE_SLOTS } from "../stream/segmented-stream.js";
 import { instanceLife } from "./instance.js";
+import { checkProbeOptions } from "./check-options.js";
 import { holdGuard, streamVariantOf, type ProbeVariant } from "./variants.js";
 import { tableBytesFor, type Indexer } from "../index/optimised-index.js";
 import type { Guard } from "../epoch/participant.js";
@@ -91,14 +92,14 @@ const MAX_DRAIN_ROUNDS = 10_000_000;
 /** Node frees the queue always has in flight once user garbage is gone (see drainEpoch). */
 const QUEUE_CHURN = 2;
 
+/** Runs a probe. Bad options throw TypeError or RangeError naming the option (check-options.ts; bounds in bounds.ts). */
 export function runProbe(options: ProbeOptions): ProbeResult {
+  const values = checkProbeOptions(options);
   const pageSlots = options.pageSlots ?? DEFAULT_PAGE_SLOTS;
   const lab = Lab.create(options.lab);
   const held = holdGuard(lab, options.variant);
-  const isIndex = options.indexCapacity !== undefined;
   const life = instanceLife(lab, {
-    variant: options.variant, pageSlots, indexCapacity: options.indexCapacity, indexer: options.indexer,
-    values: (isIndex ? options.upserts : options.appends) ?? 0,
+    variant: options.variant, pageSlots, indexCapacity: options.indexCapacity, indexer: options.indexer, values,
   });
   lab.reserveScratch(); // allocated before the loop, so the loop's figures are the instances' alone
   const before = lab.ledger();

@@ -2,9 +2,10 @@
 // arithmetic that explains it.
 
 import type { ScenarioRun } from "../scenarios/run-scenario.js";
-import type { Explanation } from "../scenarios/explain.js";
+import type { Explanation, LimitExplanation } from "../scenarios/explain.js";
 import { batchSizeText } from "../scenarios/scenario.js";
 import { bytes, count, table } from "./format.js";
+import { engineLines } from "./engine-text.js";
 import { formatTimeLine, formatOutliers } from "../harness/format.js";
 
 function scenarioLine(run: ScenarioRun): string {
@@ -39,10 +40,24 @@ function liveTable(run: ScenarioRun): string {
   return table(["live at the failure (requested bytes)", "bytes"], rows.map(([site, n]) => [site, count(n)]));
 }
 
-function arithmetic(x: Explanation): string[] {
-  const model = x.footprintModel === "glibc"
+function modelText(x: Explanation): string {
+  return x.footprintModel === "glibc"
     ? "glibc malloc on x86-64 (chunk = request + 8 rounded to 16; from 128 KiB, mapped in whole 4 KiB pages)"
     : "segstream's linear memory (the heap grows in 64 KiB pages)";
+}
+
+/** The request alone is more than the limit: no count of instances explains it. */
+function neverFits(x: LimitExplanation): string[] {
+  return [
+    `Why this request failed (footprint: ${modelText(x)}):`,
+    `  the request would add            ${count(x.requestFootprintBytes)} B of footprint`,
+    `  the whole limit is               ${count(x.limitBytes)} B: the request alone passes it, so it can never fit`,
+  ];
+}
+
+function arithmetic(x: LimitExplanation): string[] {
+  if (x.roomBytes < 0) return neverFits(x);
+  const model = modelText(x);
   const check = x.droppedInstances * x.perInstanceFootprintBytes + x.inFlightBytes;
   return [
     `Why this request failed at this instance (footprint: ${model}):`,
@@ -80,7 +95,8 @@ export function reproduceText(run: ScenarioRun, explanation: Explanation | null)
   if (!run.failure || !explanation) {
     lines.push(...completedLines(run));
   } else {
-    lines.push(...whereLines(run), "", liveTable(run), "", ...arithmetic(explanation), "", ...seedLines(run, explanation));
+    const why = explanation.refusal ? engineLines(explanation) : arithmetic(explanation);
+    lines.push(...whereLines(run), "", liveTable(run), "", ...why, "", ...seedLines(run, explanation));
   }
   lines.push("", `${count(run.instancesCreated)} instances modelled in ${(run.elapsedMs / 1000).toFixed(2)} s`);
   return lines.join("\n");

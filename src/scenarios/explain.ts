@@ -1,4 +1,5 @@
-// Why the request failed where it did: the arithmetic, from the run's own measurements.
+// Why the request failed where it did: the arithmetic, from the run's own measurements, for a
+// request the limit refused (one the wasm engine refused is explained by explain-engine.ts).
 //
 // Every figure here comes from the run: the failing request and the footprint at that moment from
 // the ledger's failure record, the footprint each dropped instance keeps from the slope of the
@@ -8,8 +9,15 @@
 
 import type { ScenarioRun } from "./run-scenario.js";
 import { SEED_INSTANCES } from "./seed.js";
+import { explainEngine, type EngineExplanation } from "./explain-engine.js";
 
-export interface Explanation {
+export type { EngineExplanation };
+
+/** A refusal by the limit (LimitExplanation) or by the engine (EngineExplanation, which has `refusal`). */
+export type Explanation = LimitExplanation | EngineExplanation;
+
+export interface LimitExplanation {
+  refusal?: undefined;
   footprintModel: "glibc" | "segstream";
   limitBytes: number;
   requestBytes: number;
@@ -37,6 +45,7 @@ const SEED_BYTES_PER_INSTANCE = 1.1 * 1000;
 export function explain(run: ScenarioRun): Explanation | null {
   const failure = run.failure;
   if (!failure) return null;
+  if (failure.record.reason !== "limit") return explainEngine(run, failure, SEED_INSTANCES * SEED_BYTES_PER_INSTANCE);
   const record = failure.record;
   const model = run.ledger.heap.footprintModel;
   const requestFootprint = failure.requestFootprintBytes;

@@ -14,7 +14,7 @@ import { RealClock, VirtualClock, type Clock } from "../harness/clock.js";
 import type { Bencher } from "../harness/bencher.js";
 import { holdGuard } from "../probe/variants.js";
 import { instanceLife, type Instance } from "../probe/instance.js";
-import type { Scenario } from "./scenario.js";
+import { applyScenario, type Scenario } from "./scenario.js";
 
 /** Live Rust bytes by site, sampled after an instance is dropped. */
 export interface SeriesPoint {
@@ -34,6 +34,8 @@ export interface FailureAt {
   context: CallContext;
   /** 0-based iteration within that body call. */
   iteration: number;
+  /** The lab's linear memory when the request was refused (the engine's side of an "engine" refusal). */
+  memoryBytes: number;
 }
 
 export interface ScenarioRun {
@@ -94,7 +96,9 @@ function retainedSlope(series: SeriesPoint[], dropped: number): number {
   return Math.max(0, (last.liveBytes - mid.liveBytes) / (last.instance - mid.instance));
 }
 
+/** Runs `scenario` (checked first: a ScenarioError, a RangeError, names a bad field). */
 export function runScenario(scenario: Scenario, progress?: RunProgress): ScenarioRun {
+  applyScenario(scenario, {});
   const started = performance.now();
   const m = scenario.memory;
   const lab = Lab.create({ limitBytes: m.limitBytes ?? 0, growth: m.growth, chunkPages: m.chunkPages, footprint: m.footprint });
@@ -141,7 +145,7 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
     if (!(error instanceof AllocationFailedError) || !error.failure || !context || !bencher) throw error;
     const record = error.failure;
     const requestFootprintBytes = scenario.memory.footprint === "glibc" ? lab.raw.glibcChunkBytes(record.bytes) : record.pagesWanted * WASM_PAGE;
-    failure = { record, requestFootprintBytes, instance: created, context, iteration: bencher.setupsRun };
+    failure = { record, requestFootprintBytes, instance: created, context, iteration: bencher.setupsRun, memoryBytes: lab.memory.buffer.byteLength };
   }
   const ledger = lab.ledger();
   series.push(point(created, ledger));

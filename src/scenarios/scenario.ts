@@ -2,13 +2,19 @@
 // as JSON (any subset of the fields: the rest come from the seed scenario) and is checked field by
 // field, so a typo in a scenario file is an error that names the field, never a silent default.
 
-import { readFileSync } from "node:fs";
 import { GROWTH_POLICIES, FOOTPRINT_MODELS, type GrowthPolicy, type FootprintModel } from "../memory/ledger.js";
 import { PROBE_VARIANTS, type ProbeVariant } from "../probe/variants.js";
 import { INDEXERS, MAX_CAPACITY, type Indexer } from "../index/optimised-index.js";
 import { MAX_PAGE_SLOTS } from "../stream/segmented-stream.js";
 import type { BatchSize } from "../harness/batch-size.js";
 import type { CostModel } from "../harness/clock.js";
+import {
+  ENGINE_MAX_BYTES, MAX_COST_NS, MAX_INSTANCES, MAX_PHASE_MS, MAX_VALUES_PER_INSTANCE, MIN_SAMPLE_SIZE, MAX_SAMPLE_SIZE,
+} from "../bounds.js";
+import { ScenarioError, describe, fail, fields, finiteNumber, oneOf, own, text, wholeNumber } from "./scenario-fields.js";
+import { checkPlan } from "./scenario-plan.js";
+
+export { ScenarioError };
 
 export const STRUCTURES = ["OptimisedIndex", "SegmentedStream"] as const;
 export type Structure = (typeof STRUCTURES)[number];
@@ -56,43 +62,33 @@ export type ScenarioInput = Partial<Omit<Scenario, "memory" | "cost" | "batchSiz
 /** "PerIteration", "SmallInput", "LargeInput", "NumBatches:10", "NumIterations:64". */
 export type BatchSizeText = string;
 
-export class ScenarioError extends Error {
-  override name = "ScenarioError";
-}
-
-const MAX_SECONDS_MS = 24 * 3600 * 1000;
-
-function fail(field: string, message: string): never {
-  throw new ScenarioError(`scenario field ${field}: ${message}`);
-}
-
-function oneOf<T extends string>(field: string, value: unknown, choices: readonly T[]): T {
-  if (typeof value !== "string" || !choices.includes(value as T)) {
-    fail(field, `must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`);
-  }
-  return value as T;
-}
-
-function wholeNumber(field: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value)) fail(field, `must be a whole number, got ${JSON.stringify(value)}`);
-  if (value < min || value > max) fail(field, `must be between ${min} and ${max}, got ${value}`);
-  return value;
-}
-
-function text(field: string, value: unknown): string {
-  if (typeof value !== "string") fail(field, `must be a string, got ${JSON.stringify(value)}`);
-  return value;
-}
+const MEMORY_FIELDS = ["limitBytes", "growth", "chunkPages", "footprint"] as const;
+const COST_FIELDS = ["setupNs", "routineNs", "dropNs", "iterationNs"] as const;
+const MAX_NAME = 100;
+const MAX_DESCRIPTION = 1000;
+const MAX_CHUNK_PAGES = 65536;
 
 export function parseBatchSize(value: unknown): BatchSize {
-  if (typeof value === "object" && value !== null && "kind" in value) return parseBatchSize(batchSizeText(value as BatchSize));
-  if (typeof value !== "string") fail("batchSize", `must be a string such as "PerIteration" or "NumBatches:10", got ${JSON.stringify(value)}`);
-  const [kind, count] = value.split(":");
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) return parseBatchSize(batchSizeText(batchSizeObject(value)));
+  if (typeof value !== "string") fail("batchSize", `must be a string such as "PerIteration" or "NumBatches:10", got ${describe(value)}`);
+  const [kind, count, ...rest] = value.split(":");
   if ((kind === "PerIteration" || kind === "SmallInput" || kind === "LargeInput") && count === undefined) return { kind };
-  const n = Number(count);
-  if (kind === "NumBatches" && Number.isSafeInteger(n) && n >= 1) return { kind, batches: n };
-  if (kind === "NumIterations" && Number.isSafeInteger(n) && n >= 1) return { kind, iterations: n };
-  return fail("batchSize", `expected PerIteration, SmallInput, LargeInput, NumBatches:<n> or NumIterations:<n> (n >= 1), got ${JSON.stringify(value)}`);
+  const n = count !== undefined && /^\d+$/.test(count) && !rest.length ? Number(count) : NaN;
+  if (n >= 1 && n <= MAX_INSTANCES) {
+    if (kind === "NumBatches") return { kind, batches: n };
+    if (kind === "NumIterations") return { kind, iterations: n };
+  }
+  return fail("batchSize", `expected PerIteration, SmallInput, LargeInput, NumBatches:<n> or NumIterations:<n> (n from 1 to ${MAX_INSTANCES}), got ${describe(value)}`);
+}
+
+/** A BatchSize written as an object: its kind and, for the counted kinds, exactly their count. */
+function batchSizeObject(value: object): BatchSize {
+  const input = fields("batchSize", value, ["kind", "batches", "iterations"]);
+  const kind = oneOf("batchSize.kind", input.kind, ["PerIteration", "SmallInput", "LargeInput", "NumBatches", "NumIterations"] as const);
+  const count = kind === "NumBatches" ? "batches" : kind === "NumIterations" ? "iterations" : undefined;
+  for (const key of ["batches", "iterations"]) if (key !== count && key in input) fail(`batchSize.${key}`, `does not belong to ${kind}`);
+  if (count) wholeNumber(`batchSize.${count}`, input[count], 1, MAX_INSTANCES);
+  return input as unknown as BatchSize;
 }
 
 export function batchSizeText(size: BatchSize): string {
@@ -102,73 +98,51 @@ export function batchSizeText(size: BatchSize): string {
 }
 
 function parseCost(value: unknown): CostModel {
-  if (typeof value !== "object" || value === null) fail("cost", "must be an object of nanosecond costs");
+  const input = fields("cost", value, COST_FIELDS);
   const cost: CostModel = {};
-  for (const [key, ns] of Object.entries(value)) {
-    if (!["setupNs", "routineNs", "dropNs", "iterationNs"].includes(key)) fail(`cost.${key}`, "unknown cost (setupNs, routineNs, dropNs, iterationNs)");
-    if (typeof ns !== "number" || !Number.isFinite(ns) || ns < 0) fail(`cost.${key}`, `must be a number of nanoseconds >= 0, got ${JSON.stringify(ns)}`);
-    cost[key as keyof CostModel] = ns;
-  }
+  for (const [key, ns] of Object.entries(input)) cost[key as keyof CostModel] = finiteNumber(`cost.${key}`, ns, 0, MAX_COST_NS);
   return cost;
 }
 
 function parseMemory(base: MemorySettings, value: unknown): MemorySettings {
-  if (typeof value !== "object" || value === null) fail("memory", "must be an object");
-  const input = value as Partial<Record<keyof MemorySettings, unknown>>;
-  for (const key of Object.keys(input)) {
-    if (!["limitBytes", "growth", "chunkPages", "footprint"].includes(key)) fail(`memory.${key}`, "unknown field");
-  }
-  const limit = input.limitBytes === undefined ? base.limitBytes : input.limitBytes;
+  const input = fields("memory", value, MEMORY_FIELDS);
+  const limit = own(input, "limitBytes", base.limitBytes);
   return {
-    limitBytes: limit === null ? null : wholeNumber("memory.limitBytes", limit, 1, Number.MAX_SAFE_INTEGER),
-    growth: input.growth === undefined ? base.growth : oneOf("memory.growth", input.growth, GROWTH_POLICIES),
-    chunkPages: input.chunkPages === undefined ? base.chunkPages : wholeNumber("memory.chunkPages", input.chunkPages, 1, 65536),
-    footprint: input.footprint === undefined ? base.footprint : oneOf("memory.footprint", input.footprint, FOOTPRINT_MODELS),
+    limitBytes: limit === null ? null : wholeNumber("memory.limitBytes", limit, 1, ENGINE_MAX_BYTES),
+    growth: oneOf("memory.growth", own(input, "growth", base.growth), GROWTH_POLICIES),
+    chunkPages: wholeNumber("memory.chunkPages", own(input, "chunkPages", base.chunkPages), 1, MAX_CHUNK_PAGES),
+    footprint: oneOf("memory.footprint", own(input, "footprint", base.footprint), FOOTPRINT_MODELS),
   };
 }
 
-const FIELDS = new Set([
+const FIELDS = [
   "name", "description", "structure", "variant", "indexCapacity", "indexer", "pageSlots", "upsertsPerIteration",
   "batchSize", "clock", "cost", "warmUpMs", "measurementMs", "sampleSize", "memory",
-]);
+] as const;
 
-/** `base` with `input` applied, every field checked. */
+/** `base` with `input` applied, every field checked (ScenarioError, a RangeError, naming the field). */
 export function applyScenario(base: Scenario, input: ScenarioInput): Scenario {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) throw new ScenarioError("a scenario must be a JSON object");
-  for (const key of Object.keys(input)) if (!FIELDS.has(key)) fail(key, "unknown field");
-  const pick = <K extends keyof Scenario>(key: K): unknown => (input[key as keyof ScenarioInput] === undefined ? base[key] : input[key as keyof ScenarioInput]);
+  const given = fields("", input, FIELDS);
+  const pick = <K extends keyof Scenario>(key: K): unknown => own(given, key, base[key]);
   const pageSlots = wholeNumber("pageSlots", pick("pageSlots"), 1, MAX_PAGE_SLOTS);
-  const clock = oneOf("clock", pick("clock"), CLOCKS);
-  const cost = input.cost === undefined ? { ...base.cost } : parseCost(input.cost);
-  // A virtual clock that never advances would keep Criterion's warm-up going for ever.
-  if (clock === "virtual" && !Object.values(cost).some((ns) => (ns ?? 0) > 0)) fail("cost", "a virtual clock needs at least one cost above 0 ns");
   if ((pageSlots & (pageSlots - 1)) !== 0) fail("pageSlots", `must be a power of two, got ${pageSlots}`);
-  return {
-    name: text("name", pick("name")),
-    description: text("description", pick("description")),
+  const scenario: Scenario = {
+    name: text("name", pick("name"), 1, MAX_NAME),
+    description: text("description", pick("description"), 0, MAX_DESCRIPTION),
     structure: oneOf("structure", pick("structure"), STRUCTURES),
     variant: oneOf("variant", pick("variant"), PROBE_VARIANTS),
     indexCapacity: wholeNumber("indexCapacity", pick("indexCapacity"), 0, MAX_CAPACITY),
     indexer: oneOf("indexer", pick("indexer"), INDEXERS),
     pageSlots,
-    upsertsPerIteration: wholeNumber("upsertsPerIteration", pick("upsertsPerIteration"), 0, 1_000_000),
+    upsertsPerIteration: wholeNumber("upsertsPerIteration", pick("upsertsPerIteration"), 0, MAX_VALUES_PER_INSTANCE),
     batchSize: parseBatchSize(pick("batchSize")),
-    clock,
-    cost,
-    warmUpMs: wholeNumber("warmUpMs", pick("warmUpMs"), 1, MAX_SECONDS_MS),
-    measurementMs: wholeNumber("measurementMs", pick("measurementMs"), 1, MAX_SECONDS_MS),
-    sampleSize: wholeNumber("sampleSize", pick("sampleSize"), 10, 100_000),
-    memory: input.memory === undefined ? { ...base.memory } : parseMemory(base.memory, input.memory),
+    clock: oneOf("clock", pick("clock"), CLOCKS),
+    cost: parseCost(pick("cost")),
+    warmUpMs: wholeNumber("warmUpMs", pick("warmUpMs"), 1, MAX_PHASE_MS),
+    measurementMs: wholeNumber("measurementMs", pick("measurementMs"), 1, MAX_PHASE_MS),
+    sampleSize: wholeNumber("sampleSize", pick("sampleSize"), MIN_SAMPLE_SIZE, MAX_SAMPLE_SIZE),
+    memory: parseMemory(base.memory, own(given, "memory", {})),
   };
-}
-
-/** Reads a scenario file (JSON) over `base`. */
-export function loadScenario(base: Scenario, path: string): Scenario {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new ScenarioError(`cannot read scenario ${path}: ${(error as Error).message.replace(/\s+/g, " ")}`);
-  }
-  return applyScenario(base, parsed as ScenarioInput);
+  checkPlan(scenario);
+  return scenario;
 }
