@@ -27,6 +27,7 @@ export const SCENARIO_OPTIONS: Record<string, OptionSpec> = {
   "measurement-ms": { kind: "integer", min: 1, max: 86_400_000, help: "Criterion measurement time (default 5000)" },
   "sample-size": { kind: "integer", min: 10, max: 100_000, help: "Criterion sample size (default 100)" },
   limit: { kind: "string", valueName: "bytes|none", help: "footprint limit: bytes (800MiB, 838860800) or none (default 800MiB)" },
+  baseline: { kind: "bytes", min: 0, help: "address space the process holds before its first allocation, counted by the limit (default 0; `native reproduce` measures it)" },
   footprint: { kind: "string", choices: FOOTPRINT_MODELS, help: "what the limit measures: glibc (the native heap) or segstream (default glibc)" },
   growth: { kind: "string", choices: GROWTH_POLICIES, help: "how the model's linear memory grows (default exact)" },
   "chunk-pages": { kind: "integer", min: 1, max: 65536, help: "growth step in 64 KiB pages for --growth chunk (default 16)" },
@@ -65,6 +66,7 @@ export function scenarioFrom(values: Values, parseBytes: (text: string) => numbe
     const memory: ScenarioInput["memory"] = {};
     const limit = limitOverride(values, parseBytes);
     if (limit !== undefined) memory.limitBytes = limit;
+    if (values.baseline !== undefined) memory.baselineBytes = values.baseline as number;
     if (values.footprint !== undefined) memory.footprint = values.footprint as Scenario["memory"]["footprint"];
     if (values.growth !== undefined) memory.growth = values.growth as Scenario["memory"]["growth"];
     if (values["chunk-pages"] !== undefined) memory.chunkPages = values["chunk-pages"] as number;

@@ -22,6 +22,12 @@ export interface MemorySettings {
   /** Growth step for the "chunk" policy, in 64 KiB pages. */
   chunkPages: number;
   footprint: FootprintModel;
+  /**
+   * glibc footprint only: address space the process holds before its first modelled allocation
+   * (binary, libc, stack, the arena's unused top), which an RLIMIT_AS counts. Absent: 0 (the
+   * seed scenario's figures); `segstream native reproduce` uses what native/ measures.
+   */
+  baselineBytes?: number;
 }
 
 export interface Scenario {
@@ -116,10 +122,12 @@ function parseMemory(base: MemorySettings, value: unknown): MemorySettings {
   if (typeof value !== "object" || value === null) fail("memory", "must be an object");
   const input = value as Partial<Record<keyof MemorySettings, unknown>>;
   for (const key of Object.keys(input)) {
-    if (!["limitBytes", "growth", "chunkPages", "footprint"].includes(key)) fail(`memory.${key}`, "unknown field");
+    if (!["limitBytes", "growth", "chunkPages", "footprint", "baselineBytes"].includes(key)) fail(`memory.${key}`, "unknown field");
   }
   const limit = input.limitBytes === undefined ? base.limitBytes : input.limitBytes;
+  const baseline = input.baselineBytes === undefined ? base.baselineBytes : wholeNumber("memory.baselineBytes", input.baselineBytes, 0, Number.MAX_SAFE_INTEGER);
   return {
+    ...(baseline === undefined ? {} : { baselineBytes: baseline }),
     limitBytes: limit === null ? null : wholeNumber("memory.limitBytes", limit, 1, Number.MAX_SAFE_INTEGER),
     growth: input.growth === undefined ? base.growth : oneOf("memory.growth", input.growth, GROWTH_POLICIES),
     chunkPages: input.chunkPages === undefined ? base.chunkPages : wholeNumber("memory.chunkPages", input.chunkPages, 1, 65536),

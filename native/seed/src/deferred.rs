@@ -1,6 +1,6 @@
 //! Counts of the user's own deferred functions (the epoch Drop's `Arc` releases): created and run.
 //! The collector's internal ones (queue-node frees) are not user code; they are seen through the
-//! allocator instead (live 2,072-byte queue nodes, counting::Snapshot::live_queue_nodes).
+//! allocator instead (live 2,072-byte queue nodes, counting::Snapshot::watched).
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 

@@ -12,7 +12,7 @@ use crate::counting::{self, large_requests, reset_peak, snapshot, Snapshot, INST
 use crate::deferred;
 use crate::index::{slots_for_capacity, Indexer, OptimisedIndex};
 use crate::variant::{AnyStream, Variant};
-use crate::vmsize::vm_size_bytes;
+use crate::vmsize::{baseline_bytes, vm_size_bytes};
 use crate::V16;
 
 pub struct ProbeOptions {
@@ -37,6 +37,7 @@ pub struct ProbeResult {
     pub before: Snapshot,
     pub after: Snapshot,
     pub vm_size_at_start: u64,
+    pub baseline: u64,
     pub pending_user_deferred: u64,
     pub deferred_created: u64,
     pub deferred_run: u64,
@@ -71,9 +72,9 @@ fn register_outside_the_loop(variant: Variant) {
     }
 }
 
-fn the_loop(o: &ProbeOptions) -> (Snapshot, Snapshot, u64, f64) {
+fn the_loop(o: &ProbeOptions) -> (Snapshot, Snapshot, [u64; 2], f64) {
     register_outside_the_loop(o.variant);
-    let vm_size = vm_size_bytes();
+    let vm_size = [vm_size_bytes(), baseline_bytes()];
     let before = snapshot();
     reset_peak();
     let started = Instant::now();
@@ -122,13 +123,13 @@ fn drain(after: &Snapshot, before: &Snapshot) -> Drain {
 }
 
 pub fn run_probe(o: &ProbeOptions) -> ProbeResult {
-    let (before, after, vm_size_at_start, elapsed_ms) = with_held(o.variant, || the_loop(o));
+    let (before, after, [vm_size_at_start, baseline], elapsed_ms) = with_held(o.variant, || the_loop(o));
     let (deferred_created, deferred_run) = deferred::counts();
     let pending_user_deferred = deferred::pending();
     let is_epoch = matches!(o.variant, Variant::EpochDeferred | Variant::EpochStalled | Variant::EpochNested);
     let large = large_requests();
     let drain = is_epoch.then(|| drain(&after, &before));
-    ProbeResult { before, after, vm_size_at_start, pending_user_deferred, deferred_created, deferred_run, large_requests: large, drain, elapsed_ms }
+    ProbeResult { before, after, vm_size_at_start, baseline, pending_user_deferred, deferred_created, deferred_run, large_requests: large, drain, elapsed_ms }
 }
 
 pub fn table_bytes(capacity: u64) -> u64 {

@@ -33,3 +33,17 @@ pub fn limit_address_space(bytes: u64) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/** Free bytes in glibc's main arena (mallinfo2's fordblks: free chunks and the unused top). */
+pub fn arena_free_bytes() -> u64 {
+    unsafe { libc::mallinfo2() }.fordblks as u64
+}
+
+/**
+ * The process baseline: the address space held that is not a chunk of a live allocation (binary,
+ * libc, ld.so, stack, vdso, the arena's unused top): VmSize less the arena's free bytes. What the
+ * lab's glibc footprint model adds as `baselineBytes` to predict an RLIMIT_AS failure.
+ */
+pub fn baseline_bytes() -> u64 {
+    vm_size_bytes().saturating_sub(arena_free_bytes())
+}

@@ -5,6 +5,7 @@
 
 use std::process::ExitCode;
 
+use seed_native::counting::WATCHED_SIZES;
 use seed_native::index::Indexer;
 use seed_native::json::Object;
 use seed_native::probe::{run_probe, table_bytes, ProbeOptions, ProbeResult};
@@ -68,6 +69,12 @@ fn parse(argv: &[String]) -> Result<Args, String> {
     Ok(Args { options, limit, allow_ub, json })
 }
 
+/** {"640": n, ...}: live blocks of the epoch's sizes, after less before the loop. */
+fn watched_delta(a: &seed_native::counting::Snapshot, b: &seed_native::counting::Snapshot) -> String {
+    let fields: Vec<String> = WATCHED_SIZES.iter().enumerate().map(|(i, size)| format!("\"{size}\": {}", a.watched[i] as i64 - b.watched[i] as i64)).collect();
+    format!("{{{}}}", fields.join(", "))
+}
+
 fn render(args: &Args, r: &ProbeResult) -> String {
     let o = &args.options;
     let (b, a) = (&r.before, &r.after);
@@ -105,12 +112,12 @@ fn render(args: &Args, r: &ProbeResult) -> String {
         .raw("pendingUserDeferred", r.pending_user_deferred)
         .raw("deferredCreated", r.deferred_created)
         .raw("deferredRun", r.deferred_run)
-        .raw("liveQueueNodes", a.live_queue_nodes)
-        .raw("liveQueueNodesBefore", b.live_queue_nodes)
+        .raw("liveBlocksBySize", watched_delta(a, b))
         .raw("largeRequests", format!("[{}]", large.join(", ")))
         .raw("liveBytesAtStart", b.live_bytes)
         .raw("liveBlocksAtStart", b.live_blocks)
         .raw("vmSizeAtStartBytes", r.vm_size_at_start)
+        .raw("baselineBytes", r.baseline)
         .option("limitBytes", args.limit)
         .raw("allowUb", args.allow_ub)
         .option("drain", drain)
