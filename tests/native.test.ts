@@ -53,3 +53,16 @@ for (const [label, limitBytes] of [["800 MiB", 800 * 2 ** 20], ["1 GiB", 2 ** 30
     assert.ok(c.instanceDifference! <= 0.0005, `model ${c.model.failure.instance}, native ${failure.instance}`);
   });
 }
+
+test("hashbrown's sizing rule matches std's HashMap from capacity 0 to 2^25, and no 16- or 24-byte table is 256 MiB", { skip }, async () => {
+  const { execFileSync } = await import("node:child_process");
+  const { hashbrownTableBytes, hashbrownBucketsOfSize } = await import("../src/index/hashbrown.js");
+  const { rows } = JSON.parse(execFileSync(buildNative().seedTables, { encoding: "utf8" })) as { rows: { capacity: number; hashbrown16Bytes: number; hashbrown24Bytes: number }[] };
+  assert.ok(rows.length > 100 && rows.at(-1)!.capacity === 2 ** 25);
+  for (const r of rows) {
+    assert.equal(hashbrownTableBytes(r.capacity, 16), r.hashbrown16Bytes, `capacity ${r.capacity}, 16-byte entries`);
+    assert.equal(hashbrownTableBytes(r.capacity, 24), r.hashbrown24Bytes, `capacity ${r.capacity}, 24-byte entries`);
+  }
+  assert.deepEqual(hashbrownBucketsOfSize(268_435_456, 16), []);
+  assert.deepEqual(hashbrownBucketsOfSize(268_435_456, 24), []);
+});
