@@ -42,6 +42,7 @@ import {
 } from "./epoch/collector";
 import { localPin, localUnpin, localDefer, localFlush, localEpoch, localGuardCount, localPinCount, localBag } from "./epoch/local";
 import { globalEpoch } from "./epoch/global";
+import { setCrossbeamVersion } from "./epoch/version";
 import { bagLen } from "./epoch/bag";
 import { KIND_COUNT, runCountNow } from "./epoch/deferred";
 import { V16_SIZE } from "./stream/page";
@@ -76,6 +77,9 @@ export function heapConfigure(policy: u32, chunkPages: u32, footprintModel: u32,
   configure(policy, chunkPages, footprintModel, validCount(limitBytes), validCount(largeThreshold));
   return true;
 }
+
+/** The crossbeam-epoch version modelled (epoch/version.ts): 0 = 0.9.20, 1 = 0.9.13. False for another. */
+export function epochConfigure(version: u32): bool { return setCrossbeamVersion(version); }
 
 /** lab.alloc: a block the caller owns (USER). 0 if refused. `align` must be a power of two (the host checks). */
 export function heapAlloc(site: u32, bytes: f64, align: u32, zeroed: bool): usize {

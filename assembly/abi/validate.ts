@@ -23,7 +23,8 @@ import { ARC_SWAP_SIZE } from "../sync/arc_swap";
 import { INDEX_SIZE } from "../index/optimised_index";
 import { INDEXER_COUNT } from "../index/indexer";
 import { MAX_SLOTS, slotsForCapacity } from "../index/table";
-import { LOCAL_SIZE, localOwner, localGuardCount } from "../epoch/local";
+import { localOwner, localGuardCount } from "../epoch/local";
+import { localSize } from "../epoch/version";
 import { localDeleted } from "../epoch/global";
 
 /** Pages of more than 2^24 slots would be one request past 256 MiB: the typed API's bound too. */
@@ -51,7 +52,7 @@ export function validIndex(index: usize): void {
 
 /** A registered participant (not yet unregistered); `owned`: one this thread may drive. */
 export function validParticipant(local: usize, owned: bool): void {
-  if (!isLiveBlockOf(local, SITE_LOCAL, <u64>LOCAL_SIZE) || localDeleted(local)) refuse(ABI_NOT_A_PARTICIPANT, <f64>local);
+  if (!isLiveBlockOf(local, SITE_LOCAL, <u64>localSize()) || localDeleted(local)) refuse(ABI_NOT_A_PARTICIPANT, <f64>local);
   if (owned && localOwner(local) != currentThread()) refuse(ABI_NOT_THIS_THREAD, <f64>local);
 }
 

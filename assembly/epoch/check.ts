@@ -22,7 +22,8 @@ import {
 import { existingCollector } from "./collector";
 import { GLOBAL_ARC_SIZE, queueHead, queueTail, firstLocal, nextLocal } from "./global";
 import { NODE_SIZE, nodeNext, nodeData } from "./queue";
-import { LOCAL_SIZE, localBag } from "./local";
+import { localBag } from "./local";
+import { localSize } from "./version";
 import { bagLen, bagSlot, sealedBag, sealedEpoch, MAX_OBJECTS } from "./bag";
 import { deferredKind, KIND_BOXED, KIND_LAST } from "./deferred";
 
@@ -79,7 +80,7 @@ function checkBag(out: usize, bag: usize, contents: bool): u32 {
 function checkLocals(out: usize, global: usize): u32 {
   let steps: u32 = 0;
   for (let local = firstLocal(global); local; local = nextLocal(local)) {
-    if (!isLiveBlockOf(local, SITE_LOCAL, <u64>LOCAL_SIZE) || ++steps > 0x0100_0000) return report(out, CHECK_LOCAL, local, SITE_LOCAL, steps);
+    if (!isLiveBlockOf(local, SITE_LOCAL, <u64>localSize()) || ++steps > 0x0100_0000) return report(out, CHECK_LOCAL, local, SITE_LOCAL, steps);
     let code = checkBag(out, localBag(local), false);
     if (code) return code;
   }

@@ -22,6 +22,7 @@ import { queueSentinel, queuePush, nodeFree } from "./queue";
 import { epochIsPinned, epochUnpinned, epochSuccessor } from "./epoch";
 import { bagIsFull, bagPushSlot } from "./bag";
 import { deferredStore, KIND_FREE_LOCAL } from "./deferred";
+import { localEpochOffset } from "./version";
 
 // @ts-ignore: decorator
 @inline export const GLOBAL_ARC_SIZE: usize = 640;
@@ -36,11 +37,9 @@ import { deferredStore, KIND_FREE_LOCAL } from "./deferred";
 // @ts-ignore: decorator
 @inline const G_EPOCH: usize = 512;
 
-/** Where a participant's epoch word and list link sit in its Local (local.ts owns the layout). */
+/** Where a participant's list link sits in its Local (local.ts owns the layout; version.ts the epoch word's offset). */
 // @ts-ignore: decorator
 @inline export const LOCAL_ENTRY_NEXT: usize = 0;
-// @ts-ignore: decorator
-@inline export const LOCAL_EPOCH: usize = 2176;
 
 // @ts-ignore: decorator
 @inline export function queueHead(global: usize): usize { return global + G_QUEUE_HEAD; }
@@ -119,7 +118,7 @@ export function globalTryAdvance(global: usize, bag: usize): u64 {
       local = <usize>next;
       continue;
     }
-    let epoch = atomic.load<u64>(local + LOCAL_EPOCH);
+    let epoch = atomic.load<u64>(local + localEpochOffset());
     if (epochIsPinned(epoch) && epochUnpinned(epoch) != current) return current;
     pred = local + LOCAL_ENTRY_NEXT;
     local = <usize>link;

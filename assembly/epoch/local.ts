@@ -1,5 +1,7 @@
 // `Local`: one participant of a collector (natively, one per thread), 2,304 bytes with 128-byte
-// alignment, allocated when the participant registers, which is at its first pin.
+// alignment (crossbeam-epoch 0.9.20; 2,104, align 8, in 0.9.13: version.ts gives the size, the
+// alignment and the two offsets that differ), allocated when the participant registers, which is
+// at its first pin.
 //
 // ╒═══════════════════════ Local (2,304 bytes, align 128) ════════════════════════╕
 //  off    field          type                          meaning
@@ -38,14 +40,15 @@ import {
 } from "./deferred";
 import { epochPinned } from "./epoch";
 import {
-  LOCAL_EPOCH, globalEpoch, globalAddLocal, globalTryAdvance, globalPushBag, globalMarkDeleted, queueHead, queueTail
+  globalEpoch, globalAddLocal, globalTryAdvance, globalPushBag, globalMarkDeleted, queueHead, queueTail
 } from "./global";
+import { localSize, localAlign, localOwnerOffset, localEpochOffset } from "./version";
 import { queuePopExpired, queueHasExpired, nodeNext, nodeData } from "./queue";
 
 // @ts-ignore: decorator
-@inline export const LOCAL_SIZE: usize = 2304;
+/** Local's size in 0.9.20, the default (localSize() gives the configured version's). */
 // @ts-ignore: decorator
-@inline const LOCAL_ALIGN: u32 = 128;
+@inline export const LOCAL_SIZE: usize = 2304;
 // @ts-ignore: decorator
 @inline const L_COLLECTOR: usize = 8;
 // @ts-ignore: decorator
@@ -56,8 +59,6 @@ import { queuePopExpired, queueHasExpired, nodeNext, nodeData } from "./queue";
 @inline const L_HANDLE_COUNT: usize = 2080;
 // @ts-ignore: decorator
 @inline const L_PIN_COUNT: usize = 2088;
-// @ts-ignore: decorator
-@inline const L_OWNER: usize = 2096;
 
 /** crossbeam-epoch's PINNINGS_BETWEEN_COLLECT: an outermost pin collects when its count is a multiple. */
 // @ts-ignore: decorator
@@ -78,13 +79,13 @@ import { queuePopExpired, queueHasExpired, nodeNext, nodeData } from "./queue";
 // @ts-ignore: decorator
 @inline export function localPinCount(local: usize): u64 { return load<u64>(local + L_PIN_COUNT); }
 // @ts-ignore: decorator
-@inline export function localEpoch(local: usize): u64 { return atomic.load<u64>(local + LOCAL_EPOCH); }
+@inline export function localEpoch(local: usize): u64 { return atomic.load<u64>(local + localEpochOffset()); }
 // @ts-ignore: decorator
-@inline export function localOwner(local: usize): u32 { return load<u32>(local + L_OWNER); }
+@inline export function localOwner(local: usize): u32 { return load<u32>(local + localOwnerOffset()); }
 
 /** Collector::register: a new Local holding a clone of the Arc<Global>, added to the list. 0 if refused. */
 export function localRegister(global: usize): usize {
-  let local = heapAlloc(SITE_LOCAL, <u64>LOCAL_SIZE, LOCAL_ALIGN, false);
+  let local = heapAlloc(SITE_LOCAL, <u64>localSize(), localAlign(), false);
   if (!local) return 0;
   arcClone(global);
   store<u64>(local + L_COLLECTOR, <u64>global);
@@ -92,8 +93,8 @@ export function localRegister(global: usize): usize {
   store<u64>(local + L_GUARD_COUNT, 0);
   store<u64>(local + L_HANDLE_COUNT, 1);
   store<u64>(local + L_PIN_COUNT, 0);
-  store<u32>(local + L_OWNER, currentThread());
-  atomic.store<u64>(local + LOCAL_EPOCH, EPOCH_STARTING);
+  store<u32>(local + localOwnerOffset(), currentThread());
+  atomic.store<u64>(local + localEpochOffset(), EPOCH_STARTING);
   globalAddLocal(global, local);
   return local;
 }
@@ -108,7 +109,7 @@ export function localPin(local: usize): bool {
   store<u64>(local + L_GUARD_COUNT, guards + 1);
   if (guards != 0) return true;
   let global = localGlobal(local);
-  atomic.store<u64>(local + LOCAL_EPOCH, epochPinned(globalEpoch(global)));
+  atomic.store<u64>(local + localEpochOffset(), epochPinned(globalEpoch(global)));
   let count = localPinCount(local);
   store<u64>(local + L_PIN_COUNT, count + 1);
   return count % PINNINGS_BETWEEN_COLLECT != 0 || localCollect(local);
@@ -119,7 +120,7 @@ export function localUnpin(local: usize): bool {
   let guards = localGuardCount(local);
   if (guards == 0) return false;
   store<u64>(local + L_GUARD_COUNT, guards - 1);
-  if (guards == 1) atomic.store<u64>(local + LOCAL_EPOCH, EPOCH_STARTING);
+  if (guards == 1) atomic.store<u64>(local + localEpochOffset(), EPOCH_STARTING);
   return true;
 }
 

@@ -29,6 +29,8 @@
 //  0x8180 ├──────────────────────────────┤
 //         │ CHECK_SCRATCH                │ the invariant checker's per-site sums (check.ts)
 //  0x8500 ├──────────────────────────────┤
+//         │ EPOCH_CONFIG                 │ the crossbeam-epoch version modelled (epoch/version.ts)
+//  0x8510 ├──────────────────────────────┤
 //         │ (unused)                     │
 //  0xFFFF └──────────────────────────────┘
 // ╘═════════════════════════════════════════════════════════════════════════════════════════╛
@@ -53,3 +55,5 @@
 @inline export const LAB_STATE: usize = 0x8140;
 // @ts-ignore: decorator
 @inline export const CHECK_SCRATCH: usize = 0x8180;
+// @ts-ignore: decorator
+@inline export const EPOCH_CONFIG: usize = 0x8500;

@@ -9,6 +9,7 @@ import { DEFAULT_PAGE_SLOTS, MAX_PAGE_SLOTS } from "../stream/segmented-stream.j
 import { parse, helpText, UsageError, type CommandSpec } from "./args.js";
 import { LIMIT_FORMS } from "./limit.js";
 import { MAX_INSTANCES, MAX_VALUES_PER_INSTANCE, totalValuesProblem } from "../bounds.js";
+import { CROSSBEAM_VERSIONS, type CrossbeamVersion } from "../epoch/crossbeam.js";
 
 export const probeSpec: CommandSpec = {
   name: "probe",
@@ -32,6 +33,7 @@ export const probeSpec: CommandSpec = {
     indexer: { kind: "string", choices: INDEXERS, help: "how an index keys a value (default first-word)" },
     limit: { kind: "limit", help: `footprint limit for the model's heap (default none): ${LIMIT_FORMS}` },
     growth: { kind: "string", choices: GROWTH_POLICIES, help: "how linear memory grows: exact, double (as AS's TLSF) or chunk (default exact)" },
+    crossbeam: { kind: "string", choices: CROSSBEAM_VERSIONS, help: "crossbeam-epoch version modelled: 0.9.20 (Local 2,304 B) or 0.9.13 (2,104 B, Debian's) (default 0.9.20)" },
     json: { kind: "flag", help: "print one JSON object instead of the report" },
   },
 };
@@ -60,7 +62,7 @@ export function probeCommand(argv: string[]): string {
     indexCapacity,
     upserts: values.upserts as number | undefined,
     indexer: values.indexer as Indexer | undefined,
-    lab: { limitBytes: (values.limit as number | null | undefined) ?? undefined, growth: values.growth as GrowthPolicy | undefined },
+    lab: { limitBytes: (values.limit as number | null | undefined) ?? undefined, growth: values.growth as GrowthPolicy | undefined, crossbeam: values.crossbeam as CrossbeamVersion | undefined },
   });
   return values.json ? JSON.stringify(result, null, 2) : probeText(result);
 }

@@ -10,7 +10,7 @@ import { applyScenario, STRUCTURES, CLOCKS, ScenarioError, type Scenario, type S
 import { SEED_SCENARIO } from "../scenarios/seed.js";
 import { UsageError, type OptionSpec } from "./args.js";
 import { LIMIT_FORMS } from "./limit.js";
-import { MAX_COST_NS, MAX_INSTANCES, MAX_PHASE_MS, MAX_VALUES_PER_INSTANCE, MIN_SAMPLE_SIZE, MAX_SAMPLE_SIZE } from "../bounds.js";
+import { MAX_COST_NS, MAX_INSTANCES, MAX_PHASE_MS, MAX_VALUES_PER_INSTANCE, MIN_SAMPLE_SIZE, MAX_SAMPLE_SIZE, ENGINE_MAX_BYTES } from "../bounds.js";
 
 export const SCENARIO_OPTIONS: Record<string, OptionSpec> = {
   scenario: { kind: "string", valueName: "file", help: "JSON scenario file (a regular file, at most 1 MiB): any subset of the fields of src/scenarios/scenario.ts, over the seed scenario" },
@@ -30,6 +30,7 @@ export const SCENARIO_OPTIONS: Record<string, OptionSpec> = {
   "measurement-ms": { kind: "integer", min: 1, max: MAX_PHASE_MS, help: "Criterion measurement time (default 5000)" },
   "sample-size": { kind: "integer", min: MIN_SAMPLE_SIZE, max: MAX_SAMPLE_SIZE, help: "Criterion sample size (default 100)" },
   limit: { kind: "limit", help: `footprint limit (default 800MiB): ${LIMIT_FORMS}` },
+  baseline: { kind: "integer", min: 0, max: ENGINE_MAX_BYTES, help: "bytes of address space the process holds before its first allocation, counted by the limit (default 0; `native reproduce` measures it)" },
   footprint: { kind: "string", choices: FOOTPRINT_MODELS, help: "what the limit measures: glibc (the native heap) or segstream (default glibc)" },
   growth: { kind: "string", choices: GROWTH_POLICIES, help: "how the model's linear memory grows (default exact)" },
   "chunk-pages": { kind: "integer", min: 1, max: 65536, help: "growth step in 64 KiB pages for --growth chunk (default 16)" },
@@ -82,6 +83,7 @@ export function scenarioFrom(values: Values): Scenario {
   try {
     const memory: ScenarioInput["memory"] = {};
     if (values.limit !== undefined) memory.limitBytes = values.limit as number | null;
+    if (values.baseline !== undefined) memory.baselineBytes = values.baseline as number;
     if (values.footprint !== undefined) memory.footprint = values.footprint as Scenario["memory"]["footprint"];
     if (values.growth !== undefined) memory.growth = values.growth as Scenario["memory"]["growth"];
     if (values["chunk-pages"] !== undefined) memory.chunkPages = values["chunk-pages"] as number;

@@ -8,6 +8,7 @@ import { AllocationFailedError, InvariantError, requireInteger, requirePowerOfTw
 import { createMemory, instantiate, wasmModule, WASM_PAGE, MAXIMUM_PAGES, type Instance, type RawExports } from "../wasm/module.js";
 import { Epochs } from "../epoch/collector.js";
 import { SCRATCH_BYTES } from "./scratch.js";
+import { CROSSBEAM_VERSIONS, type CrossbeamVersion } from "../epoch/crossbeam.js";
 import {
   readLedger, readSites, GROWTH_POLICIES, FOOTPRINT_MODELS,
   type FailureRecord, type FootprintModel, type GrowthPolicy, type LedgerSnapshot, type SiteInfo,
@@ -32,6 +33,8 @@ export interface LabOptions {
    * regions of their own and do not draw on it.
    */
   reserveBytes?: number;
+  /** The crossbeam-epoch version modelled (its Local differs): "0.9.20" (default) or "0.9.13" (Debian's). */
+  crossbeam?: CrossbeamVersion;
 }
 
 export type FreeOutcome = "freed" | "invalid" | "double";
@@ -103,6 +106,13 @@ export class Lab {
     const limit = requireInteger("limitBytes", options.limitBytes ?? 0, 0, Number.MAX_SAFE_INTEGER);
     const threshold = requireInteger("largeThreshold", options.largeThreshold ?? DEFAULT_LARGE_THRESHOLD, 1, Number.MAX_SAFE_INTEGER);
     this.raw.heapConfigure(policy, chunkPages, model, limit, threshold);
+    this.configureCrossbeam(options.crossbeam);
+  }
+
+  private configureCrossbeam(version: CrossbeamVersion | undefined): void {
+    const index = CROSSBEAM_VERSIONS.indexOf(version ?? "0.9.20");
+    if (index < 0) throw new RangeError(`crossbeam must be one of ${CROSSBEAM_VERSIONS.join(", ")}, got ${String(version)}`);
+    this.raw.epochConfigure(index);
   }
 
   /** The id of a site, by id or by name. */

@@ -26,6 +26,8 @@ export interface ProbeOptions {
   upserts?: number;
   indexer?: Indexer;
   lab?: LabOptions;
+  /** Called once the loop has ended, before the drain (e.g. to read the collector's state). */
+  afterLoop?: (lab: Lab) => void;
 }
 
 export interface ProbeSite {
@@ -107,6 +109,7 @@ export function runProbe(options: ProbeOptions): ProbeResult {
   for (let i = 0; i < options.instances; i++) life.routine(life.setup());
   const elapsedMs = performance.now() - started;
   const after = lab.ledger();
+  options.afterLoop?.(lab);
   const collector = lab.epoch.state();
   const drain = streamVariantOf(options.variant) === "epoch-deferred" ? drainEpoch(lab, held, before, after) : null;
   return {

@@ -96,12 +96,18 @@ function retainedSlope(series: SeriesPoint[], dropped: number): number {
   return Math.max(0, (last.liveBytes - mid.liveBytes) / (last.instance - mid.instance));
 }
 
+/** The limit the model's heap enforces: the process's limit less the baseline the process holds anyway. */
+function heapLimit(m: Scenario["memory"]): number {
+  if (m.limitBytes === null) return 0;
+  return Math.max(1, m.limitBytes - (m.baselineBytes ?? 0));
+}
+
 /** Runs `scenario` (checked first: a ScenarioError, a RangeError, names a bad field). */
 export function runScenario(scenario: Scenario, progress?: RunProgress): ScenarioRun {
   applyScenario(scenario, {});
   const started = performance.now();
   const m = scenario.memory;
-  const lab = Lab.create({ limitBytes: m.limitBytes ?? 0, growth: m.growth, chunkPages: m.chunkPages, footprint: m.footprint });
+  const lab = Lab.create({ limitBytes: heapLimit(m), growth: m.growth, chunkPages: m.chunkPages, footprint: m.footprint });
   holdGuard(lab, scenario.variant);
   const { setup, routine } = instanceLife(lab, {
     variant: scenario.variant,

@@ -28,6 +28,12 @@ export interface MemorySettings {
   /** Growth step for the "chunk" policy, in 64 KiB pages. */
   chunkPages: number;
   footprint: FootprintModel;
+  /**
+   * glibc footprint only: address space the process holds before its first modelled allocation
+   * (binary, libc, stack, the arena's unused top), which an RLIMIT_AS counts. Absent: 0 (the
+   * seed scenario's figures); `segstream native reproduce` uses what native/ measures.
+   */
+  baselineBytes?: number;
 }
 
 export interface Scenario {
@@ -62,7 +68,7 @@ export type ScenarioInput = Partial<Omit<Scenario, "memory" | "cost" | "batchSiz
 /** "PerIteration", "SmallInput", "LargeInput", "NumBatches:10", "NumIterations:64". */
 export type BatchSizeText = string;
 
-const MEMORY_FIELDS = ["limitBytes", "growth", "chunkPages", "footprint"] as const;
+const MEMORY_FIELDS = ["limitBytes", "growth", "chunkPages", "footprint", "baselineBytes"] as const;
 const COST_FIELDS = ["setupNs", "routineNs", "dropNs", "iterationNs"] as const;
 const MAX_NAME = 100;
 const MAX_DESCRIPTION = 1000;
@@ -104,6 +110,12 @@ function parseCost(value: unknown): CostModel {
   return cost;
 }
 
+/** The process baseline, if the input or the base scenario has one (absent: 0, today's figures). */
+function baselineOf(input: Partial<Record<(typeof MEMORY_FIELDS)[number], unknown>>, base: MemorySettings): Pick<MemorySettings, "baselineBytes"> {
+  const baseline = own(input, "baselineBytes", base.baselineBytes);
+  return baseline === undefined ? {} : { baselineBytes: wholeNumber("memory.baselineBytes", baseline, 0, ENGINE_MAX_BYTES) };
+}
+
 function parseMemory(base: MemorySettings, value: unknown): MemorySettings {
   const input = fields("memory", value, MEMORY_FIELDS);
   const limit = own(input, "limitBytes", base.limitBytes);
@@ -112,6 +124,7 @@ function parseMemory(base: MemorySettings, value: unknown): MemorySettings {
     growth: oneOf("memory.growth", own(input, "growth", base.growth), GROWTH_POLICIES),
     chunkPages: wholeNumber("memory.chunkPages", own(input, "chunkPages", base.chunkPages), 1, MAX_CHUNK_PAGES),
     footprint: oneOf("memory.footprint", own(input, "footprint", base.footprint), FOOTPRINT_MODELS),
+    ...baselineOf(input, base),
   };
 }
 

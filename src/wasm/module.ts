@@ -19,6 +19,7 @@ export interface RawExports {
   abiErrorName(code: number): number;
   labStateAddress(): number;
   heapConfigure(policy: number, chunkPages: number, footprintModel: number, limitBytes: number, largeThreshold: number): number;
+  epochConfigure(version: number): number;
   heapAlloc(site: number, bytes: number, align: number, zeroed: number): number;
   heapFree(payload: number, site: number): number;
   hostBufferAlloc(bytes: number): number;

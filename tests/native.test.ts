@@ -1,0 +1,68 @@
+// Differential tests: the lab against native/, the seed's program built from Debian's crates under
+// a counting global allocator. Every probe variant at N = 1,000 and 100,000 with 64- and 128-slot
+// pages: every compared figure (src/native/figures.ts) exactly equal. The seed failure under
+// RLIMIT_AS 800 MiB and 1 GiB: the same request size and site, the failure instance within 0.05%.
+// Skipped, with the reason, when cargo or the crates are missing (.ci/run installs them).
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { missingForNative, INSTALL_COMMAND, buildNative } from "../src/native/toolchain.js";
+import { compareProbe } from "../src/native/compare-probe.js";
+import { compareReproduce } from "../src/native/compare-reproduce.js";
+import { PROBE_VARIANTS } from "../src/probe/variants.js";
+import { SEED_SCENARIO } from "../src/scenarios/seed.js";
+import { applyScenario } from "../src/scenarios/scenario.js";
+import { FIGURE_NAMES } from "../src/native/figures.js";
+
+const missing = missingForNative();
+const skip = missing.length ? `native side unavailable (missing ${missing.join(", ")}; ${INSTALL_COMMAND})` : false;
+
+test("native/ builds offline from Debian's crates, crossbeam-epoch 0.9.13", { skip }, () => {
+  const build = buildNative();
+  assert.equal(build.crossbeam, "0.9.13");
+});
+
+for (const instances of [1_000, 100_000]) {
+  for (const pageSlots of [64, 128]) {
+    for (const variant of PROBE_VARIANTS) {
+      test(`probe ${variant}, N = ${instances}, ${pageSlots} slots: every figure equal natively`, { skip }, () => {
+        const c = compareProbe({ variant, instances, pageSlots });
+        for (const name of FIGURE_NAMES) assert.equal(c.model[name], c.native[name], `${name}: model ${c.model[name]}, native ${c.native[name]}`);
+      });
+    }
+  }
+}
+
+test("probe as-written with an index of capacity 10,000,000: the 256 MiB table is requested per instance natively too", { skip }, () => {
+  const c = compareProbe({ variant: "as-written", instances: 1_000, indexCapacity: 10_000_000 });
+  assert.deepEqual(c.differing, []);
+  assert.equal(c.native.largestRequest, 268_435_456);
+  assert.deepEqual(c.nativeProbe.largeRequests, [{ bytes: 268_435_456, count: 1_000 }]);
+});
+
+for (const [label, limitBytes] of [["800 MiB", 800 * 2 ** 20], ["1 GiB", 2 ** 30]] as const) {
+  test(`the seed failure under RLIMIT_AS ${label}: same request and site, instance within 0.05%`, { skip }, () => {
+    const c = compareReproduce(applyScenario(SEED_SCENARIO, { memory: { limitBytes } }));
+    const failure = c.native.failure;
+    assert.ok(failure, "the native program fails");
+    assert.ok(c.model.failure, "the model fails");
+    assert.equal(failure.bytes, 268_435_456);
+    assert.equal(c.model.failure.record.bytes, failure.bytes);
+    assert.equal(failure.site, "OptimisedIndex.table");
+    assert.equal(c.model.failure.record.siteName, failure.site);
+    assert.ok(c.instanceDifference! <= 0.0005, `model ${c.model.failure.instance}, native ${failure.instance}`);
+  });
+}
+
+test("hashbrown's sizing rule matches std's HashMap from capacity 0 to 2^25, and no 16- or 24-byte table is 256 MiB", { skip }, async () => {
+  const { execFileSync } = await import("node:child_process");
+  const { hashbrownTableBytes, hashbrownBucketsOfSize } = await import("../src/index/hashbrown.js");
+  const { rows } = JSON.parse(execFileSync(buildNative().seedTables, { encoding: "utf8" })) as { rows: { capacity: number; hashbrown16Bytes: number; hashbrown24Bytes: number }[] };
+  assert.ok(rows.length > 100 && rows.at(-1)!.capacity === 2 ** 25);
+  for (const r of rows) {
+    assert.equal(hashbrownTableBytes(r.capacity, 16), r.hashbrown16Bytes, `capacity ${r.capacity}, 16-byte entries`);
+    assert.equal(hashbrownTableBytes(r.capacity, 24), r.hashbrown24Bytes, `capacity ${r.capacity}, 24-byte entries`);
+  }
+  assert.deepEqual(hashbrownBucketsOfSize(268_435_456, 16), []);
+  assert.deepEqual(hashbrownBucketsOfSize(268_435_456, 24), []);
+});
