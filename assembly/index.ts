@@ -10,7 +10,7 @@
 import {
   heapInit as init, heapConfigure as configure, heapAlloc as allocFor, heapFree as freeFor, heapAllocUser, heapFreeUser,
   heapBlockSize as blockSize, heapLock as lock, heapUnlock as unlock, heapReserve as reserve, GROW_CHUNK,
-  heapInjectFailure as injectFailure, heapAllocCalls as allocCalls, heapInjectPending as injectPending
+  heapInjectFailure as injectFailure, heapInjectTrap as injectTrap, heapAllocCalls as allocCalls, heapInjectPending as injectPending
 } from "./memory/heap";
 import { heapCheck as checkHeap, checkCodeName as codeName, CHECK_CODE_COUNT, CHECK_REPORT_SIZE } from "./memory/check";
 import { epochCheck as checkEpoch } from "./epoch/check";
@@ -104,6 +104,8 @@ export function heapStartMapBytes(): f64 { return <f64>(<u64>STARTS_PAGES << 16)
 
 /** Fault injection for tests: the n-th allocation from now (1: the next) is refused; 0: off. */
 export function heapInjectFailure(n: u32): void { injectFailure(n); }
+/** Fault injection for tests: the next allocation traps inside the heap's critical section (the lab is then poisoned). */
+export function heapInjectTrap(): void { injectTrap(); }
 /** Allocation calls ever made (granted or refused), and the countdown of an armed injection (0: none). */
 export function heapAllocCalls(): f64 { return <f64>allocCalls(); }
 export function heapInjectPending(): u32 { return injectPending(); }

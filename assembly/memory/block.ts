@@ -41,6 +41,7 @@
 // 1792  injectCountdown u32  fault injection: the n-th heapAlloc from now is refused (0: off)
 // 1796  base u32             lowest address a region can start at (memory's size at set-up)
 // 1800  allocCalls u64       heapAlloc calls ever made, granted or refused
+// 1808  injectTrap u32       fault injection: the next heapAlloc traps while it holds the lock (0: off)
 // ╘════════════════════════════════════════════════════════════════════════════════════════════════╛
 //
 // Bins: sizes below 256 bytes get one bin per 16 bytes (fl 0); above, each power of two [2^k, 2^k+1)
@@ -146,6 +147,8 @@ import { HEAP_ROOT } from "./layout";
 @inline export const ROOT_BASE: usize = HEAP_ROOT + 1796;
 // @ts-ignore: decorator
 @inline export const ROOT_ALLOC_CALLS: usize = HEAP_ROOT + 1800;
+// @ts-ignore: decorator
+@inline export const ROOT_INJECT_TRAP: usize = HEAP_ROOT + 1808;
 
 // @ts-ignore: decorator
 @inline export const PAGE_BITS: u32 = 16;

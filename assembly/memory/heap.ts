@@ -32,7 +32,7 @@ import {
   AL_SIZE, AL_MASK, HEADER, MIN_BLOCK, MAX_BLOCK, FREE, LEFTFREE, ZERO, LARGE, LARGE_MIN, SB_SIZE, SL_BITS,
   SITE_MASK, USER, PAGE_BITS, PAGE_SIZE,
   ROOT_LOCK, ROOT_STATE, ROOT_FLMAP, ROOT_POLICY, ROOT_CHUNK, ROOT_TAIL, ROOT_LIMIT, ROOT_FOOTPRINT, ROOT_REGIONS,
-  ROOT_MODEL, ROOT_GLIBC, ROOT_GLIBC_PEAK, ROOT_INJECT, ROOT_BASE, ROOT_ALLOC_CALLS,
+  ROOT_MODEL, ROOT_GLIBC, ROOT_GLIBC_PEAK, ROOT_INJECT, ROOT_BASE, ROOT_ALLOC_CALLS, ROOT_INJECT_TRAP,
   info, sizeOf, setInfo, checkOf, requestedOf, ownerOf, siteOf, prevFree, nextFree, setPrevFree, setNextFree,
   setFooter, leftOf, checkWord, memoryEnd, binFl, binSl, headSlot, slMapSlot, blockSizeFor
 } from "./block";
@@ -264,6 +264,10 @@ function takeBlock(site: u32, requested: u64, align: u32): usize {
     recordFailure(site, requested, align, REASON_TOO_LARGE, load<u64>(ROOT_FOOTPRINT), load<u64>(ROOT_LIMIT), 0);
     return 0;
   }
+  if (load<u32>(ROOT_INJECT_TRAP)) {
+    store<u32>(ROOT_INJECT_TRAP, 0);
+    unreachable(); // a fault inside the critical section, lock held: what the host's poisoning is for
+  }
   if (injectedRefusal(site, requested, align) || !glibcAdmits(site, requested, align)) return 0;
   let effectiveAlign = max<usize>(<usize>align, AL_SIZE);
   return <usize>need >= LARGE_MIN && effectiveAlign == AL_SIZE
@@ -494,6 +498,11 @@ export function heapInjectFailure(n: u32): void {
   mutexLock(ROOT_LOCK);
   store<u32>(ROOT_INJECT, n);
   mutexUnlock(ROOT_LOCK);
+}
+
+/** The next heapAlloc traps while it holds the heap lock: a fault for tests of the host's poisoning. */
+export function heapInjectTrap(): void {
+  atomic.store<u32>(ROOT_INJECT_TRAP, 1);
 }
 
 /** heapAlloc calls so far, and how many an injected refusal still waits for (0: none armed). */

@@ -3,7 +3,7 @@
 import { AllocationFailedError, requireInteger } from "../errors.js";
 import type { Lab } from "../memory/lab.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
-import { Participant } from "./participant.js";
+import { newParticipant, type Participant } from "./participant.js";
 
 export interface QueuedBag {
   /** The global epoch (in steps) the bag was sealed in. */
@@ -33,7 +33,7 @@ export class Epochs {
 
   /** A new participant: a thread of the modelled program, registered at its first pin. */
   participant(): Participant {
-    const participant = new Participant(this.lab);
+    const participant = newParticipant(this.lab);
     this.made.push(participant);
     return participant;
   }
@@ -53,7 +53,7 @@ export class Epochs {
     if (!this.own) {
       const local = this.lab.raw.epochCurrent() >>> 0;
       if (local === 0) throw new AllocationFailedError("epoch participant registration", this.lab.lastFailure());
-      this.own = new Participant(this.lab, local);
+      this.own = newParticipant(this.lab, local);
     }
     return this.own;
   }

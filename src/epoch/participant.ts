@@ -5,7 +5,7 @@
 // can be driven from one JavaScript thread to model other threads deterministically (one stalled
 // while another works); `lab.epoch.current()` is this thread's own, the one stream and index drops use.
 
-import { AllocationFailedError, UseAfterDropError, requireInteger } from "../errors.js";
+import { AllocationFailedError, UseAfterDropError, HANDLE_KEY, requireHandleKey, requireInteger } from "../errors.js";
 import type { Lab } from "../memory/lab.js";
 
 export interface ParticipantState {
@@ -22,10 +22,18 @@ export interface ParticipantState {
 
 const MAX_INLINE_CAPTURE = 1 << 20;
 
+/** A participant handle over `local` (0: not registered yet): for lab.epoch's factories. */
+export function newParticipant(lab: Lab, local = 0): Participant {
+  return new Participant(HANDLE_KEY, lab, local);
+}
+
 export class Participant {
   private ended = false;
 
-  constructor(private readonly lab: Lab, private local = 0) {}
+  /** Made by lab.epoch.participant() and lab.epoch.current() (newParticipant), never with new. */
+  constructor(key: symbol, private readonly lab: Lab, private local = 0) {
+    requireHandleKey(key, "Participant", "lab.epoch.participant()");
+  }
 
   get registered(): boolean {
     return this.local !== 0;
@@ -58,7 +66,7 @@ export class Participant {
       raw.epochUnpin(this.local);
       throw new AllocationFailedError("epoch::pin (collect)", this.lab.lastFailure());
     }
-    return new Guard(this.lab, this.local);
+    return new Guard(HANDLE_KEY, this.lab, this.local);
   }
 
   state(): ParticipantState {
@@ -80,7 +88,10 @@ export class Participant {
 export class Guard {
   private live = true;
 
-  constructor(private readonly lab: Lab, private readonly local: number) {}
+  /** Made by Participant.pin(), never with new. */
+  constructor(key: symbol, private readonly lab: Lab, private readonly local: number) {
+    requireHandleKey(key, "Guard", "participant.pin()");
+  }
 
   private check(): void {
     if (!this.live) throw new UseAfterDropError("this Guard was released");

@@ -3,10 +3,10 @@
 // Keys come from values by the indexer: the first word, the second word, or a hash of both. `get`
 // takes the words the indexer reads (for "first-word", just the first).
 
-import { AllocationFailedError, UseAfterDropError, requireInteger, requirePowerOfTwo } from "../errors.js";
+import { AllocationFailedError, UseAfterDropError, HANDLE_KEY, requireHandleKey, requireInteger, requireNumber, requireOptions, requirePowerOfTwo } from "../errors.js";
 import type { Lab, Checkable } from "../memory/lab.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
-import { DEFAULT_PAGE_SLOTS, MAX_PAGE_SLOTS } from "../stream/segmented-stream.js";
+import { DEFAULT_PAGE_SLOTS, MAX_PAGE_SLOTS, requireLab } from "../stream/segmented-stream.js";
 import { variantId, type StreamVariant } from "../stream/variants.js";
 
 export const INDEXERS = ["first-word", "second-word", "hash-both"] as const;
@@ -24,6 +24,7 @@ export interface IndexOptions {
 }
 
 const V16_BYTES = 16;
+const INDEX_OPTION_KEYS = ["indexer", "capacity", "variant", "pageSlots"] as const;
 /** Values per indexValues call: the lab's scratch, less the word where the count comes back. */
 const VALUES_CHUNK = SCRATCH_BYTES / V16_BYTES - 1;
 
@@ -35,6 +36,7 @@ export function indexerId(indexer: string): number {
 
 /** Bytes of the table new_with_indexer_and_capacity(capacity) requests. */
 export function tableBytesFor(lab: Lab, capacity: number): number {
+  requireLab(lab);
   return lab.raw.indexTableBytesFor(requireInteger("capacity", capacity, 0, MAX_CAPACITY));
 }
 
@@ -43,7 +45,8 @@ export class OptimisedIndex implements Checkable {
   readonly variant: StreamVariant;
   private at: number;
 
-  private constructor(private readonly lab: Lab, indexer: Indexer, variant: StreamVariant, address: number) {
+  private constructor(key: symbol, private readonly lab: Lab, indexer: Indexer, variant: StreamVariant, address: number) {
+    requireHandleKey(key, "OptimisedIndex", "OptimisedIndex.create(lab, options)");
     this.indexer = indexer;
     this.variant = variant;
     this.at = address;
@@ -51,17 +54,19 @@ export class OptimisedIndex implements Checkable {
   }
 
   /** OptimisedIndex::new_with_indexer_and_capacity. Throws AllocationFailedError if refused. */
-  static create(lab: Lab, options: IndexOptions = {}): OptimisedIndex {
-    const indexer = options.indexer ?? "first-word";
-    const variant = options.variant ?? "as-written";
+  static create(lab: Lab, options?: IndexOptions): OptimisedIndex {
+    requireLab(lab);
+    const given = requireOptions<IndexOptions>("options", options, INDEX_OPTION_KEYS);
+    const indexer = given.indexer ?? "first-word";
+    const variant = given.variant ?? "as-written";
     const indexerNumber = indexerId(indexer);
     const variantNumber = variantId(variant);
-    const capacity = requireInteger("capacity", options.capacity ?? 0, 0, MAX_CAPACITY);
-    const pageSlots = requirePowerOfTwo("pageSlots", options.pageSlots ?? DEFAULT_PAGE_SLOTS, 1, MAX_PAGE_SLOTS);
+    const capacity = requireInteger("capacity", given.capacity ?? 0, 0, MAX_CAPACITY);
+    const pageSlots = requirePowerOfTwo("pageSlots", given.pageSlots ?? DEFAULT_PAGE_SLOTS, 1, MAX_PAGE_SLOTS);
     lab.reserveScratch(); // reading this index later must not need memory (lab.ts)
     const address = lab.raw.indexNew(indexerNumber, capacity, variantNumber, pageSlots) >>> 0;
     if (address === 0) throw new AllocationFailedError("OptimisedIndex::new_with_indexer_and_capacity", lab.lastFailure());
-    return new OptimisedIndex(lab, indexer, variant, address);
+    return new OptimisedIndex(HANDLE_KEY, lab, indexer, variant, address);
   }
 
   private live(): number {
@@ -71,14 +76,14 @@ export class OptimisedIndex implements Checkable {
 
   /** Appends the value and maps its key to it; returns its stream position. */
   upsert(a: number, b: number): number {
-    const position = this.lab.raw.indexUpsert(this.live(), a, b);
+    const position = this.lab.raw.indexUpsert(this.live(), requireNumber("a", a), requireNumber("b", b));
     if (position < 0) throw new AllocationFailedError("OptimisedIndex::upsert", this.lab.lastFailure());
     return position;
   }
 
   /** The latest value whose key the indexer derives from (a, b), or undefined. */
   get(a: number, b = 0): [number, number] | undefined {
-    if (!this.lab.raw.indexGet(this.live(), a, b, this.lab.scratch)) return undefined;
+    if (!this.lab.raw.indexGet(this.live(), requireNumber("a", a), requireNumber("b", b), this.lab.scratch)) return undefined;
     const words = this.lab.scratchWords;
     return [words[0], words[1]];
   }

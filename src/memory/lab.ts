@@ -4,8 +4,9 @@
 // from another worker thread, sharing its heap, ledger and structures. Everything a thread allocates
 // through the lab is accounted for in the one ledger.
 
-import { AllocationFailedError, InvariantError, requireInteger, requirePowerOfTwo } from "../errors.js";
-import { createMemory, instantiate, wasmModule, WASM_PAGE, MAXIMUM_PAGES, type Instance, type RawExports } from "../wasm/module.js";
+import { AllocationFailedError, requireInteger, requirePowerOfTwo } from "../errors.js";
+import { guardExports, invariantError } from "./guard.js";
+import { createMemory, instantiate, wasmModule, buildKind, WASM_PAGE, MAXIMUM_PAGES, type Instance, type RawExports } from "../wasm/module.js";
 import { Epochs } from "../epoch/collector.js";
 import { SCRATCH_BYTES } from "./scratch.js";
 import { CROSSBEAM_VERSIONS, type CrossbeamVersion } from "../epoch/crossbeam.js";
@@ -54,8 +55,8 @@ export interface CheckOptions {
   deep?: boolean;
 }
 
-/** CheckReport (assembly/memory/check.ts): code u32 · address u32 · expected u64 · actual u64. */
-const CHECK_REPORT = { code: 0, address: 4, expected: 8, actual: 16 } as const;
+/** CheckReport (assembly/memory/check.ts): 24 bytes. */
+const CHECK_REPORT_BYTES = 24;
 
 const DEFAULT_CHUNK_PAGES = 16;
 const DEFAULT_LARGE_THRESHOLD = 1 << 20;
@@ -71,11 +72,15 @@ export class Lab {
   private scratchAddress = 0;
   private words: Float64Array | undefined;
   private readonly structures = new Set<Checkable>();
-  private checkNames: readonly string[] | undefined;
 
   private constructor(readonly memory: WebAssembly.Memory, readonly module: WebAssembly.Module) {
-    this.instance = instantiate(memory, module);
-    this.raw = this.instance.raw;
+    const bare = instantiate(memory, module);
+    const checkEveryCall = buildKind() === "debug";
+    // The debug build's after-call checks write their verdicts here: a block of this thread's own,
+    // taken before anything else (only in that build), so no call's output is overwritten.
+    const report = checkEveryCall ? bare.raw.hostBufferAlloc(CHECK_REPORT_BYTES) >>> 0 : 0;
+    this.raw = guardExports(bare.raw, memory, { getString: bare.getString, checkEveryCall, reportBuffer: () => report });
+    this.instance = { raw: this.raw, getString: bare.getString };
     this.sites = readSites(this.instance);
     this.epoch = new Epochs(this);
   }
@@ -183,16 +188,7 @@ export class Lab {
   }
 
   private verdict(code: number, out: number, what: string): void {
-    if (code === 0) return;
-    this.checkNames ??= Array.from({ length: this.raw.checkCodeCount() }, (_, i) => this.instance.getString(this.raw.checkCodeName(i)));
-    const view = new DataView(this.memory.buffer);
-    throw new InvariantError(
-      this.checkNames[code] ?? `check ${code}`,
-      view.getUint32(out + CHECK_REPORT.address, true),
-      Number(view.getBigUint64(out + CHECK_REPORT.expected, true)),
-      Number(view.getBigUint64(out + CHECK_REPORT.actual, true)),
-      what,
-    );
+    if (code !== 0) throw invariantError(this.memory, out, this.instance.getString(this.raw.checkCodeName(code)), what);
   }
 
   ledger(): LedgerSnapshot {

@@ -4,8 +4,8 @@
 // pattern (any number round-trips exactly); a BigUint64Array over the same bytes reads them as
 // integers. Bulk calls take and return Float64Arrays of word pairs.
 
-import { AllocationFailedError, UseAfterDropError, requireInteger, requirePowerOfTwo } from "../errors.js";
-import type { Lab, Checkable } from "../memory/lab.js";
+import { AllocationFailedError, UseAfterDropError, HANDLE_KEY, requireHandleKey, requireInteger, requireNumber, requireOptions, requirePowerOfTwo } from "../errors.js";
+import { Lab, type Checkable } from "../memory/lab.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
 import { variantId, type StreamVariant } from "./variants.js";
 
@@ -16,6 +16,12 @@ export interface StreamOptions {
 }
 
 export const DEFAULT_PAGE_SLOTS = 64;
+const STREAM_OPTION_KEYS = ["variant", "pageSlots"] as const;
+
+/** The lab argument of a factory: a Lab, or a TypeError. */
+export function requireLab(lab: unknown): asserts lab is Lab {
+  if (!(lab instanceof Lab)) throw new TypeError("lab must be a Lab (from Lab.create or Lab.attach)");
+}
 /** Large enough for any page the model cares about, small enough that one page stays one request below 4 GiB. */
 export const MAX_PAGE_SLOTS = 1 << 24;
 const V16_BYTES = 16;
@@ -28,7 +34,8 @@ export class SegmentedStream implements Checkable {
   readonly pageSlots: number;
   private at: number;
 
-  private constructor(private readonly lab: Lab, variant: StreamVariant, pageSlots: number, address: number) {
+  private constructor(key: symbol, private readonly lab: Lab, variant: StreamVariant, pageSlots: number, address: number) {
+    requireHandleKey(key, "SegmentedStream", "SegmentedStream.create(lab, options)");
     this.variant = variant;
     this.pageSlots = pageSlots;
     this.at = address;
@@ -36,14 +43,16 @@ export class SegmentedStream implements Checkable {
   }
 
   /** SegmentedStream::new. Throws AllocationFailedError if the model's allocator refuses. */
-  static create(lab: Lab, options: StreamOptions = {}): SegmentedStream {
-    const variant = options.variant ?? "as-written";
+  static create(lab: Lab, options?: StreamOptions): SegmentedStream {
+    requireLab(lab);
+    const given = requireOptions<StreamOptions>("options", options, STREAM_OPTION_KEYS);
+    const variant = given.variant ?? "as-written";
     const id = variantId(variant);
-    const pageSlots = requirePowerOfTwo("pageSlots", options.pageSlots ?? DEFAULT_PAGE_SLOTS, 1, MAX_PAGE_SLOTS);
+    const pageSlots = requirePowerOfTwo("pageSlots", given.pageSlots ?? DEFAULT_PAGE_SLOTS, 1, MAX_PAGE_SLOTS);
     lab.reserveScratch(); // reading this stream later must not need memory (lab.ts)
     const address = lab.raw.streamNew(id, pageSlots) >>> 0;
     if (address === 0) throw new AllocationFailedError("SegmentedStream::new", lab.lastFailure());
-    return new SegmentedStream(lab, variant, pageSlots, address);
+    return new SegmentedStream(HANDLE_KEY, lab, variant, pageSlots, address);
   }
 
   private live(): number {
@@ -53,7 +62,7 @@ export class SegmentedStream implements Checkable {
 
   /** Appends one value; returns its index. */
   append(a: number, b: number): number {
-    const index = this.lab.raw.streamAppend(this.live(), a, b);
+    const index = this.lab.raw.streamAppend(this.live(), requireNumber("a", a), requireNumber("b", b));
     if (index < 0) throw new AllocationFailedError("SegmentedStream::append", this.lab.lastFailure());
     return index;
   }

@@ -26,6 +26,7 @@ export interface RawExports {
   heapStartMapBytes(): number;
   hostBufferFree(payload: number): number;
   heapInjectFailure(n: number): void;
+  heapInjectTrap(): void;
   heapAllocCalls(): number;
   heapInjectPending(): number;
   heapCheck(out: number, deep: number): number;
