@@ -15,7 +15,7 @@ import { Lab, SegmentedStream, OptimisedIndex, type StreamVariant } from "../../
 import { startWorker, allWorkers } from "../workers/start.js";
 import type { Churned, SoakJob, SoakSummary } from "../workers/soak-worker.js";
 import { drainEpoch, settledFigures, figuresDifference, SITES, type SettledFigures } from "./settle.js";
-import { scaled } from "./budget.js";
+import { BUILD, scaled } from "./budget.js";
 
 const ROUNDS: { variant: StreamVariant; pageSlots: number }[] = [
   { variant: "explicit-drop", pageSlots: 64 },
@@ -103,7 +103,8 @@ let soak: Promise<SoakResult> | undefined;
 function runSoak(t: { diagnostic(message: string): void }): Promise<SoakResult> {
   soak ??= (async () => {
     const started = performance.now();
-    const perAppender = scaled(2_000_000, 100_000);
+    // The debug build asserts its invariants as it goes: a much shorter soak there.
+    const perAppender = BUILD === "debug" ? scaled(200_000, 20_000) : scaled(2_000_000, 100_000);
     const lab = Lab.create({ reserveBytes: 32 << 20 });
     lab.reserveScratch();
     const churned: Churned[] = [];
