@@ -7,12 +7,12 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Worker } from "node:worker_threads";
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Lab, STREAM_VARIANTS, type StreamVariant } from "../src/index.js";
 import type { AllocSummary } from "./workers/alloc-worker.js";
 import type { AppendSummary } from "./workers/append-worker.js";
+import { startWorker, allWorkers as all, type Running } from "./workers/start.js";
 
 const RESERVE = 16 << 20;
 /** The largest request heap.ts serves from its bins: below 128 KiB (glibc's mmap threshold), less the header. */
@@ -20,36 +20,9 @@ const LARGEST_BINNED = (128 << 10) - 32;
 const ARC_PAGE = 16 + 40;
 const V16 = 16;
 
-interface Running<T> {
-  worker: Worker;
-  done: Promise<T>;
-}
-
-/** Starts a worker; `done` resolves with its one message, and rejects on an error, a non-zero exit, or no message. */
+/** Starts one of the workers under ./workers/ (see workers/start.ts). */
 function start<T>(file: string, workerData: unknown): Running<T> {
-  const worker = new Worker(new URL(file, import.meta.url), { workerData });
-  const done = new Promise<T>((resolve, reject) => {
-    let result: { value: T } | undefined;
-    worker.on("message", (value: T) => { result = { value }; });
-    worker.on("error", reject);
-    worker.on("messageerror", reject);
-    worker.on("exit", (code) => {
-      if (code !== 0) reject(new Error(`${file} exited with code ${code}`));
-      else if (!result) reject(new Error(`${file} exited without a result`));
-      else resolve(result.value);
-    });
-  });
-  return { worker, done };
-}
-
-/** Waits for all; if one fails, stops the others (which may be waiting on it) and rethrows. */
-async function all<T>(running: Running<T>[]): Promise<T[]> {
-  try {
-    return await Promise.all(running.map((r) => r.done));
-  } catch (error) {
-    await Promise.allSettled(running.map((r) => r.worker.terminate()));
-    throw error;
-  }
+  return startWorker<T>(file, import.meta.url, workerData);
 }
 
 test("two workers allocate and free 100,000 blocks each on one heap: the ledger is exact", { timeout: 60_000 }, async () => {

@@ -5,9 +5,9 @@
 // value in place; on a worker error, stops the other worker (which would otherwise spin for ever
 // waiting to publish after the value the failed one had reserved) and exits 1.
 
-import { Worker } from "node:worker_threads";
 import { Lab, STREAM_VARIANTS } from "../../src/index.js";
 import type { AppendSummary } from "./append-worker.js";
+import { startWorker, type Running } from "./start.js";
 
 const MAX_ROUNDS = 40;
 const BUDGET_MS = 6_000;
@@ -19,15 +19,8 @@ const CASES = [
   { variant: "explicit-drop", pageSlots: 1, modes: ["single", "single"] },
 ] as const;
 
-function run(workerData: unknown): { worker: Worker; done: Promise<AppendSummary> } {
-  const worker = new Worker(new URL("./append-worker.js", import.meta.url), { workerData });
-  const done = new Promise<AppendSummary>((resolve, reject) => {
-    let result: AppendSummary | undefined;
-    worker.on("message", (m: AppendSummary) => { result = m; });
-    worker.on("error", reject);
-    worker.on("exit", (code) => (code === 0 && result ? resolve(result) : reject(new Error(`append worker exited with code ${code}`))));
-  });
-  return { worker, done };
+function run(workerData: unknown): Running<AppendSummary> {
+  return startWorker<AppendSummary>("./append-worker.js", import.meta.url, workerData);
 }
 
 const started = Date.now();
