@@ -19,6 +19,8 @@ import { indexCheck as checkIndex } from "./index/check";
 import { SITE_HOST_BUFFER } from "./memory/sites";
 import { STARTS_PAGES } from "./memory/starts";
 import { threadStart, labStateAddress as stateAddress } from "./memory/lab_state";
+import { refuse, ABI_BAD_COUNT } from "./abi/error";
+import { PENDING_LOCAL_FREES } from "./epoch/bag";
 import { takeAbiError, abiErrorValue as lastAbiValue, abiErrorName as abiName, ABI_CODE_COUNT } from "./abi/error";
 import { FOOTPRINT_GLIBC, glibcChunk } from "./memory/footprint";
 import { HEAP_ROOT, LEDGER, SITE_TABLE, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG } from "./memory/layout";
@@ -348,8 +350,11 @@ export function epochBagLen(local: usize): u32 {
   validParticipant(local, false);
   return <u32>bagLen(localBag(local));
 }
-/** Deferred functions not yet run, all of them or (userOnly) not counting the collector's own garbage. */
-export function epochPending(userOnly: bool): f64 { return <f64>pendingDeferred(userOnly); }
+/** Deferred functions not yet run: 0 all, 1 the users', 2 queue-node frees, 3 participant frees (epoch/bag.ts). */
+export function epochPending(which: u32): f64 {
+  if (which > PENDING_LOCAL_FREES) refuse(ABI_BAD_COUNT, <f64>which);
+  return <f64>pendingDeferred(which);
+}
 export function epochQueuedBags(): f64 { return <f64>queuedBags(); }
 /** Writes (sealed epoch, length) u64 pairs of up to `max` queued bags, oldest first, at `out`; returns how many. */
 export function epochQueueSnapshot(out: usize, max: u32): u32 {

@@ -150,13 +150,16 @@ test("reproduce --report: runs.json, a DHAT profile consistent with the run, and
   assert.equal(table.mb, TABLE);
   assert.equal(table.mbk, 1);
   assert.equal(table.eb, 0);
-  // The pages: one per instance that got as far as its stream (the failing one too), all still live.
+  // The pages: one per instance that got as far as its stream (the failing one too). At the refusal
+  // all were live (the failure record's figures); the refused construction then unwound its own
+  // stream, leaving nothing, so the profile's end holds the dropped instances' pages alone.
   for (const [site, bytes] of [[SITE.arc, ARC_PAGE], [SITE.slots, SLOTS]] as const) {
     const x = pp(p, site);
     assert.equal(x.tbk, n, site);
     assert.equal(x.tb, n * bytes, site);
-    assert.equal(x.ebk, n, site);
-    assert.equal(x.eb, run.liveBytesBySite[site], site);
+    assert.equal(run.liveBytesBySite[site], n * bytes, `${site} at the refusal`);
+    assert.equal(x.ebk, run.instancesCreated, site);
+    assert.equal(x.eb, run.instancesCreated * bytes, site);
   }
   // At t-gmax every site together held the run's peak.
   assert.equal(p.pps.reduce((sum, x) => sum + x.gb, 0), run.peakLiveBytes);

@@ -25,7 +25,7 @@ import {
 } from "../epoch/collector";
 import { epochPinned, epochIsPinned, epochDistance } from "../epoch/epoch";
 import { KIND_COUNT, KIND_FREE_QUEUE_NODE, KIND_BOXED, deferredInnerKind, runCountNow } from "../epoch/deferred";
-import { bagLen, bagSlot, sealedIsExpired } from "../epoch/bag";
+import { bagLen, bagSlot, sealedIsExpired, PENDING_USER } from "../epoch/bag";
 import { globalEpoch, globalTryAdvance, firstLocal, nextLocal, queueHead, queueTail } from "../epoch/global";
 import {
   localPin, localUnpin, localDefer, localCollect, localFlush, localBag, localGlobal, localGuardCount,
@@ -406,7 +406,7 @@ describe("epoch: defer, seal, pop", () => {
     const box0 = requests(SITE_DEFERRED_BOX);
     const boxLive0 = liveBytes(SITE_DEFERRED_BOX);
     const boxFrees0 = frees(SITE_DEFERRED_BOX);
-    const counts0 = pendingDeferred(true);
+    const counts0 = pendingDeferred(PENDING_USER);
 
     // 24 bytes: inline, no heap traffic at all.
     const events0 = events();
@@ -427,7 +427,7 @@ describe("epoch: defer, seal, pop", () => {
     expect<u64>(load<u64>(box, 8)).toBe(<u64>counter, "box: captured word");
     expect<u32>(deferredInnerKind(bagSlot(localBag(p), 1))).toBe(KIND_COUNT);
     // pendingDeferred(userOnly) leaves out the collector's own garbage, looking inside boxes: both are the user's.
-    expect<u64>(pendingDeferred(true)).toBe(counts0 + 2, "the boxed one counts as the user's");
+    expect<u64>(pendingDeferred(PENDING_USER)).toBe(counts0 + 2, "the boxed one counts as the user's");
 
     localFlush(p); // push, E -> E+1
     localFlush(p); // E+2: run

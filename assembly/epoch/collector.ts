@@ -104,16 +104,16 @@ export function unregisterParticipant(local: usize): bool {
 }
 
 /**
- * Deferred functions not yet run: in every participant's bag and in every queued bag (userOnly:
- * not counting the collector's own garbage). A statistic, read while no participant is running.
+ * Deferred functions not yet run, in every participant's bag and in every queued bag, of the kinds
+ * `which` names (bag.ts PENDING_*). A statistic, read while no participant is running.
  */
-export function pendingDeferred(userOnly: bool): u64 {
+export function pendingDeferred(which: u32): u64 {
   let global = existingCollector();
   if (!global) return 0;
   let total: u64 = 0;
-  for (let local = firstLocal(global); local; local = nextLocal(local)) total += bagPending(localBag(local), userOnly);
+  for (let local = firstLocal(global); local; local = nextLocal(local)) total += bagPending(localBag(local), which);
   let node = nodeNext(<usize>atomic.load<u64>(queueHead(global)));
-  for (; node; node = nodeNext(node)) total += bagPending(sealedBag(nodeData(node)), userOnly);
+  for (; node; node = nodeNext(node)) total += bagPending(sealedBag(nodeData(node)), which);
   return total;
 }
 

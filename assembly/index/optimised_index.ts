@@ -26,7 +26,7 @@
 import { SITE_INDEX_INLINE, SITE_INDEX_TABLE } from "../memory/sites";
 import { heapAlloc, heapFree, heapFreeZeroed } from "../memory/heap";
 import {
-  streamInit, streamDeinit, streamDropBegin, streamDeinitWith, streamUnwind, streamAppend, streamGet, streamLen, APPEND_FAILED
+  streamInit, streamDropBegin, streamDeinitWith, streamUnwind, streamAppend, streamGet, streamLen, APPEND_FAILED
 } from "../stream/segmented_stream";
 import { V16_SIZE } from "../stream/page";
 import { indexKey } from "./indexer";
@@ -57,9 +57,9 @@ import { ENTRY_SIZE, slotsForCapacity, tableFind, tableWrite, tableWipeRun, entr
 @inline export function indexTable(index: usize): usize { return <usize>load<u64>(index + X_TABLE); }
 
 /**
- * OptimisedIndex::new_with_indexer_and_capacity. 0 if refused. A refusal of the table drops the
- * stream built so far as Rust's unwinding would (under panic=unwind on allocation failure), by its
- * variant's Drop: so a refused construction leaves exactly what a construction and a drop leave.
+ * OptimisedIndex::new_with_indexer_and_capacity. 0 if refused, nothing left allocated: a refused
+ * table unwinds the stream built so far whatever its variant (streamUnwind), so a refused
+ * construction leaks nothing and frees nothing wrongly, even for the variants whose Drop would.
  */
 export function indexNew(indexer: u32, capacity: u64, variant: u32, pageSlots: u32): usize {
   let index = heapAlloc(SITE_INDEX_INLINE, <u64>INDEX_SIZE, INDEX_ALIGN, true);
@@ -70,8 +70,7 @@ export function indexNew(indexer: u32, capacity: u64, variant: u32, pageSlots: u
     return 0;
   }
   if (!allocateTable(index, slotsForCapacity(capacity))) {
-    // As Rust drops the fields built so far; if an epoch Drop cannot even pin, the references go back directly.
-    if (!streamDeinit(indexStream(index))) streamUnwind(indexStream(index));
+    streamUnwind(indexStream(index));
     heapFree(index, SITE_INDEX_INLINE);
     return 0;
   }

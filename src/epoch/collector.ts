@@ -16,8 +16,12 @@ export interface CollectorState {
   epoch: number;
   /** Deferred functions not yet run, in bags and in the queue. */
   pendingDeferred: number;
-  /** The same, not counting the queue's own node frees. */
+  /** The same, not counting the collector's own garbage (the two below). */
   pendingUserDeferred: number;
+  /** Frees of queue nodes the collector retired (each pop retires one). */
+  pendingNodeFrees: number;
+  /** Frees of the Locals of unregistered participants. */
+  pendingParticipantFrees: number;
   /** Sealed bags in the queue (one heap node each, besides the sentinel). */
   queuedBags: number;
 }
@@ -71,6 +75,8 @@ export class Epochs {
       epoch: Math.floor(raw.epochGlobalEpoch() / 2),
       pendingDeferred: raw.epochPending(0),
       pendingUserDeferred: raw.epochPending(1),
+      pendingNodeFrees: raw.epochPending(2),
+      pendingParticipantFrees: raw.epochPending(3),
       queuedBags: raw.epochQueuedBags(),
     };
   }

@@ -134,8 +134,11 @@ function drainEpoch(lab: Lab, held: Guard | undefined, before: LedgerSnapshot, a
   for (let state = lab.epoch.state(); state.pendingUserDeferred > 0 || state.pendingDeferred > QUEUE_CHURN; state = lab.epoch.state()) {
     if (++rounds > MAX_DRAIN_ROUNDS) throw new Error(`epoch drain did not converge in ${MAX_DRAIN_ROUNDS} rounds`);
     const guard = participant.pin();
-    guard.flush();
-    guard.release();
+    try {
+      guard.flush();
+    } finally {
+      guard.release(); // a refused flush must not leave the epoch pinned for ever
+    }
   }
   const drained = lab.ledger();
   return {

@@ -92,7 +92,7 @@ export interface RawExports {
   epochGuardCount(local: number): number;
   epochPinCount(local: number): number;
   epochBagLen(local: number): number;
-  epochPending(userOnly: number): number;
+  epochPending(which: number): number;
   epochQueuedBags(): number;
   epochQueueSnapshot(out: number, max: number): number;
 }

@@ -14,6 +14,13 @@ export interface Made {
 export interface Captured {
   lab: Lab;
   made: Made[];
+  /** Allocations the lab made before the code under test had it (the debug build takes one). */
+  callsAtCreation: number;
+}
+
+/** Allocations the code under test made through a captured lab. */
+export function callsMade(captured: Captured): number {
+  return captured.lab.allocationCalls - captured.callsAtCreation;
 }
 
 function valuesIn(structure: SegmentedStream | OptimisedIndex): number {
@@ -29,7 +36,7 @@ export function captureLabs<T>(armed: (lab: Lab) => void, body: () => T): { valu
   const labs: Captured[] = [];
   Lab.create = (options?: LabOptions): Lab => {
     const lab = original.call(Lab, options);
-    const captured: Captured = { lab, made: [] };
+    const captured: Captured = { lab, made: [], callsAtCreation: lab.allocationCalls };
     const track = lab.track.bind(lab);
     lab.track = (structure) => {
       const s = structure as SegmentedStream | OptimisedIndex;

@@ -10,7 +10,7 @@
 //                                   many (the error does not); the prefix is exactly the batch's
 //                                   first values and ends on a page boundary. A retry appends the
 //                                   rest (BatchAppend below keeps the cursor).
-//   drop                            the structure is gone either way (the handle says dropped).
+//   drop                            refused: nothing dropped, the structure live and whole (drop it again).
 
 import assert from "node:assert/strict";
 import { AllocationFailedError, type Lab, type SegmentedStream, type OptimisedIndex } from "../../src/index.js";

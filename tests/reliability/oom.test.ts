@@ -15,7 +15,7 @@ import { AllocationFailedError, STREAM_VARIANTS, runProbe, type LabOptions, type
 import { runScenario } from "../../src/scenarios/run-scenario.js";
 import { applyScenario } from "../../src/scenarios/scenario.js";
 import { SEED_SCENARIO } from "../../src/scenarios/seed.js";
-import { captureLabs } from "./capture-lab.js";
+import { captureLabs, callsMade } from "./capture-lab.js";
 import { Lab, SegmentedStream } from "../../src/index.js";
 import { startWorker } from "../workers/start.js";
 import type { AppendSummary } from "../workers/append-worker.js";
@@ -42,23 +42,7 @@ const DEFECT = {
 } as const;
 
 /** Scripts whose runs find a defect: the todo line says what is lost or corrupted. */
-const KNOWN_DEFECTS: { match: RegExp; defects: (keyof typeof DEFECT)[] }[] = [
-  { match: /^stream (append|appendBatch|\d+ appends).*epoch-deferred.*participant fresh$/, defects: ["rolloverRegistration", "deferLosesPage"] },
-  { match: /^stream (append|appendBatch|\d+ appends).*epoch-deferred.*participant bag-full$/, defects: ["deferLosesPage"] },
-  // 65 rollovers or more fill the participant's bag during the operation itself
-  { match: /^stream appendBatch of \d+ across rollovers: epoch-deferred, pageSlots 1, this thread's participant registered$/, defects: ["deferLosesPage"] },
-  { match: /^(stream|index) drop: epoch-deferred.*participant fresh$/, defects: ["dropRegistration"] },
-  { match: /^(stream|index) drop: epoch-deferred.*participant bag-full$/, defects: ["deferLosesPage"] },
-  { match: /collect-due|^epoch collect:/, defects: ["collectLosesBag"] },
-  { match: /^index \d+ upserts with table growth: epoch-deferred/, defects: ["upsertUnindexed", "rolloverRegistration", "deferLosesPage"] },
-  { match: /^index \d+ upserts with table growth:/, defects: ["upsertUnindexed"] },
-  { match: /^index create: (as-written|box-drop), capacity [1-9]/, defects: ["indexCreateCleanup"] },
-  { match: /^probe (as-written|box-drop) \(OptimisedIndex/, defects: ["indexCreateCleanup"] },
-  { match: /^probe epoch-deferred/, defects: ["rolloverRegistration", "deferLosesPage", "probeDrainGuard"] },
-  { match: /^scenario runner, a tiny as-written/, defects: ["indexCreateCleanup"] },
-  { match: /^scenario runner, a tiny epoch-deferred/, defects: ["rolloverRegistration", "deferLosesPage"] },
-  { match: /^mixed random script, seed 10[1-578]: streams and indexes of every variant/, defects: ["upsertUnindexed", "rolloverRegistration", "deferLosesPage", "dropRegistration", "indexCreateCleanup"] },
-];
+const KNOWN_DEFECTS: { match: RegExp; defects: (keyof typeof DEFECT)[] }[] = [];
 
 /** The todo option for a test of that name: its defects' lines, if it has any. */
 function todoFor(name: string): { todo?: string } {
@@ -453,7 +437,7 @@ for (const variant of STREAM_VARIANTS) {
     test(name, todoFor(name), (t) => {
       const reference = captureLabs(() => {}, () => runProbe(probe));
       assert.equal(reference.error, undefined);
-      const allocations = reference.labs[0].lab.allocationCalls;
+      const allocations = callsMade(reference.labs[0]);
       const peak = reference.labs[0].lab.ledger().heap.glibcPeakBytes;
       const failures: string[] = [];
       let runs = 0;
@@ -490,7 +474,7 @@ for (const variant of ["as-written", "explicit-drop", "epoch-deferred", "arcswap
     const reference = captureLabs(() => {}, () => runScenario(scenario));
     assert.equal(reference.value?.outcome, "completed");
     const lab = reference.labs[0].lab;
-    const allocations = lab.allocationCalls;
+    const allocations = callsMade(reference.labs[0]);
     const peak = lab.ledger().heap.glibcPeakBytes;
     const failures: string[] = [];
     let runs = 0;

@@ -2,7 +2,7 @@
 // must agree on.
 //
 // The drain pins, flushes and unpins every registered participant (this thread's own included)
-// round after round until no user garbage is pending: a participant's bag reaches the queue only
+// round after round until no user garbage and no unregistered participant's Local is pending: a participant's bag reaches the queue only
 // when it fills or that participant flushes. pendingDeferred itself never reaches 0 once the queue
 // has popped a bag: each pop defers the free of the old sentinel, so one or two node frees are
 // always in flight (src/probe/probe.ts, drainEpoch). That churn is taken out of the queue node
@@ -28,7 +28,7 @@ const MAX_DRAIN_ROUNDS = 10_000;
 export function drainEpoch(lab: Lab, participants: readonly Participant[]): number {
   const all = [...participants.filter((p) => p.registered), lab.epoch.current()];
   let rounds = 0;
-  while (lab.epoch.state().pendingUserDeferred > 0) {
+  for (let s = lab.epoch.state(); s.pendingUserDeferred > 0 || s.pendingParticipantFrees > 0; s = lab.epoch.state()) {
     assert.ok(++rounds <= MAX_DRAIN_ROUNDS, `the epoch drain converges (pending ${JSON.stringify(lab.epoch.state())})`);
     for (const p of all) {
       const guard = p.pin();
@@ -51,7 +51,7 @@ export interface SettledFigures {
 export function settledFigures(lab: Lab): SettledFigures {
   const ledger = lab.ledger();
   const epoch = lab.epoch.state();
-  const churn = epoch.queuedBags + epoch.pendingDeferred - epoch.pendingUserDeferred;
+  const churn = epoch.queuedBags + epoch.pendingNodeFrees;
   const live: SettledFigures["live"] = {};
   for (const site of ledger.sites) {
     let { liveBytes: bytes, liveBlocks: blocks } = site;

@@ -21,16 +21,21 @@ export interface Actor {
   guards: Guard[];
 }
 
-/** Takes `model` out of `live` and drops its handle, unless it is out already (see World.dropStream). */
+/**
+ * Drops `model`'s handle and takes it out of `live`, unless it is out already (see
+ * World.dropStream). A refused drop (an epoch-deferred Drop whose pin was refused) drops nothing:
+ * the structure stays live, whole, and in `live`, to be dropped again.
+ */
 function dropFrom<T extends StreamModel | IndexModel>(live: T[], model: T): void {
   const at = live.indexOf(model);
   if (at < 0) return;
-  live.splice(at, 1);
   try {
     model.handle.drop();
-  } finally {
-    assert.ok(model.handle.dropped, `${model.label}: dropped, refused or not`);
+  } catch (error) {
+    assert.ok(!model.handle.dropped, `${model.label}: a refused drop leaves the structure live`);
+    throw error;
   }
+  live.splice(at, 1);
 }
 
 export class World {
@@ -60,8 +65,8 @@ export class World {
   }
 
   /**
-   * Drops the stream (a refused drop drops it all the same, models.ts); a no-op for one already
-   * dropped, so that a step retried after a refused drop does not drop twice.
+   * Drops the stream (a refused drop leaves it live and whole, models.ts); a no-op for one already
+   * dropped, so that a retried step does not drop twice.
    */
   dropStream(model: StreamModel): void {
     dropFrom(this.streams, model);
