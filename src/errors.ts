@@ -1,5 +1,7 @@
-// Errors the host raises. Bad arguments are the built-in RangeError and TypeError (with a message
-// that names the argument and what was wrong); what the model itself refuses has its own class.
+// Errors the host raises, and the argument checks every public entry point makes. Bad arguments are
+// the built-in TypeError (a value of the wrong type, a missing one) and RangeError (the right type,
+// a value out of range), with a message "<argument> must be ..., got ..."; what the model itself
+// refuses, and a lab a trap left in an unknown state, have classes of their own.
 
 import type { FailureRecord } from "./memory/ledger.js";
 
@@ -24,15 +26,85 @@ export class UseAfterDropError extends Error {
   override name = "UseAfterDropError";
 }
 
-export function requireInteger(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== "number") throw new TypeError(`${name} must be a number, got ${typeof value}`);
-  if (!Number.isInteger(value)) throw new RangeError(`${name} must be a whole number, got ${value}`);
-  if (value < min || value > max) throw new RangeError(`${name} must be between ${min} and ${max}, got ${value}`);
+/**
+ * A call into the wasm module trapped (a fault, not a refused argument), so the lab's shared memory
+ * may be half changed: a lock held, a list half linked. The lab is poisoned: every later call on
+ * any Lab object over its memory, on any thread, throws this error without entering the module.
+ */
+export class LabPoisonedError extends Error {
+  override name = "LabPoisonedError";
+  constructor(readonly call: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** A value as a message shows it after "got": `the string "12"`, `10n`, `-0`, `an array`, `null`. */
+export function describe(value: unknown): string {
+  switch (typeof value) {
+    case "number": return Object.is(value, -0) ? "-0" : String(value);
+    case "string": return `the string ${JSON.stringify(value)}`;
+    case "bigint": return `the bigint ${value}n`;
+    case "symbol": return `a symbol (${String(value)})`;
+    case "function": return "a function";
+    case "undefined": return "undefined";
+    case "boolean": return String(value);
+  }
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  const kind = Object.getPrototypeOf(value)?.constructor?.name;
+  return kind && kind !== "Object" ? `a ${kind}` : "an object";
+}
+
+/** Any number (an f64 word's value): NaN, infinities and -0 included; nothing else. */
+export function requireNumber(name: string, value: unknown): number {
+  if (typeof value !== "number") throw new TypeError(`${name} must be a number, got ${describe(value)}`);
   return value;
+}
+
+/** A whole number from `min` to `max`; -0 is refused (it is no index, size or address). */
+export function requireInteger(name: string, value: unknown, min: number, max: number): number {
+  const n = requireNumber(name, value);
+  if (!Number.isInteger(n) || Object.is(n, -0)) throw new RangeError(`${name} must be a whole number, got ${describe(n)}`);
+  if (n < min || n > max) throw new RangeError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
 }
 
 export function requirePowerOfTwo(name: string, value: unknown, min: number, max: number): number {
   const n = requireInteger(name, value, min, max);
   if ((n & (n - 1)) !== 0) throw new RangeError(`${name} must be a power of two, got ${n}`);
   return n;
+}
+
+export function requireBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== "boolean") throw new TypeError(`${name} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+/** One of `choices` (strings), by name. */
+export function requireChoice<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value !== "string") throw new TypeError(`${name} must be a string, one of ${choices.join(", ")}; got ${describe(value)}`);
+  if (!(choices as readonly string[]).includes(value)) throw new RangeError(`${name} must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`);
+  return value as T;
+}
+
+/**
+ * An options argument: a plain object (or, unless `required`, undefined: no options) whose keys are
+ * all among `keys`. Its values are each option's own business.
+ */
+export function requireOptions<T extends object>(name: string, value: T | undefined, keys: readonly (keyof T & string)[], required = false): Partial<T> {
+  if (value === undefined && !required) return {};
+  const prototype = typeof value === "object" && value !== null ? Object.getPrototypeOf(value) : undefined;
+  if (prototype !== Object.prototype && prototype !== null) throw new TypeError(`${name} must be a plain object, got ${describe(value)}`);
+  for (const key of Reflect.ownKeys(value as object)) {
+    if (!(keys as readonly (string | symbol)[]).includes(key)) {
+      throw new RangeError(`${name} has an unknown key ${typeof key === "string" ? JSON.stringify(key) : String(key)}; accepted: ${keys.join(", ")}`);
+    }
+  }
+  return value as T;
+}
+
+/** An instance of `type` (a Lab, a WebAssembly.Memory, ...). */
+export function requireInstance<T>(name: string, value: unknown, type: Function & { prototype: T }, what = `a ${type.name}`): T {
+  if (!(value instanceof type)) throw new TypeError(`${name} must be ${what}, got ${describe(value)}`);
+  return value as T;
 }
