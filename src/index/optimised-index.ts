@@ -3,11 +3,13 @@
 // Keys come from values by the indexer: the first word, the second word, or a hash of both. `get`
 // takes the words the indexer reads (for "first-word", just the first).
 
-import { AllocationFailedError, UseAfterDropError, requireInteger, requirePowerOfTwo } from "../errors.js";
-import type { Lab, Checkable } from "../memory/lab.js";
+import { AllocationFailedError, UseAfterDropError, requireChoice, requireInteger, requireOptions } from "../errors.js";
+import { INTERNAL, requireInternal } from "../internal.js";
+import { requireLab, type Lab, type Checkable } from "../memory/lab.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
-import { DEFAULT_PAGE_SLOTS, MAX_PAGE_SLOTS } from "../stream/segmented-stream.js";
-import { variantId, type StreamVariant } from "../stream/variants.js";
+import { MAX_ADDRESS } from "../memory/layout.js";
+import { requireWords, streamSettings } from "../stream/segmented-stream.js";
+import { STREAM_VARIANTS, type StreamVariant } from "../stream/variants.js";
 
 export const INDEXERS = ["first-word", "second-word", "hash-both"] as const;
 export type Indexer = (typeof INDEXERS)[number];
@@ -22,20 +24,15 @@ export interface IndexOptions {
   variant?: StreamVariant;
   pageSlots?: number;
 }
+const INDEX_KEYS = ["indexer", "capacity", "variant", "pageSlots"] as const satisfies readonly (keyof IndexOptions)[];
 
 const V16_BYTES = 16;
 /** Values per indexValues call: the lab's scratch, less the word where the count comes back. */
 const VALUES_CHUNK = SCRATCH_BYTES / V16_BYTES - 1;
 
-export function indexerId(indexer: string): number {
-  const id = (INDEXERS as readonly string[]).indexOf(indexer);
-  if (id < 0) throw new RangeError(`unknown indexer ${JSON.stringify(indexer)}; expected one of ${INDEXERS.join(", ")}`);
-  return id;
-}
-
 /** Bytes of the table new_with_indexer_and_capacity(capacity) requests. */
 export function tableBytesFor(lab: Lab, capacity: number): number {
-  return lab.raw.indexTableBytesFor(requireInteger("capacity", capacity, 0, MAX_CAPACITY));
+  return requireLab("lab", lab).raw.indexTableBytesFor(requireInteger("capacity", capacity, 0, MAX_CAPACITY));
 }
 
 export class OptimisedIndex implements Checkable {
@@ -43,7 +40,9 @@ export class OptimisedIndex implements Checkable {
   readonly variant: StreamVariant;
   private at: number;
 
-  private constructor(private readonly lab: Lab, indexer: Indexer, variant: StreamVariant, address: number) {
+  /** Internal: OptimisedIndex.create makes indexes. */
+  private constructor(token: unknown, private readonly lab: Lab, indexer: Indexer, variant: StreamVariant, address: number) {
+    requireInternal(token, "OptimisedIndex", "OptimisedIndex.create(lab, options)");
     this.indexer = indexer;
     this.variant = variant;
     this.at = address;
@@ -51,17 +50,16 @@ export class OptimisedIndex implements Checkable {
   }
 
   /** OptimisedIndex::new_with_indexer_and_capacity. Throws AllocationFailedError if refused. */
-  static create(lab: Lab, options: IndexOptions = {}): OptimisedIndex {
-    const indexer = options.indexer ?? "first-word";
-    const variant = options.variant ?? "as-written";
-    const indexerNumber = indexerId(indexer);
-    const variantNumber = variantId(variant);
-    const capacity = requireInteger("capacity", options.capacity ?? 0, 0, MAX_CAPACITY);
-    const pageSlots = requirePowerOfTwo("pageSlots", options.pageSlots ?? DEFAULT_PAGE_SLOTS, 1, MAX_PAGE_SLOTS);
+  static create(lab: Lab, options?: IndexOptions): OptimisedIndex {
+    requireLab("lab", lab);
+    const checked = requireOptions("options", options, INDEX_KEYS);
+    const indexer = requireChoice("indexer", checked.indexer ?? "first-word", INDEXERS);
+    const capacity = requireInteger("capacity", checked.capacity ?? 0, 0, MAX_CAPACITY);
+    const { variant, pageSlots } = streamSettings(checked);
     lab.reserveScratch(); // reading this index later must not need memory (lab.ts)
-    const address = lab.raw.indexNew(indexerNumber, capacity, variantNumber, pageSlots) >>> 0;
+    const address = lab.raw.indexNew(INDEXERS.indexOf(indexer), capacity, STREAM_VARIANTS.indexOf(variant), pageSlots) >>> 0;
     if (address === 0) throw new AllocationFailedError("OptimisedIndex::new_with_indexer_and_capacity", lab.lastFailure());
-    return new OptimisedIndex(lab, indexer, variant, address);
+    return new OptimisedIndex(INTERNAL, lab, indexer, variant, address);
   }
 
   private live(): number {
@@ -71,14 +69,16 @@ export class OptimisedIndex implements Checkable {
 
   /** Appends the value and maps its key to it; returns its stream position. */
   upsert(a: number, b: number): number {
+    requireWords(a, b);
     const position = this.lab.raw.indexUpsert(this.live(), a, b);
     if (position < 0) throw new AllocationFailedError("OptimisedIndex::upsert", this.lab.lastFailure());
     return position;
   }
 
   /** The latest value whose key the indexer derives from (a, b), or undefined. */
-  get(a: number, b = 0): [number, number] | undefined {
-    if (!this.lab.raw.indexGet(this.live(), a, b, this.lab.scratch)) return undefined;
+  get(a: number, b?: number): [number, number] | undefined {
+    requireWords(a, b === undefined ? 0 : b);
+    if (!this.lab.raw.indexGet(this.live(), a, b ?? 0, this.lab.scratch)) return undefined;
     const words = this.lab.scratchWords;
     return [words[0], words[1]];
   }
@@ -128,7 +128,7 @@ export class OptimisedIndex implements Checkable {
   }
 
   checkInto(out: number): number {
-    return this.lab.raw.indexCheck(out, this.live());
+    return this.lab.raw.indexCheck(requireInteger("out", out, 0, MAX_ADDRESS), this.live());
   }
 
   /** Drops the table and the stream (per its variant). See SegmentedStream.drop for the error case. */
