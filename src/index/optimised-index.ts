@@ -7,7 +7,6 @@ import { AllocationFailedError, UseAfterDropError, requireChoice, requireInteger
 import { INTERNAL, requireInternal } from "../internal.js";
 import { requireLab, type Lab, type Checkable } from "../memory/lab.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
-import { MAX_ADDRESS } from "../memory/layout.js";
 import { requireWords, streamSettings } from "../stream/segmented-stream.js";
 import { STREAM_VARIANTS, type StreamVariant } from "../stream/variants.js";
 
@@ -127,8 +126,9 @@ export class OptimisedIndex implements Checkable {
     return `${this.variant} OptimisedIndex at ${this.at}`;
   }
 
-  checkInto(out: number): number {
-    return this.lab.raw.indexCheck(requireInteger("out", out, 0, MAX_ADDRESS), this.live());
+  /** Checks the structure's invariants, writing the CheckReport into the lab's scratch; returns its code (0: all hold). */
+  checkReport(): number {
+    return this.lab.raw.indexCheck(this.lab.scratch, this.live());
   }
 
   /** Drops the table and the stream (per its variant). See SegmentedStream.drop for the error case. */

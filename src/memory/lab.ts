@@ -60,8 +60,8 @@ const FREE_NOT_USER = 3;
 
 /** A structure a lab can check: a live stream or index handle made through it. */
 export interface Checkable {
-  /** Runs the structure's invariant check, writing a CheckReport at `out`; returns its code. */
-  checkInto(out: number): number;
+  /** Runs the structure's invariant check, writing a CheckReport into the lab's scratch; returns its code. */
+  checkReport(): number;
   readonly description: string;
 }
 
@@ -221,7 +221,7 @@ export class Lab {
     const out = this.scratch;
     this.verdicts.require(this.raw.heapCheck(out, deep ? 1 : 0), out, "heap");
     this.verdicts.require(this.raw.epochCheck(out), out, "epoch collector");
-    for (const structure of this.structures) this.verdicts.require(structure.checkInto(out), out, structure.description);
+    for (const structure of this.structures) this.verdicts.require(structure.checkReport(), out, structure.description);
   }
 
   ledger(): LedgerSnapshot {
@@ -285,8 +285,8 @@ export function requireLab(name: string, value: unknown): Lab {
 }
 
 function requireCheckable(structure: unknown): Checkable {
-  if (typeof (structure as Checkable | null)?.checkInto !== "function") {
-    throw new TypeError(`structure must be a SegmentedStream or OptimisedIndex (with a checkInto method), got ${describe(structure)}`);
+  if (typeof (structure as Checkable | null)?.checkReport !== "function") {
+    throw new TypeError(`structure must be a SegmentedStream or OptimisedIndex (with a checkReport method), got ${describe(structure)}`);
   }
   return structure as Checkable;
 }

@@ -9,9 +9,6 @@
  */
 export const RESERVED_BYTES = 65536;
 
-/** The largest address a pointer (a u32) holds. */
-export const MAX_ADDRESS = 0xffff_ffff;
-
 /** SiteRecord: 128 bytes, one per site plus the all-sites and Rust totals. */
 export const SITE_RECORD = {
   size: 128,

@@ -10,7 +10,6 @@ import {
 import { INTERNAL, requireInternal } from "../internal.js";
 import { requireLab, type Lab, type Checkable } from "../memory/lab.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
-import { MAX_ADDRESS } from "../memory/layout.js";
 import { STREAM_VARIANTS, type StreamVariant } from "./variants.js";
 
 export interface StreamOptions {
@@ -151,8 +150,9 @@ export class SegmentedStream implements Checkable {
     return `${this.variant} SegmentedStream at ${this.at}`;
   }
 
-  checkInto(out: number): number {
-    return this.lab.raw.streamCheck(requireInteger("out", out, 0, MAX_ADDRESS), this.live());
+  /** Checks the structure's invariants, writing the CheckReport into the lab's scratch; returns its code (0: all hold). */
+  checkReport(): number {
+    return this.lab.raw.streamCheck(this.lab.scratch, this.live());
   }
 
   /**
