@@ -89,7 +89,7 @@ export function requireChoice<T extends string>(name: string, value: unknown, ch
 
 /**
  * An options argument: a plain object (or, unless `required`, undefined: no options) whose keys are
- * all among `keys`. Its values are each option's own business.
+ * all among `keys`, none of them null. Its values are otherwise each option's own business.
  */
 export function requireOptions<T extends object>(name: string, value: T | undefined, keys: readonly (keyof T & string)[], required = false): Partial<T> {
   if (value === undefined && !required) return {};
@@ -99,6 +99,8 @@ export function requireOptions<T extends object>(name: string, value: T | undefi
     if (!(keys as readonly (string | symbol)[]).includes(key)) {
       throw new RangeError(`${name} has an unknown key ${typeof key === "string" ? JSON.stringify(key) : String(key)}; accepted: ${keys.join(", ")}`);
     }
+    // undefined stands for "not given" (the default); null would silently mean the same: refused.
+    if ((value as Record<string | symbol, unknown>)[key] === null) throw new TypeError(`${String(key)} must not be null (leave it out for its default)`);
   }
   return value as T;
 }

@@ -43,7 +43,7 @@ export interface LabOptions {
 /** The options configure takes (all of LabOptions but reserveBytes, which only Lab.create can honour). */
 export type ConfigureOptions = Omit<LabOptions, "reserveBytes">;
 const CONFIGURE_KEYS = ["limitBytes", "footprint", "growth", "chunkPages", "largeThreshold"] as const satisfies readonly (keyof ConfigureOptions)[];
-const LAB_KEYS = [...CONFIGURE_KEYS, "reserveBytes"] as const satisfies readonly (keyof LabOptions)[];
+export const LAB_KEYS = [...CONFIGURE_KEYS, "reserveBytes"] as const satisfies readonly (keyof LabOptions)[];
 
 export interface AllocOptions {
   /** A power of two up to 64 KiB. Default 16. */
@@ -157,7 +157,9 @@ export class Lab {
   site(site: number | string): number {
     if (typeof site !== "number" && typeof site !== "string") throw new TypeError(`site must be a site id (a number) or name (a string), got ${describe(site)}`);
     const found = typeof site === "number" ? this.sites[site] : this.sites.find((s) => s.name === site);
-    if (!found || found.id === 0) throw new RangeError(`unknown site ${JSON.stringify(site)}; sites: ${this.sites.slice(1).map((s) => s.name).join(", ")}`);
+    if (!found || found.id === 0) {
+      throw new RangeError(`site must be a site id from 1 to ${this.sites.length - 1} or a site's name, got ${describe(site)}; sites: ${this.sites.slice(1).map((s) => s.name).join(", ")}`);
+    }
     return found.id;
   }
 

@@ -6,7 +6,7 @@
 // The variants include two epoch scenarios (variants.ts).
 
 import { requireChoice, requireInteger, requireOptions } from "../errors.js";
-import { Lab, type LabOptions } from "../memory/lab.js";
+import { Lab, LAB_KEYS, type LabOptions } from "../memory/lab.js";
 import type { BadFree, Figures, LedgerSnapshot } from "../memory/ledger.js";
 import { DEFAULT_PAGE_SLOTS, streamSettings } from "../stream/segmented-stream.js";
 import { instanceLife } from "./instance.js";
@@ -134,6 +134,7 @@ function checkProbeOptions(options: ProbeOptions): void {
   streamSettings({ pageSlots: options.pageSlots });
   if (options.indexCapacity !== undefined) requireInteger("indexCapacity", options.indexCapacity, 0, MAX_CAPACITY);
   if (options.indexer !== undefined) requireChoice("indexer", options.indexer, INDEXERS);
+  requireOptions("lab", options.lab, LAB_KEYS); // its values: Lab.create's to check
 }
 
 /**
