@@ -524,6 +524,6 @@ test("unprotected defer runs at once and creates no collector", () => {
   const counter = lab.alloc("test", 8, { zeroed: true });
   for (let k = 0; k < 5; k++) lab.epoch.deferCountUnprotected(counter);
   assert.equal(Number(new BigUint64Array(lab.memory.buffer, counter, 1)[0]), 5);
-  assert.deepEqual(lab.epoch.state(), { epoch: 0, pendingDeferred: 0, pendingUserDeferred: 0, queuedBags: 0 });
+  assert.deepEqual(lab.epoch.state(), { epoch: 0, pendingDeferred: 0, pendingUserDeferred: 0, pendingNodeFrees: 0, pendingParticipantFrees: 0, queuedBags: 0 });
   assert.equal(lab.ledger().rust.requests, 0, "no Rust allocation at all");
 });

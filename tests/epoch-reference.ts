@@ -69,6 +69,8 @@ export interface ModelCollectorState {
   epoch: number;
   pendingDeferred: number;
   pendingUserDeferred: number;
+  pendingNodeFrees: number;
+  pendingParticipantFrees: number;
   queuedBags: number;
 }
 
@@ -383,6 +385,8 @@ export class EpochModel {
       epoch: this.globalEpoch,
       pendingDeferred: this.pendingDeferred,
       pendingUserDeferred: this.pendingUserDeferred,
+      pendingNodeFrees: this.pendingNodeFrees(),
+      pendingParticipantFrees: 0, // the model's participants never unregister
       queuedBags: this.queue.length,
     };
   }
