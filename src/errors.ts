@@ -1,5 +1,7 @@
-// Errors the host raises. Bad arguments are the built-in RangeError and TypeError (with a message
-// that names the argument and what was wrong); what the model itself refuses has its own class.
+// Errors the host raises, and the argument checks every public entry point makes. Bad arguments are
+// the built-in TypeError (a value of the wrong type, a missing one) and RangeError (the right type,
+// a value out of range), with a message "<argument> must be ..., got ..."; what the model itself
+// refuses, and a lab a trap left in an unknown state, have classes of their own.
 
 import type { FailureRecord } from "./memory/ledger.js";
 
@@ -19,79 +21,92 @@ export class InvariantError extends Error {
   }
 }
 
-/**
- * A call trapped inside the module (or the lab was poisoned by an earlier trap, on any thread): the
- * lab's memory may be inconsistent, and every later call on it throws this instead of going on.
- */
-export class LabPoisonedError extends Error {
-  override name = "LabPoisonedError";
-  constructor(readonly call: string, cause: unknown, why: string) {
-    super(`${call}: ${why}`, cause === undefined ? undefined : { cause });
-  }
-}
-
 /** A handle was used after it was dropped. */
 export class UseAfterDropError extends Error {
   override name = "UseAfterDropError";
 }
 
-/** What a value is, for a message: its type, or null / an array where typeof would mislead. */
-function kindOf(value: unknown): string {
+/**
+ * A call into the wasm module trapped (a fault, not a refused argument), so the lab's shared memory
+ * may be half changed: a lock held, a list half linked. The lab is poisoned: every later call on
+ * any Lab object over its memory, on any thread, throws this error without entering the module.
+ */
+export class LabPoisonedError extends Error {
+  override name = "LabPoisonedError";
+  constructor(readonly call: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** A value as a message shows it after "got": `the string "12"`, `10n`, `-0`, `an array`, `null`. */
+export function describe(value: unknown): string {
+  switch (typeof value) {
+    case "number": return Object.is(value, -0) ? "-0" : String(value);
+    case "string": return `the string ${JSON.stringify(value)}`;
+    case "bigint": return `the bigint ${value}n`;
+    case "symbol": return `a symbol (${String(value)})`;
+    case "function": return "a function";
+    case "undefined": return "undefined";
+    case "boolean": return String(value);
+  }
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  return typeof value;
+  const kind = Object.getPrototypeOf(value)?.constructor?.name;
+  return kind && kind !== "Object" ? `a ${kind}` : "an object";
 }
 
-/** A number (any: a value word is an f64 bit pattern); anything else, strings and BigInts included, is a TypeError. */
+/** Any number (an f64 word's value): NaN, infinities and -0 included; nothing else. */
 export function requireNumber(name: string, value: unknown): number {
-  if (typeof value !== "number") throw new TypeError(`${name} must be a number, got ${kindOf(value)}`);
+  if (typeof value !== "number") throw new TypeError(`${name} must be a number, got ${describe(value)}`);
   return value;
 }
 
-/** A whole number from min to max; -0 is refused (it is no count, index or address). */
+/** A whole number from `min` to `max`; -0 is refused (it is no index, size or address). */
 export function requireInteger(name: string, value: unknown, min: number, max: number): number {
-  requireNumber(name, value);
-  const n = value as number;
-  if (!Number.isInteger(n)) throw new RangeError(`${name} must be a whole number, got ${n}`);
-  if (Object.is(n, -0)) throw new RangeError(`${name} must not be -0`);
+  const n = requireNumber(name, value);
+  if (!Number.isInteger(n) || Object.is(n, -0)) throw new RangeError(`${name} must be a whole number, got ${describe(n)}`);
   if (n < min || n > max) throw new RangeError(`${name} must be between ${min} and ${max}, got ${n}`);
   return n;
-}
-
-export function requireBoolean(name: string, value: unknown): boolean {
-  if (typeof value !== "boolean") throw new TypeError(`${name} must be true or false, got ${kindOf(value)}`);
-  return value;
-}
-
-/**
- * An options argument: absent (undefined: no options), or a plain object whose keys are all among
- * `keys`. Anything else (a number, a string, a function, an array, null) is a TypeError; an
- * unknown key (a misspelt option) is a RangeError naming it and the accepted ones.
- */
-export function requireOptions<T extends object>(name: string, value: unknown, keys: readonly string[]): Partial<T> {
-  if (value === undefined) return {};
-  const proto = typeof value === "object" && value !== null ? Object.getPrototypeOf(value) : undefined;
-  if (typeof value !== "object" || value === null || Array.isArray(value) || (proto !== Object.prototype && proto !== null)) {
-    throw new TypeError(`${name} must be an options object, got ${kindOf(value)}`);
-  }
-  for (const key of Object.keys(value)) {
-    if (!keys.includes(key)) throw new RangeError(`${name} has an unknown option ${JSON.stringify(key)}; options: ${keys.join(", ")}`);
-  }
-  return value as Partial<T>;
-}
-
-/**
- * The key handle constructors check, so that no handle can be made over an arbitrary address from
- * outside the library (`new Participant(lab, NaN)`): handles come from the lab's own factories.
- */
-export const HANDLE_KEY: unique symbol = Symbol("segstream handle");
-
-export function requireHandleKey(key: unknown, what: string, factory: string): void {
-  if (key !== HANDLE_KEY) throw new TypeError(`${what} handles are made by ${factory}, not with new`);
 }
 
 export function requirePowerOfTwo(name: string, value: unknown, min: number, max: number): number {
   const n = requireInteger(name, value, min, max);
   if ((n & (n - 1)) !== 0) throw new RangeError(`${name} must be a power of two, got ${n}`);
   return n;
+}
+
+export function requireBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== "boolean") throw new TypeError(`${name} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+/** One of `choices` (strings), by name. */
+export function requireChoice<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value !== "string") throw new TypeError(`${name} must be a string, one of ${choices.join(", ")}; got ${describe(value)}`);
+  if (!(choices as readonly string[]).includes(value)) throw new RangeError(`${name} must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`);
+  return value as T;
+}
+
+/**
+ * An options argument: a plain object (or, unless `required`, undefined: no options) whose keys are
+ * all among `keys`, none of them null. Its values are otherwise each option's own business.
+ */
+export function requireOptions<T extends object>(name: string, value: T | undefined, keys: readonly (keyof T & string)[], required = false): Partial<T> {
+  if (value === undefined && !required) return {};
+  const prototype = typeof value === "object" && value !== null ? Object.getPrototypeOf(value) : undefined;
+  if (prototype !== Object.prototype && prototype !== null) throw new TypeError(`${name} must be a plain object, got ${describe(value)}`);
+  for (const key of Reflect.ownKeys(value as object)) {
+    if (!(keys as readonly (string | symbol)[]).includes(key)) {
+      throw new RangeError(`${name} has an unknown key ${typeof key === "string" ? JSON.stringify(key) : String(key)}; accepted: ${keys.join(", ")}`);
+    }
+    // undefined stands for "not given" (the default); null would silently mean the same: refused.
+    if ((value as Record<string | symbol, unknown>)[key] === null) throw new TypeError(`${String(key)} must not be null (leave it out for its default)`);
+  }
+  return value as T;
+}
+
+/** An instance of `type` (a Lab, a WebAssembly.Memory, ...). */
+export function requireInstance<T>(name: string, value: unknown, type: Function & { prototype: T }, what = `a ${type.name}`): T {
+  if (!(value instanceof type)) throw new TypeError(`${name} must be ${what}, got ${describe(value)}`);
+  return value as T;
 }

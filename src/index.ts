@@ -1,6 +1,6 @@
 // segstream's public API.
 
-export { Lab, type LabOptions, type FreeOutcome } from "./memory/lab.js";
+export { Lab, type LabOptions, type ConfigureOptions, type AllocOptions, type CheckOptions, type FreeOutcome } from "./memory/lab.js";
 export { SCRATCH_BYTES } from "./memory/scratch.js";
 export type {
   LedgerSnapshot, Figures, SiteFigures, HeapFigures, LargeRequest, FailureRecord, FailureReason, BadFree, GrowthPolicy,
@@ -13,5 +13,5 @@ export { SegmentedStream, DEFAULT_PAGE_SLOTS, type StreamOptions } from "./strea
 export { STREAM_VARIANTS, VARIANT_SUMMARY, type StreamVariant } from "./stream/variants.js";
 export { runProbe, type ProbeOptions, type ProbeResult, type ProbeSite, type DrainResult } from "./probe/probe.js";
 export { PROBE_VARIANTS, type ProbeVariant } from "./probe/variants.js";
-export { AllocationFailedError, UseAfterDropError } from "./errors.js";
+export { AllocationFailedError, InvariantError, LabPoisonedError, UseAfterDropError } from "./errors.js";
 export { wasmModule, createMemory } from "./wasm/module.js";

@@ -293,7 +293,7 @@ test("bad input from JS: TypeError/RangeError naming the argument, and nothing r
     { what: "site 2**32 + test id", call: () => lab.alloc(2 ** 32 + lab.site("test"), 8), kind: RangeError, names: "site" },
     { what: "site 0 (none)", call: () => lab.alloc(0, 8), kind: RangeError, names: "site" },
     { what: "site unknown name", call: () => lab.alloc("nope", 8), kind: RangeError, names: "site" },
-    { what: "site non-number", call: () => lab.alloc(null as unknown as number, 8), kind: RangeError, names: "site" },
+    { what: "site non-number", call: () => lab.alloc(null as unknown as number, 8), kind: TypeError, names: "site" },
     // free
     { what: "free address non-number", call: () => lab.free("16" as unknown as number, "test"), kind: TypeError, names: "address" },
     { what: "free address fractional", call: () => lab.free(keep + 0.5, "test"), kind: RangeError, names: "address" },

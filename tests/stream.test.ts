@@ -216,7 +216,7 @@ test("bad options and arguments: RangeError/TypeError naming what was wrong, not
   const before = lab.ledger();
   const options: [unknown, typeof RangeError | typeof TypeError, RegExp][] = [
     [{ variant: "nope" }, RangeError, /variant/],
-    [{ variant: 1 }, RangeError, /variant/],
+    [{ variant: 1 }, TypeError, /variant/],
     [{ pageSlots: 3 }, RangeError, /pageSlots/],
     [{ pageSlots: 0 }, RangeError, /pageSlots/],
     [{ pageSlots: 1.5 }, RangeError, /pageSlots/],

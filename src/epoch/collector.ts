@@ -1,9 +1,10 @@
 // The lab's default collector from JavaScript: participants, and the collector's state for reports.
 
 import { AllocationFailedError, requireInteger } from "../errors.js";
+import { INTERNAL, requireInternal } from "../internal.js";
 import type { Lab } from "../memory/lab.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
-import { newParticipant, type Participant } from "./participant.js";
+import { Participant, requireCounter } from "./participant.js";
 
 export interface QueuedBag {
   /** The global epoch (in steps) the bag was sealed in. */
@@ -33,11 +34,14 @@ export class Epochs {
   private own: Participant | undefined;
   private readonly made: Participant[] = [];
 
-  constructor(private readonly lab: Lab) {}
+  /** Internal: every Lab has one, `lab.epoch`. */
+  constructor(token: unknown, private readonly lab: Lab) {
+    requireInternal(token, "Epochs", "lab.epoch");
+  }
 
   /** A new participant: a thread of the modelled program, registered at its first pin. */
   participant(): Participant {
-    const participant = newParticipant(this.lab);
+    const participant = new Participant(INTERNAL, this.lab);
     this.made.push(participant);
     return participant;
   }
@@ -57,16 +61,14 @@ export class Epochs {
     if (!this.own) {
       const local = this.lab.raw.epochCurrent() >>> 0;
       if (local === 0) throw new AllocationFailedError("epoch participant registration", this.lab.lastFailure());
-      this.own = newParticipant(this.lab, local);
+      this.own = new Participant(INTERNAL, this.lab, local);
     }
     return this.own;
   }
 
   /** defer on the unprotected guard: the function (add 1 to the u64 at `counter`) runs at once. */
   deferCountUnprotected(counter: number): void {
-    requireInteger("counter", counter, 8, 0xffff_fff8);
-    if (counter % 8 !== 0) throw new RangeError(`counter must be 8-byte aligned, got ${counter}`);
-    this.lab.raw.epochDeferCountUnprotected(counter);
+    this.lab.raw.epochDeferCountUnprotected(requireCounter(this.lab, "counter", counter));
   }
 
   state(): CollectorState {

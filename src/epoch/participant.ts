@@ -5,8 +5,10 @@
 // can be driven from one JavaScript thread to model other threads deterministically (one stalled
 // while another works); `lab.epoch.current()` is this thread's own, the one stream and index drops use.
 
-import { AllocationFailedError, UseAfterDropError, HANDLE_KEY, requireHandleKey, requireInteger } from "../errors.js";
+import { AllocationFailedError, UseAfterDropError, requireInteger } from "../errors.js";
+import { INTERNAL, requireInternal } from "../internal.js";
 import type { Lab } from "../memory/lab.js";
+import { RESERVED_BYTES } from "../memory/layout.js";
 
 export interface ParticipantState {
   registered: boolean;
@@ -21,18 +23,27 @@ export interface ParticipantState {
 }
 
 const MAX_INLINE_CAPTURE = 1 << 20;
+const COUNTER_BYTES = 8;
 
-/** A participant handle over `local` (0: not registered yet): for lab.epoch's factories. */
-export function newParticipant(lab: Lab, local = 0): Participant {
-  return new Participant(HANDLE_KEY, lab, local);
+/**
+ * A counter's address: an 8-byte-aligned u64 above the reserved region and inside the memory. (That
+ * it lies in a live block lab.alloc handed out is for the module to check: ABI_NOT_A_COUNTER.)
+ */
+export function requireCounter(lab: Lab, name: string, counter: unknown): number {
+  const top = lab.memory.buffer.byteLength - COUNTER_BYTES;
+  const address = requireInteger(name, counter, RESERVED_BYTES, Math.max(RESERVED_BYTES, top));
+  if (address % COUNTER_BYTES !== 0) throw new RangeError(`${name} must be 8-byte aligned, got ${address}`);
+  return address;
 }
 
 export class Participant {
+  private local: number;
   private ended = false;
 
-  /** Made by lab.epoch.participant() and lab.epoch.current() (newParticipant), never with new. */
-  constructor(key: symbol, private readonly lab: Lab, private local = 0) {
-    requireHandleKey(key, "Participant", "lab.epoch.participant()");
+  /** Internal: lab.epoch.participant() and lab.epoch.current() make participants. */
+  constructor(token: unknown, private readonly lab: Lab, local = 0) {
+    requireInternal(token, "Participant", "lab.epoch.participant()");
+    this.local = local;
   }
 
   get registered(): boolean {
@@ -66,7 +77,7 @@ export class Participant {
       raw.epochUnpin(this.local);
       throw new AllocationFailedError("epoch::pin (collect)", this.lab.lastFailure());
     }
-    return new Guard(HANDLE_KEY, this.lab, this.local);
+    return new Guard(INTERNAL, this.lab, this.local);
   }
 
   state(): ParticipantState {
@@ -88,9 +99,9 @@ export class Participant {
 export class Guard {
   private live = true;
 
-  /** Made by Participant.pin(), never with new. */
-  constructor(key: symbol, private readonly lab: Lab, private readonly local: number) {
-    requireHandleKey(key, "Guard", "participant.pin()");
+  /** Internal: participant.pin() makes guards. */
+  constructor(token: unknown, private readonly lab: Lab, private readonly local: number) {
+    requireInternal(token, "Guard", "participant.pin()");
   }
 
   private check(): void {
@@ -103,9 +114,8 @@ export class Guard {
    */
   deferCount(counter: number, captureBytes = 8): void {
     this.check();
-    requireInteger("counter", counter, 8, 0xffff_fff8);
+    requireCounter(this.lab, "counter", counter);
     requireInteger("captureBytes", captureBytes, 0, MAX_INLINE_CAPTURE);
-    if (counter % 8 !== 0) throw new RangeError(`counter must be 8-byte aligned, got ${counter}`);
     if (!this.lab.raw.epochDeferCount(this.local, counter, captureBytes)) {
       throw new AllocationFailedError("guard.defer", this.lab.lastFailure());
     }

@@ -3,11 +3,12 @@
 // Keys come from values by the indexer: the first word, the second word, or a hash of both. `get`
 // takes the words the indexer reads (for "first-word", just the first).
 
-import { AllocationFailedError, UseAfterDropError, HANDLE_KEY, requireHandleKey, requireInteger, requireNumber, requireOptions, requirePowerOfTwo } from "../errors.js";
-import type { Lab, Checkable } from "../memory/lab.js";
+import { AllocationFailedError, UseAfterDropError, requireChoice, requireInteger, requireOptions } from "../errors.js";
+import { INTERNAL, requireInternal } from "../internal.js";
+import { requireLab, type Lab, type Checkable } from "../memory/lab.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
-import { DEFAULT_PAGE_SLOTS, MAX_PAGE_SLOTS, requireLab } from "../stream/segmented-stream.js";
-import { variantId, type StreamVariant } from "../stream/variants.js";
+import { requireWords, streamSettings } from "../stream/segmented-stream.js";
+import { STREAM_VARIANTS, type StreamVariant } from "../stream/variants.js";
 
 export const INDEXERS = ["first-word", "second-word", "hash-both"] as const;
 export type Indexer = (typeof INDEXERS)[number];
@@ -22,22 +23,15 @@ export interface IndexOptions {
   variant?: StreamVariant;
   pageSlots?: number;
 }
+const INDEX_KEYS = ["indexer", "capacity", "variant", "pageSlots"] as const satisfies readonly (keyof IndexOptions)[];
 
 const V16_BYTES = 16;
-const INDEX_OPTION_KEYS = ["indexer", "capacity", "variant", "pageSlots"] as const;
 /** Values per indexValues call: the lab's scratch, less the word where the count comes back. */
 const VALUES_CHUNK = SCRATCH_BYTES / V16_BYTES - 1;
 
-export function indexerId(indexer: string): number {
-  const id = (INDEXERS as readonly string[]).indexOf(indexer);
-  if (id < 0) throw new RangeError(`unknown indexer ${JSON.stringify(indexer)}; expected one of ${INDEXERS.join(", ")}`);
-  return id;
-}
-
 /** Bytes of the table new_with_indexer_and_capacity(capacity) requests. */
 export function tableBytesFor(lab: Lab, capacity: number): number {
-  requireLab(lab);
-  return lab.raw.indexTableBytesFor(requireInteger("capacity", capacity, 0, MAX_CAPACITY));
+  return requireLab("lab", lab).raw.indexTableBytesFor(requireInteger("capacity", capacity, 0, MAX_CAPACITY));
 }
 
 export class OptimisedIndex implements Checkable {
@@ -45,8 +39,9 @@ export class OptimisedIndex implements Checkable {
   readonly variant: StreamVariant;
   private at: number;
 
-  private constructor(key: symbol, private readonly lab: Lab, indexer: Indexer, variant: StreamVariant, address: number) {
-    requireHandleKey(key, "OptimisedIndex", "OptimisedIndex.create(lab, options)");
+  /** Internal: OptimisedIndex.create makes indexes. */
+  private constructor(token: unknown, private readonly lab: Lab, indexer: Indexer, variant: StreamVariant, address: number) {
+    requireInternal(token, "OptimisedIndex", "OptimisedIndex.create(lab, options)");
     this.indexer = indexer;
     this.variant = variant;
     this.at = address;
@@ -55,18 +50,15 @@ export class OptimisedIndex implements Checkable {
 
   /** OptimisedIndex::new_with_indexer_and_capacity. Throws AllocationFailedError if refused. */
   static create(lab: Lab, options?: IndexOptions): OptimisedIndex {
-    requireLab(lab);
-    const given = requireOptions<IndexOptions>("options", options, INDEX_OPTION_KEYS);
-    const indexer = given.indexer ?? "first-word";
-    const variant = given.variant ?? "as-written";
-    const indexerNumber = indexerId(indexer);
-    const variantNumber = variantId(variant);
-    const capacity = requireInteger("capacity", given.capacity ?? 0, 0, MAX_CAPACITY);
-    const pageSlots = requirePowerOfTwo("pageSlots", given.pageSlots ?? DEFAULT_PAGE_SLOTS, 1, MAX_PAGE_SLOTS);
+    requireLab("lab", lab);
+    const checked = requireOptions("options", options, INDEX_KEYS);
+    const indexer = requireChoice("indexer", checked.indexer ?? "first-word", INDEXERS);
+    const capacity = requireInteger("capacity", checked.capacity ?? 0, 0, MAX_CAPACITY);
+    const { variant, pageSlots } = streamSettings(checked);
     lab.reserveScratch(); // reading this index later must not need memory (lab.ts)
-    const address = lab.raw.indexNew(indexerNumber, capacity, variantNumber, pageSlots) >>> 0;
+    const address = lab.raw.indexNew(INDEXERS.indexOf(indexer), capacity, STREAM_VARIANTS.indexOf(variant), pageSlots) >>> 0;
     if (address === 0) throw new AllocationFailedError("OptimisedIndex::new_with_indexer_and_capacity", lab.lastFailure());
-    return new OptimisedIndex(HANDLE_KEY, lab, indexer, variant, address);
+    return new OptimisedIndex(INTERNAL, lab, indexer, variant, address);
   }
 
   private live(): number {
@@ -76,14 +68,16 @@ export class OptimisedIndex implements Checkable {
 
   /** Appends the value and maps its key to it; returns its stream position. */
   upsert(a: number, b: number): number {
-    const position = this.lab.raw.indexUpsert(this.live(), requireNumber("a", a), requireNumber("b", b));
+    requireWords(a, b);
+    const position = this.lab.raw.indexUpsert(this.live(), a, b);
     if (position < 0) throw new AllocationFailedError("OptimisedIndex::upsert", this.lab.lastFailure());
     return position;
   }
 
   /** The latest value whose key the indexer derives from (a, b), or undefined. */
-  get(a: number, b = 0): [number, number] | undefined {
-    if (!this.lab.raw.indexGet(this.live(), requireNumber("a", a), requireNumber("b", b), this.lab.scratch)) return undefined;
+  get(a: number, b?: number): [number, number] | undefined {
+    requireWords(a, b === undefined ? 0 : b);
+    if (!this.lab.raw.indexGet(this.live(), a, b ?? 0, this.lab.scratch)) return undefined;
     const words = this.lab.scratchWords;
     return [words[0], words[1]];
   }
@@ -132,8 +126,9 @@ export class OptimisedIndex implements Checkable {
     return `${this.variant} OptimisedIndex at ${this.at}`;
   }
 
-  checkInto(out: number): number {
-    return this.lab.raw.indexCheck(out, this.live());
+  /** Checks the structure's invariants, writing the CheckReport into the lab's scratch; returns its code (0: all hold). */
+  checkReport(): number {
+    return this.lab.raw.indexCheck(this.lab.scratch, this.live());
   }
 
   /** Drops the stream (per its variant), then the table. See SegmentedStream.drop for the error case. */

@@ -4,11 +4,16 @@
 // from another worker thread, sharing its heap, ledger and structures. Everything a thread allocates
 // through the lab is accounted for in the one ledger.
 
-import { AllocationFailedError, requireInteger, requirePowerOfTwo } from "../errors.js";
-import { guardExports, invariantError } from "./guard.js";
-import { createMemory, instantiate, wasmModule, buildKind, WASM_PAGE, MAXIMUM_PAGES, type Instance, type RawExports } from "../wasm/module.js";
+import {
+  AllocationFailedError, describe, requireBoolean, requireChoice, requireInstance, requireInteger, requireOptions, requirePowerOfTwo,
+} from "../errors.js";
+import { INTERNAL, requireInternal } from "../internal.js";
+import { buildKind, createMemory, instantiate, wasmModule, WASM_PAGE, MAXIMUM_PAGES, type Instance, type RawExports } from "../wasm/module.js";
 import { Epochs } from "../epoch/collector.js";
 import { SCRATCH_BYTES } from "./scratch.js";
+import { guardExports } from "./poison.js";
+import { withInvariantChecks } from "./invariant-checks.js";
+import { Verdicts } from "./verdict.js";
 import { CROSSBEAM_VERSIONS, type CrossbeamVersion } from "../epoch/crossbeam.js";
 import {
   readLedger, readSites, GROWTH_POLICIES, FOOTPRINT_MODELS,
@@ -38,6 +43,19 @@ export interface LabOptions {
   crossbeam?: CrossbeamVersion;
 }
 
+/** The options configure takes (all of LabOptions but reserveBytes, which only Lab.create can honour). */
+export type ConfigureOptions = Omit<LabOptions, "reserveBytes">;
+const CONFIGURE_KEYS = ["limitBytes", "footprint", "growth", "chunkPages", "largeThreshold", "crossbeam"] as const satisfies readonly (keyof ConfigureOptions)[];
+export const LAB_KEYS = [...CONFIGURE_KEYS, "reserveBytes"] as const satisfies readonly (keyof LabOptions)[];
+
+export interface AllocOptions {
+  /** A power of two up to 64 KiB. Default 16. */
+  align?: number;
+  /** Hand the block back zeroed (as calloc). Default false. */
+  zeroed?: boolean;
+}
+const ALLOC_KEYS = ["align", "zeroed"] as const satisfies readonly (keyof AllocOptions)[];
+
 export type FreeOutcome = "freed" | "invalid" | "double";
 const FREE_OUTCOMES: readonly FreeOutcome[] = ["freed", "invalid", "double"];
 /** heapFree's answer for a live block the lab's own structures own. */
@@ -45,8 +63,8 @@ const FREE_NOT_USER = 3;
 
 /** A structure a lab can check: a live stream or index handle made through it. */
 export interface Checkable {
-  /** Runs the structure's invariant check, writing a CheckReport at `out`; returns its code. */
-  checkInto(out: number): number;
+  /** Runs the structure's invariant check, writing a CheckReport into the lab's scratch; returns its code. */
+  checkReport(): number;
   readonly description: string;
 }
 
@@ -55,84 +73,110 @@ export interface CheckOptions {
   deep?: boolean;
 }
 
-/** CheckReport (assembly/memory/check.ts): 24 bytes. */
-const CHECK_REPORT_BYTES = 24;
+const CHECK_KEYS = ["deep"] as const satisfies readonly (keyof CheckOptions)[];
 
 const DEFAULT_CHUNK_PAGES = 16;
 const DEFAULT_LARGE_THRESHOLD = 1 << 20;
 const DEFAULT_ALIGN = 16;
 
 
+/** heapConfigure's arguments, checked. */
+type Configuration = [policy: number, chunkPages: number, footprintModel: number, limitBytes: number, largeThreshold: number];
+
+function configuration(options: Partial<ConfigureOptions>): Configuration {
+  const policy = GROWTH_POLICIES.indexOf(requireChoice("growth", options.growth ?? "exact", GROWTH_POLICIES));
+  const model = FOOTPRINT_MODELS.indexOf(requireChoice("footprint", options.footprint ?? "segstream", FOOTPRINT_MODELS));
+  const chunkPages = requireInteger("chunkPages", options.chunkPages ?? DEFAULT_CHUNK_PAGES, 1, MAXIMUM_PAGES);
+  const limit = requireInteger("limitBytes", options.limitBytes ?? 0, 0, Number.MAX_SAFE_INTEGER);
+  const threshold = requireInteger("largeThreshold", options.largeThreshold ?? DEFAULT_LARGE_THRESHOLD, 1, Number.MAX_SAFE_INTEGER);
+  return [policy, chunkPages, model, limit, threshold];
+}
+
 export class Lab {
+  /**
+   * The module's exports for this lab, behind its boundary (poison.ts): a refused argument throws a
+   * RangeError, a trap poisons the lab (LabPoisonedError). In the debug build, calls that change
+   * state are followed by the heap and epoch checks (invariant-checks.ts).
+   */
   readonly raw: RawExports;
   readonly sites: readonly SiteInfo[];
   /** The default epoch collector's participants and state. */
   readonly epoch: Epochs;
   private readonly instance: Instance;
+  private readonly verdicts: Verdicts;
+  private readonly isPoisoned: () => boolean;
+  private releaseChecks: (() => void) | undefined;
   private scratchAddress = 0;
   private words: Float64Array | undefined;
   private readonly structures = new Set<Checkable>();
 
-  private constructor(readonly memory: WebAssembly.Memory, readonly module: WebAssembly.Module) {
-    const bare = instantiate(memory, module);
-    const checkEveryCall = buildKind() === "debug";
-    // The debug build's after-call checks write their verdicts here: a block of this thread's own,
-    // taken before anything else (only in that build), so no call's output is overwritten.
-    const report = checkEveryCall ? bare.raw.hostBufferAlloc(CHECK_REPORT_BYTES) >>> 0 : 0;
-    this.raw = guardExports(bare.raw, memory, { getString: bare.getString, checkEveryCall, reportBuffer: () => report });
-    this.instance = { raw: this.raw, getString: bare.getString };
+  private constructor(token: unknown, readonly memory: WebAssembly.Memory, readonly module: WebAssembly.Module) {
+    requireInternal(token, "Lab", "Lab.create(options) or Lab.attach(memory, module)");
+    const instance = instantiate(memory, module);
+    const guarded = guardExports(instance, memory);
+    if (!guarded.raw.heapInit()) throw new RangeError("segstream: the engine refused the heap's start map (32 MiB of linear memory)");
+    const checked = buildKind() === "debug" ? withInvariantChecks(guarded.raw, new Verdicts({ ...instance, raw: guarded.raw }, memory)) : undefined;
+    this.raw = checked?.raw ?? guarded.raw;
+    this.isPoisoned = guarded.poisoned;
+    this.releaseChecks = checked?.release;
+    this.instance = { raw: this.raw, getString: instance.getString };
+    this.verdicts = new Verdicts(this.instance, memory);
     this.sites = readSites(this.instance);
-    this.epoch = new Epochs(this);
+    this.epoch = new Epochs(INTERNAL, this);
   }
 
   /** A fresh memory and heap, configured with `options`. */
-  static create(options: LabOptions = {}): Lab {
-    const lab = new Lab(createMemory(), wasmModule());
-    lab.configure(options);
-    const reserve = requireInteger("reserveBytes", options.reserveBytes ?? 0, 0, MAXIMUM_PAGES * WASM_PAGE);
+  static create(options?: LabOptions): Lab {
+    const checked = requireOptions("options", options, LAB_KEYS);
+    const settings = configuration(checked);
+    const reserve = requireInteger("reserveBytes", checked.reserveBytes ?? 0, 0, MAXIMUM_PAGES * WASM_PAGE);
+    const lab = new Lab(INTERNAL, createMemory(), wasmModule());
+    lab.raw.heapConfigure(...settings);
     if (reserve && !lab.raw.heapReserve(reserve)) throw new AllocationFailedError(`reserve ${reserve} bytes`, lab.lastFailure());
     return lab;
   }
 
-  /** This thread's instance over a memory another thread created (its configuration is kept). */
-  static attach(memory: WebAssembly.Memory, module: WebAssembly.Module = wasmModule()): Lab {
-    if (!(memory instanceof WebAssembly.Memory)) throw new TypeError("memory must be a WebAssembly.Memory");
-    if (!(memory.buffer instanceof SharedArrayBuffer)) throw new TypeError("memory must be shared");
-    return new Lab(memory, module);
+  /**
+   * This thread's instance over a memory another thread created (its configuration is kept). Throws
+   * LabPoisonedError if a trap has poisoned that lab.
+   */
+  static attach(memory: WebAssembly.Memory, module?: WebAssembly.Module): Lab {
+    requireInstance("memory", memory, WebAssembly.Memory, "a WebAssembly.Memory");
+    if (!(memory.buffer instanceof SharedArrayBuffer)) throw new TypeError("memory must be a shared WebAssembly.Memory, got an unshared one");
+    return new Lab(INTERNAL, memory, module === undefined ? wasmModule() : requireInstance("module", module, WebAssembly.Module, "a WebAssembly.Module"));
   }
 
-  configure(options: LabOptions): void {
-    const growth = options.growth ?? "exact";
-    const policy = GROWTH_POLICIES.indexOf(growth);
-    if (policy < 0) throw new RangeError(`growth must be one of ${GROWTH_POLICIES.join(", ")}, got ${String(growth)}`);
-    const model = FOOTPRINT_MODELS.indexOf(options.footprint ?? "segstream");
-    if (model < 0) throw new RangeError(`footprint must be one of ${FOOTPRINT_MODELS.join(", ")}, got ${String(options.footprint)}`);
-    const chunkPages = requireInteger("chunkPages", options.chunkPages ?? DEFAULT_CHUNK_PAGES, 1, MAXIMUM_PAGES);
-    const limit = requireInteger("limitBytes", options.limitBytes ?? 0, 0, Number.MAX_SAFE_INTEGER);
-    const threshold = requireInteger("largeThreshold", options.largeThreshold ?? DEFAULT_LARGE_THRESHOLD, 1, Number.MAX_SAFE_INTEGER);
-    this.raw.heapConfigure(policy, chunkPages, model, limit, threshold);
-    this.configureCrossbeam(options.crossbeam);
+  /** Changes the heap's configuration (the options Lab.create takes but reserveBytes). */
+  configure(options: ConfigureOptions): void {
+    const checked = requireOptions("options", options, CONFIGURE_KEYS, true);
+    const crossbeam = CROSSBEAM_VERSIONS.indexOf(requireChoice("crossbeam", checked.crossbeam ?? "0.9.20", CROSSBEAM_VERSIONS));
+    this.raw.heapConfigure(...configuration(checked));
+    this.raw.epochConfigure(crossbeam);
   }
 
-  private configureCrossbeam(version: CrossbeamVersion | undefined): void {
-    const index = CROSSBEAM_VERSIONS.indexOf(version ?? "0.9.20");
-    if (index < 0) throw new RangeError(`crossbeam must be one of ${CROSSBEAM_VERSIONS.join(", ")}, got ${String(version)}`);
-    this.raw.epochConfigure(index);
+  /** Whether a trap (on any thread, through any Lab object over this memory) has poisoned the lab. */
+  get poisoned(): boolean {
+    return this.isPoisoned();
   }
 
   /** The id of a site, by id or by name. */
   site(site: number | string): number {
+    if (typeof site !== "number" && typeof site !== "string") throw new TypeError(`site must be a site id (a number) or name (a string), got ${describe(site)}`);
     const found = typeof site === "number" ? this.sites[site] : this.sites.find((s) => s.name === site);
-    if (!found || found.id === 0) throw new RangeError(`unknown site ${JSON.stringify(site)}; sites: ${this.sites.slice(1).map((s) => s.name).join(", ")}`);
+    if (!found || found.id === 0) {
+      throw new RangeError(`site must be a site id from 1 to ${this.sites.length - 1} or a site's name, got ${describe(site)}; sites: ${this.sites.slice(1).map((s) => s.name).join(", ")}`);
+    }
     return found.id;
   }
 
   /** Allocates `bytes` for `site`; throws AllocationFailedError (with the failure record) if refused. */
-  alloc(site: number | string, bytes: number, options: { align?: number; zeroed?: boolean } = {}): number {
+  alloc(site: number | string, bytes: number, options?: AllocOptions): number {
     const id = this.site(site);
     requireInteger("bytes", bytes, 0, Number.MAX_SAFE_INTEGER);
-    const align = requirePowerOfTwo("align", options.align ?? DEFAULT_ALIGN, 1, WASM_PAGE);
-    const address = this.raw.heapAlloc(id, bytes, align, options.zeroed ? 1 : 0) >>> 0;
+    const checked = requireOptions("options", options, ALLOC_KEYS);
+    const align = requirePowerOfTwo("align", checked.align ?? DEFAULT_ALIGN, 1, WASM_PAGE);
+    const zeroed = requireBoolean("zeroed", checked.zeroed ?? false);
+    const address = this.raw.heapAlloc(id, bytes, align, zeroed ? 1 : 0) >>> 0;
     if (address === 0) throw new AllocationFailedError(`alloc(${bytes})`, this.lastFailure());
     return address;
   }
@@ -168,11 +212,11 @@ export class Lab {
 
   /** Registers a live stream or index for check() (its handle calls this; it untracks at drop). */
   track(structure: Checkable): void {
-    this.structures.add(structure);
+    this.structures.add(requireCheckable(structure));
   }
 
   untrack(structure: Checkable): void {
-    this.structures.delete(structure);
+    this.structures.delete(requireCheckable(structure));
   }
 
   /**
@@ -180,15 +224,12 @@ export class Lab {
    * the epoch collector and every live stream and index made through this lab object; throws
    * InvariantError naming the first invariant broken. Exact while no other thread works on the lab.
    */
-  check(options: CheckOptions = {}): void {
+  check(options?: CheckOptions): void {
+    const deep = requireBoolean("deep", requireOptions("options", options, CHECK_KEYS).deep ?? false);
     const out = this.scratch;
-    this.verdict(this.raw.heapCheck(out, options.deep ? 1 : 0), out, "heap");
-    this.verdict(this.raw.epochCheck(out), out, "epoch collector");
-    for (const structure of this.structures) this.verdict(structure.checkInto(out), out, structure.description);
-  }
-
-  private verdict(code: number, out: number, what: string): void {
-    if (code !== 0) throw invariantError(this.memory, out, this.instance.getString(this.raw.checkCodeName(code)), what);
+    this.verdicts.require(this.raw.heapCheck(out, deep ? 1 : 0), out, "heap");
+    this.verdicts.require(this.raw.epochCheck(out), out, "epoch collector");
+    for (const structure of this.structures) this.verdicts.require(structure.checkReport(), out, structure.description);
   }
 
   ledger(): LedgerSnapshot {
@@ -236,6 +277,8 @@ export class Lab {
   close(): void {
     this.epoch.unregisterAll();
     if (this.scratchAddress) this.raw.hostBufferFree(this.scratchAddress);
+    this.releaseChecks?.();
+    this.releaseChecks = undefined;
     this.scratchAddress = 0;
     this.words = undefined;
   }
@@ -245,4 +288,16 @@ export class Lab {
     return new Uint8Array(this.memory.buffer);
   }
 
+}
+
+/** `value` as a Lab (for the handles' factories: SegmentedStream.create(lab), ...). */
+export function requireLab(name: string, value: unknown): Lab {
+  return requireInstance(name, value, Lab);
+}
+
+function requireCheckable(structure: unknown): Checkable {
+  if (typeof (structure as Checkable | null)?.checkReport !== "function") {
+    throw new TypeError(`structure must be a SegmentedStream or OptimisedIndex (with a checkReport method), got ${describe(structure)}`);
+  }
+  return structure as Checkable;
 }

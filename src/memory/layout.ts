@@ -2,6 +2,13 @@
 // assembly/memory/ledger.ts and assembly/memory/heap.ts (the base addresses come from the module's
 // own exports, so only the offsets within each table are repeated here).
 
+/**
+ * Bytes below the module's memoryBase (asconfig.json): the reserved region where the heap's root, the
+ * ledger, the collector's root and the lab state live (assembly/memory/layout.ts). No address a
+ * user may hand the model (a counter, a block) lies in it.
+ */
+export const RESERVED_BYTES = 65536;
+
 /** SiteRecord: 128 bytes, one per site plus the all-sites and Rust totals. */
 export const SITE_RECORD = {
   size: 128,

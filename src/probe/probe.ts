@@ -5,13 +5,14 @@
 // stalled guard, flush until no user garbage is pending) whose yield is reported separately.
 // The variants include two epoch scenarios (variants.ts).
 
-import { Lab, type LabOptions } from "../memory/lab.js";
+import { requireChoice, requireInteger, requireOptions } from "../errors.js";
+import { Lab, LAB_KEYS, type LabOptions } from "../memory/lab.js";
 import type { BadFree, Figures, LedgerSnapshot } from "../memory/ledger.js";
-import { DEFAULT_PAGE_SLOTS } from "../stream/segmented-stream.js";
+import { DEFAULT_PAGE_SLOTS, streamSettings } from "../stream/segmented-stream.js";
 import { instanceLife } from "./instance.js";
 import { checkProbeOptions } from "./check-options.js";
-import { holdGuard, streamVariantOf, type ProbeVariant } from "./variants.js";
-import { tableBytesFor, type Indexer } from "../index/optimised-index.js";
+import { holdGuard, streamVariantOf, PROBE_VARIANTS, type ProbeVariant } from "./variants.js";
+import { tableBytesFor, INDEXERS, MAX_CAPACITY, type Indexer } from "../index/optimised-index.js";
 import type { Guard } from "../epoch/participant.js";
 
 export interface ProbeOptions {
@@ -89,6 +90,10 @@ export interface ProbeResult {
   elapsedMs: number;
 }
 
+const PROBE_KEYS = [
+  "variant", "instances", "pageSlots", "appends", "indexCapacity", "upserts", "indexer", "lab",
+] as const satisfies readonly (keyof ProbeOptions)[];
+
 const BAD_FREE_SAMPLES = 4;
 const MAX_DRAIN_ROUNDS = 10_000_000;
 /** Node frees the queue always has in flight once user garbage is gone (see drainEpoch). */
@@ -96,6 +101,7 @@ const QUEUE_CHURN = 2;
 
 /** Runs a probe. Bad options throw TypeError or RangeError naming the option (check-options.ts; bounds in bounds.ts). */
 export function runProbe(options: ProbeOptions): ProbeResult {
+  checkProbeShape(options);
   const values = checkProbeOptions(options);
   const pageSlots = options.pageSlots ?? DEFAULT_PAGE_SLOTS;
   const lab = Lab.create(options.lab);
@@ -120,6 +126,19 @@ export function runProbe(options: ProbeOptions): ProbeResult {
     epoch: collector.epoch,
     drain,
   };
+}
+
+/** The options argument's shape: a plain object of known keys and types (bounds: check-options.ts). */
+function checkProbeShape(options: ProbeOptions): void {
+  requireOptions("options", options, PROBE_KEYS, true); // checked up front: the loop may never build what would check the rest
+  requireChoice("variant", options.variant, PROBE_VARIANTS);
+  for (const count of ["instances", "appends", "upserts"] as const) {
+    if (count === "instances" || options[count] !== undefined) requireInteger(count, options[count], 0, Number.MAX_SAFE_INTEGER);
+  }
+  streamSettings({ pageSlots: options.pageSlots });
+  if (options.indexCapacity !== undefined) requireInteger("indexCapacity", options.indexCapacity, 0, MAX_CAPACITY);
+  if (options.indexer !== undefined) requireChoice("indexer", options.indexer, INDEXERS);
+  requireOptions("lab", options.lab, LAB_KEYS); // its values: Lab.create's to check
 }
 
 /**

@@ -4,24 +4,22 @@
 // pattern (any number round-trips exactly); a BigUint64Array over the same bytes reads them as
 // integers. Bulk calls take and return Float64Arrays of word pairs.
 
-import { AllocationFailedError, UseAfterDropError, HANDLE_KEY, requireHandleKey, requireInteger, requireNumber, requireOptions, requirePowerOfTwo } from "../errors.js";
-import { Lab, type Checkable } from "../memory/lab.js";
+import {
+  AllocationFailedError, UseAfterDropError, describe, requireChoice, requireInteger, requireNumber, requireOptions, requirePowerOfTwo,
+} from "../errors.js";
+import { INTERNAL, requireInternal } from "../internal.js";
+import { requireLab, type Lab, type Checkable } from "../memory/lab.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
-import { variantId, type StreamVariant } from "./variants.js";
+import { STREAM_VARIANTS, type StreamVariant } from "./variants.js";
 
 export interface StreamOptions {
   variant?: StreamVariant;
   /** Slots per page: a power of two. Default 64, the seed's. */
   pageSlots?: number;
 }
+const STREAM_KEYS = ["variant", "pageSlots"] as const satisfies readonly (keyof StreamOptions)[];
 
 export const DEFAULT_PAGE_SLOTS = 64;
-const STREAM_OPTION_KEYS = ["variant", "pageSlots"] as const;
-
-/** The lab argument of a factory: a Lab, or a TypeError. */
-export function requireLab(lab: unknown): asserts lab is Lab {
-  if (!(lab instanceof Lab)) throw new TypeError("lab must be a Lab (from Lab.create or Lab.attach)");
-}
 /** Large enough for any page the model cares about, small enough that one page stays one request below 4 GiB. */
 export const MAX_PAGE_SLOTS = 1 << 24;
 const V16_BYTES = 16;
@@ -29,13 +27,33 @@ const MAX_BATCH = 0x7fff_ffff;
 /** Values staged per call through the lab's scratch buffer. */
 const CHUNK = SCRATCH_BYTES / V16_BYTES;
 
+/**
+ * Checks a value's two words (any numbers: their f64 bit patterns are stored). One branch on the
+ * hot path; the error names the word that is not a number.
+ */
+export function requireWords(a: unknown, b: unknown): void {
+  if (typeof a !== "number" || typeof b !== "number") {
+    requireNumber("a", a);
+    requireNumber("b", b);
+  }
+}
+
+/** A stream variant and page size from options, checked (SegmentedStream.create, OptimisedIndex.create). */
+export function streamSettings(options: { variant?: unknown; pageSlots?: unknown }): { variant: StreamVariant; pageSlots: number } {
+  return {
+    variant: requireChoice("variant", options.variant ?? "as-written", STREAM_VARIANTS),
+    pageSlots: requirePowerOfTwo("pageSlots", options.pageSlots ?? DEFAULT_PAGE_SLOTS, 1, MAX_PAGE_SLOTS),
+  };
+}
+
 export class SegmentedStream implements Checkable {
   readonly variant: StreamVariant;
   readonly pageSlots: number;
   private at: number;
 
-  private constructor(key: symbol, private readonly lab: Lab, variant: StreamVariant, pageSlots: number, address: number) {
-    requireHandleKey(key, "SegmentedStream", "SegmentedStream.create(lab, options)");
+  /** Internal: SegmentedStream.create makes streams. */
+  private constructor(token: unknown, private readonly lab: Lab, variant: StreamVariant, pageSlots: number, address: number) {
+    requireInternal(token, "SegmentedStream", "SegmentedStream.create(lab, options)");
     this.variant = variant;
     this.pageSlots = pageSlots;
     this.at = address;
@@ -44,15 +62,12 @@ export class SegmentedStream implements Checkable {
 
   /** SegmentedStream::new. Throws AllocationFailedError if the model's allocator refuses. */
   static create(lab: Lab, options?: StreamOptions): SegmentedStream {
-    requireLab(lab);
-    const given = requireOptions<StreamOptions>("options", options, STREAM_OPTION_KEYS);
-    const variant = given.variant ?? "as-written";
-    const id = variantId(variant);
-    const pageSlots = requirePowerOfTwo("pageSlots", given.pageSlots ?? DEFAULT_PAGE_SLOTS, 1, MAX_PAGE_SLOTS);
+    requireLab("lab", lab);
+    const { variant, pageSlots } = streamSettings(requireOptions("options", options, STREAM_KEYS));
     lab.reserveScratch(); // reading this stream later must not need memory (lab.ts)
-    const address = lab.raw.streamNew(id, pageSlots) >>> 0;
+    const address = lab.raw.streamNew(STREAM_VARIANTS.indexOf(variant), pageSlots) >>> 0;
     if (address === 0) throw new AllocationFailedError("SegmentedStream::new", lab.lastFailure());
-    return new SegmentedStream(HANDLE_KEY, lab, variant, pageSlots, address);
+    return new SegmentedStream(INTERNAL, lab, variant, pageSlots, address);
   }
 
   private live(): number {
@@ -62,7 +77,8 @@ export class SegmentedStream implements Checkable {
 
   /** Appends one value; returns its index. */
   append(a: number, b: number): number {
-    const index = this.lab.raw.streamAppend(this.live(), requireNumber("a", a), requireNumber("b", b));
+    requireWords(a, b);
+    const index = this.lab.raw.streamAppend(this.live(), a, b);
     if (index < 0) throw new AllocationFailedError("SegmentedStream::append", this.lab.lastFailure());
     return index;
   }
@@ -73,8 +89,8 @@ export class SegmentedStream implements Checkable {
    * thread's appends may fall between chunks.
    */
   appendBatch(words: Float64Array): number {
-    if (!(words instanceof Float64Array)) throw new TypeError("appendBatch takes a Float64Array of word pairs");
-    if (words.length % 2 !== 0) throw new RangeError(`appendBatch needs an even number of words, got ${words.length}`);
+    if (!(words instanceof Float64Array)) throw new TypeError(`words must be a Float64Array of word pairs, got ${describe(words)}`);
+    if (words.length % 2 !== 0) throw new RangeError(`words must hold an even number of words (pairs), got ${words.length}`);
     const count = words.length / 2;
     requireInteger("batch length", count, 0, MAX_BATCH);
     const stream = this.live();
@@ -134,8 +150,9 @@ export class SegmentedStream implements Checkable {
     return `${this.variant} SegmentedStream at ${this.at}`;
   }
 
-  checkInto(out: number): number {
-    return this.lab.raw.streamCheck(out, this.live());
+  /** Checks the structure's invariants, writing the CheckReport into the lab's scratch; returns its code (0: all hold). */
+  checkReport(): number {
+    return this.lab.raw.streamCheck(this.lab.scratch, this.live());
   }
 
   /**

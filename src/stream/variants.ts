@@ -12,9 +12,3 @@ export const VARIANT_SUMMARY: Record<StreamVariant, string> = {
   "epoch-deferred": "epoch Drop: pin, swap active_page out, defer the Arc release to the collector",
   arcswap: "active_page is an ArcSwap<Page>: its reference is given back at once",
 };
-
-export function variantId(variant: string): number {
-  const id = (STREAM_VARIANTS as readonly string[]).indexOf(variant);
-  if (id < 0) throw new RangeError(`unknown variant ${JSON.stringify(variant)}; expected one of ${STREAM_VARIANTS.join(", ")}`);
-  return id;
-}

@@ -3,8 +3,8 @@
 // The module imports its memory (see asconfig.json): the host creates a shared WebAssembly.Memory
 // and every instance over it, on any worker thread, sees the same heap, ledger and streams. The
 // loader supplies `abort` (turning AssemblyScript aborts into Error objects with their message)
-// and string decoding for site names; the hot paths call the raw exports directly, skipping the
-// loader's wrappers.
+// and string decoding for site names; the raw exports are called directly, skipping the loader's
+// wrappers, through the Lab's boundary (src/memory/poison.ts), which turns traps into errors.
 
 import { readFileSync } from "node:fs";
 import { instantiateSync } from "@assemblyscript/loader";
@@ -141,10 +141,12 @@ export function createMemory(): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
 }
 
-/** Instantiates the module over `memory`: call once per thread per memory. */
+/**
+ * Instantiates the module over `memory`: call once per thread per memory. The instance has not
+ * started yet: its first call must be `heapInit` (Lab does it, through its boundary: memory/poison.ts).
+ */
 export function instantiate(memory: WebAssembly.Memory, module: WebAssembly.Module = wasmModule()): Instance {
   const { exports, instance } = instantiateSync<Record<string, unknown>>(module, { env: { memory } });
   const raw = instance.exports as unknown as RawExports;
-  if (!raw.heapInit()) throw new RangeError("segstream: the engine refused the heap's start map (32 MiB of linear memory)");
   return { raw, getString: (ptr) => exports.__getString(ptr >>> 0) };
 }
