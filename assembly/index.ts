@@ -19,7 +19,7 @@ import { indexCheck as checkIndex } from "./index/check";
 import { SITE_HOST_BUFFER } from "./memory/sites";
 import { STARTS_PAGES } from "./memory/starts";
 import { threadStart, labStateAddress as stateAddress } from "./memory/lab_state";
-import { refuse, ABI_BAD_COUNT } from "./abi/error";
+import { refuse, ABI_BAD_COUNT, ABI_BAD_POLICY, ABI_BAD_SITE } from "./abi/error";
 import { PENDING_LOCAL_FREES } from "./epoch/bag";
 import { takeAbiError, abiErrorValue as lastAbiValue, abiErrorName as abiName, ABI_CODE_COUNT } from "./abi/error";
 import { FOOTPRINT_GLIBC, glibcChunk } from "./memory/footprint";
@@ -50,7 +50,7 @@ import { KIND_COUNT, runCountNow } from "./epoch/deferred";
 import { V16_SIZE } from "./stream/page";
 import {
   validStream, validOwnStream, validIndex, validParticipant, validGuard, validUnpinned, validVariant, validPageSlots,
-  validIndexer, validCapacity, validCount, validCounter, validSite, validAlign, validBuffer, validArcSwap, validPage
+  validIndexer, validCapacity, validCount, validCounter, validSite, validAlign, validBuffer, validElements, validArcSwap, validPage, validHeapAddress
 } from "./abi/validate";
 
 // --- heap ---
@@ -75,7 +75,9 @@ export function labStateAddress(): usize { return stateAddress(); }
 
 /** Returns false (changing nothing) for an unknown policy or model, or a zero chunk. */
 export function heapConfigure(policy: u32, chunkPages: u32, footprintModel: u32, limitBytes: f64, largeThreshold: f64): bool {
-  if (policy > GROW_CHUNK || chunkPages == 0 || footprintModel > FOOTPRINT_GLIBC) return false;
+  if (policy > GROW_CHUNK) refuse(ABI_BAD_POLICY, <f64>policy);
+  if (chunkPages == 0 || chunkPages > 65536) refuse(ABI_BAD_POLICY, <f64>chunkPages);
+  if (footprintModel > FOOTPRINT_GLIBC) refuse(ABI_BAD_POLICY, <f64>footprintModel);
   configure(policy, chunkPages, footprintModel, validCount(limitBytes), validCount(largeThreshold));
   return true;
 }
@@ -94,6 +96,7 @@ export function heapAlloc(site: u32, bytes: f64, align: u32, zeroed: bool): usiz
 /** lab.free: 0 freed, 1 invalid, 2 double (both logged), 3 a live block the lab's structures own (nothing done). */
 export function heapFree(payload: usize, site: u32): u32 {
   validSite(site);
+  validHeapAddress(payload); // inside the heap, a bad free is recorded and refused by the heap itself
   return heapFreeUser(payload, site);
 }
 
@@ -124,10 +127,12 @@ export function epochCheck(out: usize): u32 {
 }
 export function streamCheck(out: usize, stream: usize): u32 {
   validBuffer(out, CHECK_REPORT_SIZE);
+  validOwnStream(stream);
   return checkStream(out, stream, 0);
 }
 export function indexCheck(out: usize, index: usize): u32 {
   validBuffer(out, CHECK_REPORT_SIZE);
+  validIndex(index);
   return checkIndex(out, index);
 }
 export function checkCodeCount(): u32 { return CHECK_CODE_COUNT; }
@@ -154,8 +159,14 @@ export function badFreeLogCapacity(): u32 { return <u32>BAD_FREE_CAPACITY; }
 
 export function siteCount(): u32 { return SITE_COUNT; }
 export function maxSites(): u32 { return MAX_SITES; }
-export function siteName(site: u32): string { return nameOf(site); }
-export function siteIsRust(site: u32): bool { return isRust(site); }
+export function siteName(site: u32): string {
+  if (site >= SITE_COUNT) refuse(ABI_BAD_SITE, <f64>site);
+  return nameOf(site);
+}
+export function siteIsRust(site: u32): bool {
+  if (site >= SITE_COUNT) refuse(ABI_BAD_SITE, <f64>site);
+  return isRust(site);
+}
 
 // --- SegmentedStream (every address and enum is checked first: abi/validate.ts) ---
 
@@ -174,13 +185,13 @@ export function streamDrop(stream: usize): bool {
 
 /** Index of the value, or -1 if a page allocation was refused. Words are stored as f64 bit patterns. */
 export function streamAppend(stream: usize, a: f64, b: f64): f64 {
-  validStream(stream);
+  validOwnStream(stream); // an index's stream takes values through indexUpsert only
   return <f64>append(stream, reinterpret<u64>(a), reinterpret<u64>(b));
 }
 
 export function streamAppendBatch(stream: usize, source: usize, count: u32): f64 {
-  validStream(stream);
-  validBuffer(source, <u64>count * V16_SIZE);
+  validOwnStream(stream);
+  validElements(source, <u64>count, V16_SIZE);
   return <f64>appendBatch(stream, source, <u64>count);
 }
 
@@ -321,8 +332,8 @@ export function epochFlush(local: usize): bool {
 }
 /** Defers "add 1 to the u64 at `counter`", with a capture of `captureBytes` (boxed above 24). */
 export function epochDeferCount(local: usize, counter: usize, captureBytes: u32): bool {
-  validGuard(local);
   validCounter(counter);
+  validGuard(local);
   return localDefer(local, KIND_COUNT, <u64>counter, captureBytes);
 }
 /** The same on the unprotected guard: runs at once. */

@@ -62,7 +62,7 @@ class Boundary {
     const what = this.getString(this.inner.abiErrorName(code));
     const params = parameterNames(name).filter((_, i) => sameValue(args[i], value));
     const argument = params.length ? params.join(" or ") : "an argument";
-    return new RangeError(`${name}: ${argument} ${describe(value)} ${what}`, { cause });
+    return new RangeError(`${name}: ${argument} ${what} (got ${describe(value)})`, { cause });
   }
 
   private poison(name: string): void {

@@ -142,10 +142,12 @@ export const API: Readonly<Record<string, readonly Param[]>> = {
   "Epochs.prototype.current": [],
   "Epochs.prototype.deferCountUnprotected": [param("counter", counter, (fx) => fx.counter)],
   "Epochs.prototype.state": [],
+  "Epochs.prototype.unregisterAll": [],
   "Epochs.prototype.queue": [param("max", integer(0, 2048), () => 16, true)],
   "new Participant": token("Participant"),
   "Participant.prototype.pin": [],
   "Participant.prototype.state": [],
+  "Participant.prototype.unregister": [],
   "new Guard": token("Guard"),
   "Guard.prototype.check": [], // private in TypeScript
   "Guard.prototype.deferCount": [param("counter", counter, (fx) => fx.counter), param("captureBytes", integer(0, 1 << 20), () => 8, true)],
