@@ -50,7 +50,7 @@ import { KIND_COUNT, runCountNow } from "./epoch/deferred";
 import { V16_SIZE } from "./stream/page";
 import {
   validStream, validOwnStream, validIndex, validParticipant, validGuard, validUnpinned, validVariant, validPageSlots,
-  validIndexer, validCapacity, validCount, validCounter, validSite, validAlign, validBuffer, validElements, validArcSwap, validPage, validHeapAddress
+  validIndexer, validCapacity, validCount, validCounter, validSite, validAlign, validBuffer, validElements, validArcSwap, validPage
 } from "./abi/validate";
 
 // --- heap ---
@@ -96,7 +96,6 @@ export function heapAlloc(site: u32, bytes: f64, align: u32, zeroed: bool): usiz
 /** lab.free: 0 freed, 1 invalid, 2 double (both logged), 3 a live block the lab's structures own (nothing done). */
 export function heapFree(payload: usize, site: u32): u32 {
   validSite(site);
-  validHeapAddress(payload); // inside the heap, a bad free is recorded and refused by the heap itself
   return heapFreeUser(payload, site);
 }
 

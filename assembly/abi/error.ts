@@ -23,9 +23,8 @@ export const ABI_PARTICIPANT_PINNED: u32 = 15;
 export const ABI_BAD_COUNT: u32 = 16;
 export const ABI_BAD_POLICY: u32 = 17;
 export const ABI_NO_GUARD: u32 = 18;
-export const ABI_NOT_IN_HEAP: u32 = 19;
 /** One past the last code. */
-export const ABI_CODE_COUNT: u32 = 20;
+export const ABI_CODE_COUNT: u32 = 19;
 
 let lastError: u32 = ABI_OK;
 let lastValue: f64 = 0;
@@ -51,7 +50,6 @@ export function abiErrorName(code: u32): string {
     case ABI_BAD_COUNT: return "is not a count in range";
     case ABI_BAD_POLICY: return "is not a growth policy, footprint model or chunk size";
     case ABI_NO_GUARD: return "is a participant that holds no guard";
-    case ABI_NOT_IN_HEAP: return "is not an address in the lab's heap";
   }
   return "is not valid";
 }

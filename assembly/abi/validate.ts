@@ -6,10 +6,10 @@
 import {
   refuse, ABI_NOT_A_STREAM, ABI_NOT_AN_INDEX, ABI_NOT_A_PARTICIPANT, ABI_NOT_THIS_THREAD, ABI_BAD_VARIANT,
   ABI_BAD_PAGE_SLOTS, ABI_BAD_INDEXER, ABI_BAD_CAPACITY, ABI_NOT_A_COUNTER, ABI_BAD_SITE, ABI_BAD_ALIGN, ABI_BAD_BUFFER,
-  ABI_NOT_AN_ARC_SWAP, ABI_NOT_A_PAGE, ABI_BAD_COUNT, ABI_NO_GUARD, ABI_PARTICIPANT_PINNED, ABI_NOT_IN_HEAP
+  ABI_NOT_AN_ARC_SWAP, ABI_NOT_A_PAGE, ABI_BAD_COUNT, ABI_NO_GUARD, ABI_PARTICIPANT_PINNED
 } from "./error";
-import { HEADER, requestedOf, memoryEnd } from "../memory/block";
-import { containingBlock, wordIsLive, heapBase } from "../memory/heap";
+import { HEADER, requestedOf } from "../memory/block";
+import { containingBlock, wordIsLive } from "../memory/heap";
 import { isLiveBlockOf } from "../memory/check";
 import { currentThread } from "../memory/lab_state";
 import {
@@ -122,11 +122,6 @@ export function validElements(address: usize, count: u64, size: usize): void {
   let block = containingBlock(address);
   if (!block || address < block + HEADER) refuse(ABI_BAD_BUFFER, <f64>address);
   if (<u64>address + count * <u64>size > <u64>(block + HEADER) + <u64>requestedOf(block)) refuse(ABI_BAD_COUNT, <f64>count);
-}
-
-/** An address inside the heap's memory (above the reserved region and the start map, below the end). */
-export function validHeapAddress(address: usize): void {
-  if (address < heapBase() + HEADER || <u64>address >= memoryEnd()) refuse(ABI_NOT_IN_HEAP, <f64>address);
 }
 
 export function validArcSwap(swap: usize): void {

@@ -81,7 +81,11 @@ const DEFAULT_ALIGN = 16;
 
 
 /** heapConfigure's arguments, checked. */
-type Configuration = [policy: number, chunkPages: number, footprintModel: number, limitBytes: number, largeThreshold: number];
+/** heapConfigure's arguments, and epochConfigure's crossbeam version index. */
+interface Configuration {
+  heap: [policy: number, chunkPages: number, footprintModel: number, limitBytes: number, largeThreshold: number];
+  crossbeam: number;
+}
 
 function configuration(options: Partial<ConfigureOptions>): Configuration {
   const policy = GROWTH_POLICIES.indexOf(requireChoice("growth", options.growth ?? "exact", GROWTH_POLICIES));
@@ -89,7 +93,8 @@ function configuration(options: Partial<ConfigureOptions>): Configuration {
   const chunkPages = requireInteger("chunkPages", options.chunkPages ?? DEFAULT_CHUNK_PAGES, 1, MAXIMUM_PAGES);
   const limit = requireInteger("limitBytes", options.limitBytes ?? 0, 0, Number.MAX_SAFE_INTEGER);
   const threshold = requireInteger("largeThreshold", options.largeThreshold ?? DEFAULT_LARGE_THRESHOLD, 1, Number.MAX_SAFE_INTEGER);
-  return [policy, chunkPages, model, limit, threshold];
+  const crossbeam = CROSSBEAM_VERSIONS.indexOf(requireChoice("crossbeam", options.crossbeam ?? "0.9.20", CROSSBEAM_VERSIONS));
+  return { heap: [policy, chunkPages, model, limit, threshold], crossbeam };
 }
 
 export class Lab {
@@ -131,7 +136,7 @@ export class Lab {
     const settings = configuration(checked);
     const reserve = requireInteger("reserveBytes", checked.reserveBytes ?? 0, 0, MAXIMUM_PAGES * WASM_PAGE);
     const lab = new Lab(INTERNAL, createMemory(), wasmModule());
-    lab.raw.heapConfigure(...settings);
+    lab.apply(settings);
     if (reserve && !lab.raw.heapReserve(reserve)) throw new AllocationFailedError(`reserve ${reserve} bytes`, lab.lastFailure());
     return lab;
   }
@@ -148,10 +153,12 @@ export class Lab {
 
   /** Changes the heap's configuration (the options Lab.create takes but reserveBytes). */
   configure(options: ConfigureOptions): void {
-    const checked = requireOptions("options", options, CONFIGURE_KEYS, true);
-    const crossbeam = CROSSBEAM_VERSIONS.indexOf(requireChoice("crossbeam", checked.crossbeam ?? "0.9.20", CROSSBEAM_VERSIONS));
-    this.raw.heapConfigure(...configuration(checked));
-    this.raw.epochConfigure(crossbeam);
+    this.apply(configuration(requireOptions("options", options, CONFIGURE_KEYS, true)));
+  }
+
+  private apply(settings: Configuration): void {
+    this.raw.heapConfigure(...settings.heap);
+    this.raw.epochConfigure(settings.crossbeam);
   }
 
   /** Whether a trap (on any thread, through any Lab object over this memory) has poisoned the lab. */

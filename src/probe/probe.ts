@@ -5,7 +5,7 @@
 // stalled guard, flush until no user garbage is pending) whose yield is reported separately.
 // The variants include two epoch scenarios (variants.ts).
 
-import { requireChoice, requireInteger, requireOptions } from "../errors.js";
+import { describe, requireChoice, requireInteger, requireOptions } from "../errors.js";
 import { Lab, LAB_KEYS, type LabOptions } from "../memory/lab.js";
 import type { BadFree, Figures, LedgerSnapshot } from "../memory/ledger.js";
 import { DEFAULT_PAGE_SLOTS, streamSettings } from "../stream/segmented-stream.js";
@@ -91,7 +91,7 @@ export interface ProbeResult {
 }
 
 const PROBE_KEYS = [
-  "variant", "instances", "pageSlots", "appends", "indexCapacity", "upserts", "indexer", "lab",
+  "variant", "instances", "pageSlots", "appends", "indexCapacity", "upserts", "indexer", "lab", "afterLoop",
 ] as const satisfies readonly (keyof ProbeOptions)[];
 
 const BAD_FREE_SAMPLES = 4;
@@ -139,6 +139,7 @@ function checkProbeShape(options: ProbeOptions): void {
   if (options.indexCapacity !== undefined) requireInteger("indexCapacity", options.indexCapacity, 0, MAX_CAPACITY);
   if (options.indexer !== undefined) requireChoice("indexer", options.indexer, INDEXERS);
   requireOptions("lab", options.lab, LAB_KEYS); // its values: Lab.create's to check
+  if (options.afterLoop !== undefined && typeof options.afterLoop !== "function") throw new TypeError(`afterLoop must be a function, got ${describe(options.afterLoop)}`);
 }
 
 /**

@@ -228,11 +228,5 @@ export function rawRows(todo: ReadonlySet<string>): Row[] {
       for (const [label, value] of RAW_BAD_FOR[name]?.[param] ?? RAW_BAD[param] ?? []) rows.push(rawRow(name, params, i, label, value, todo));
     });
   }
-  const heapFree = rawRow("heapFree", ["payload", "site"], 0, "0x40", 0x40, todo);
-  rows.push({
-    ...heapFree, id: "lab.raw.heapFree(0x40, 1)", names: refusalNaming("heapFree", ["payload", "site"]),
-    todo: todo.has("lab.raw.heapFree(0x40, 1)") ? AWAITS_WASM : undefined,
-    call: (fx) => fx.lab.raw.heapFree(0x40, 1),
-  });
   return rows;
 }
