@@ -97,6 +97,11 @@ function configuration(options: Partial<ConfigureOptions>): Configuration {
   return { heap: [policy, chunkPages, model, limit, threshold], crossbeam };
 }
 
+function applyConfiguration(raw: RawExports, settings: Configuration): void {
+  raw.heapConfigure(...settings.heap);
+  raw.epochConfigure(settings.crossbeam);
+}
+
 export class Lab {
   /**
    * The module's exports for this lab, behind its boundary (poison.ts): a refused argument throws a
@@ -136,7 +141,7 @@ export class Lab {
     const settings = configuration(checked);
     const reserve = requireInteger("reserveBytes", checked.reserveBytes ?? 0, 0, MAXIMUM_PAGES * WASM_PAGE);
     const lab = new Lab(INTERNAL, createMemory(), wasmModule());
-    lab.apply(settings);
+    applyConfiguration(lab.raw, settings);
     if (reserve && !lab.raw.heapReserve(reserve)) throw new AllocationFailedError(`reserve ${reserve} bytes`, lab.lastFailure());
     return lab;
   }
@@ -153,13 +158,10 @@ export class Lab {
 
   /** Changes the heap's configuration (the options Lab.create takes but reserveBytes). */
   configure(options: ConfigureOptions): void {
-    this.apply(configuration(requireOptions("options", options, CONFIGURE_KEYS, true)));
+    applyConfiguration(this.raw, configuration(requireOptions("options", options, CONFIGURE_KEYS, true)));
   }
 
-  private apply(settings: Configuration): void {
-    this.raw.heapConfigure(...settings.heap);
-    this.raw.epochConfigure(settings.crossbeam);
-  }
+
 
   /** Whether a trap (on any thread, through any Lab object over this memory) has poisoned the lab. */
   get poisoned(): boolean {

@@ -162,3 +162,18 @@ test("a loader abort (an AssemblyScript assert in the debug build) poisons; an u
   assert.equal(lab.poisoned, false);
   assert.equal(stream.append(1, 2), 0, "the lab works on");
 });
+
+test("a trap inside the heap's critical section poisons; a thread that then waits on the lock it left held stops instead of hanging", () => {
+  const lab = Lab.create();
+  const site = lab.site("test");
+  lab.raw.heapInjectTrap(); // the next allocation traps while it holds the heap lock
+  assert.throws(() => lab.alloc("test", 8), poisonedError("the trapping allocation"));
+  assert.throws(() => lab.alloc("test", 8), poisonedError("the next allocation, refused before the module"));
+  // A caller below the boundary (an instance of its own, as another thread would have) finds the
+  // lock held for ever: its bounded sleep wakes, sees the lab poisoned, and traps (sync/mutex.ts).
+  const bare = instantiate(lab.memory).raw;
+  const started = Date.now();
+  assert.throws(() => bare.heapAlloc(site, 8, 16, 0), (e: unknown) => e instanceof WebAssembly.RuntimeError);
+  assert.ok(Date.now() - started < 5_000, "it stopped within the sleep's bound, not never");
+  assert.equal(flagOf(lab.memory), 1);
+});
