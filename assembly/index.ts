@@ -18,7 +18,7 @@ import { streamCheck as checkStream } from "./stream/check";
 import { indexCheck as checkIndex } from "./index/check";
 import { SITE_HOST_BUFFER } from "./memory/sites";
 import { STARTS_PAGES } from "./memory/starts";
-import { threadStart, labStateAddress as stateAddress } from "./memory/lab_state";
+import { threadStart, threadReportSlot, labStateAddress as stateAddress } from "./memory/lab_state";
 import { refuse, ABI_BAD_COUNT, ABI_BAD_POLICY, ABI_BAD_SITE } from "./abi/error";
 import { PENDING_LOCAL_FREES } from "./epoch/bag";
 import { takeAbiError, abiErrorValue as lastAbiValue, abiErrorName as abiName, ABI_CODE_COUNT } from "./abi/error";
@@ -117,11 +117,11 @@ export function heapInjectPending(): u32 { return injectPending(); }
 // --- invariant checks (memory/check.ts): each writes a 24-byte CheckReport at `out`, returns its code ---
 
 export function heapCheck(out: usize, deep: bool): u32 {
-  validBuffer(out, CHECK_REPORT_SIZE);
+  validReport(out);
   return checkHeap(out, deep);
 }
 export function epochCheck(out: usize): u32 {
-  validBuffer(out, CHECK_REPORT_SIZE);
+  validReport(out);
   return checkEpoch(out);
 }
 export function streamCheck(out: usize, stream: usize): u32 {
@@ -135,6 +135,13 @@ export function indexCheck(out: usize, index: usize): u32 {
   return checkIndex(out, index);
 }
 export function checkCodeCount(): u32 { return CHECK_CODE_COUNT; }
+/** This thread's own CheckReport slot in the reserved region (the debug build's after-call checks use it). */
+export function checkReportSlot(): usize { return threadReportSlot(); }
+
+/** A CheckReport target: a buffer in a live block, or this thread's own slot. */
+function validReport(out: usize): void {
+  if (out != threadReportSlot()) validBuffer(out, CHECK_REPORT_SIZE);
+}
 export function checkCodeName(code: u32): string { return codeName(code); }
 /** Bytes glibc malloc on x86-64 would hold for one request (memory/footprint.ts). */
 export function glibcChunkBytes(bytes: f64): f64 { return <f64>glibcChunk(validCount(bytes)); }

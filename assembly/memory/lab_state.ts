@@ -14,7 +14,7 @@
 //   4  threads u32      thread numbers handed out so far
 // ╘═════════════════════════════════════════════════════════════════════════════════╛
 
-import { LAB_STATE } from "./layout";
+import { LAB_STATE, CHECK_REPORTS } from "./layout";
 
 // @ts-ignore: decorator
 @inline const POISONED: usize = LAB_STATE;
@@ -42,3 +42,17 @@ export function trapIfPoisoned(): void {
 }
 
 export function labStateAddress(): usize { return LAB_STATE; }
+
+/** Threads that get a check report slot of their own (more share one, round robin). */
+// @ts-ignore: decorator
+@inline const REPORT_SLOTS: u32 = 64;
+// @ts-ignore: decorator
+@inline const REPORT_SLOT_BYTES: usize = 24;
+
+/**
+ * This thread's CheckReport slot (in CHECK_REPORTS, layout.ts): where the debug build's after-call
+ * checks write, taking no allocation (which a test's injected refusal could hit).
+ */
+export function threadReportSlot(): usize {
+  return CHECK_REPORTS + <usize>(thread % REPORT_SLOTS) * REPORT_SLOT_BYTES;
+}

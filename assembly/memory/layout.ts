@@ -57,3 +57,5 @@
 @inline export const CHECK_SCRATCH: usize = 0x8180;
 // @ts-ignore: decorator
 @inline export const EPOCH_CONFIG: usize = 0x8500;
+// @ts-ignore: decorator
+@inline export const CHECK_REPORTS: usize = 0x8500;

@@ -3,15 +3,14 @@
 // a violation throws InvariantError naming the call after which it was found. Streams and indexes are
 // not checked per call: other threads may be half way through an append to them.
 //
-// The checks write their reports to a block of their own (a "host buffer" block taken when the lab
-// object is made), never to a buffer the call itself used (the scratch holds what a get returned).
+// The checks write their reports to this thread's own slot in the reserved region (no allocation, so
+// a test's injected refusal is never spent on it), never to a buffer the call itself used.
 // No check runs while this thread holds the heap lock (between heapLock and heapUnlock, as reading
 // the ledger does): the check takes that lock too. Debug code: the wrappers take rest arguments.
 
-import { AllocationFailedError } from "../errors.js";
 import { changesState } from "../wasm/abi.js";
 import type { RawExports } from "../wasm/module.js";
-import { CHECK_REPORT_BYTES, type Verdicts } from "./verdict.js";
+import type { Verdicts } from "./verdict.js";
 
 type Export = (...args: unknown[]) => unknown;
 
@@ -22,8 +21,7 @@ export interface CheckedExports {
 }
 
 export function withInvariantChecks(raw: RawExports, verdicts: Verdicts): CheckedExports {
-  const out = raw.hostBufferAlloc(CHECK_REPORT_BYTES) >>> 0;
-  if (out === 0) throw new AllocationFailedError(`invariant check report (${CHECK_REPORT_BYTES} bytes)`, undefined);
+  const out = raw.checkReportSlot() >>> 0;
   let locked = 0;
   const checkAfter = (name: string): void => {
     if (locked > 0) return;
@@ -42,5 +40,5 @@ export function withInvariantChecks(raw: RawExports, verdicts: Verdicts): Checke
   }
   checked.heapLock = () => { raw.heapLock(); locked++; };
   checked.heapUnlock = () => { locked--; raw.heapUnlock(); };
-  return { raw: checked as unknown as RawExports, release: () => raw.hostBufferFree(out) };
+  return { raw: checked as unknown as RawExports, release: () => {} };
 }

@@ -45,6 +45,7 @@ export const RAW_EXPORTS: { readonly [K in RawExportName]: ExportInfo<RawExports
   streamCheck: reads("out", "stream"),
   indexCheck: reads("out", "index"),
   checkCodeCount: reads(),
+  checkReportSlot: reads(),
   checkCodeName: reads("code"),
   glibcChunkBytes: reads("bytes"),
   heapBlockSize: reads("payload"),

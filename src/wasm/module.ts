@@ -34,6 +34,7 @@ export interface RawExports {
   streamCheck(out: number, stream: number): number;
   indexCheck(out: number, index: number): number;
   checkCodeCount(): number;
+  checkReportSlot(): number;
   checkCodeName(code: number): number;
   glibcChunkBytes(bytes: number): number;
   heapBlockSize(payload: number): number;

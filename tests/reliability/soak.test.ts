@@ -105,7 +105,7 @@ function runSoak(t: { diagnostic(message: string): void }): Promise<SoakResult> 
   soak ??= (async () => {
     const started = performance.now();
     // The debug build asserts its invariants as it goes: a much shorter soak there.
-    const perAppender = BUILD === "debug" ? scaled(200_000, 20_000) : scaled(2_000_000, 100_000);
+    const perAppender = BUILD === "debug" ? scaled(20_000, 5_000) : scaled(2_000_000, 100_000);
     const lab = Lab.create({ reserveBytes: 32 << 20 });
     lab.reserveScratch();
     const churned: Churned[] = [];
@@ -189,7 +189,7 @@ test("a reader of values published long before, while one other thread appends a
   // The stream holds appender 0's values, written here before the threads start; thread 1 appends
   // its own, and thread 2 reads from random offsets over everything published, throughout.
   const prefilled = 20_000;
-  const perAppender = BUILD === "debug" ? scaled(200_000, 20_000) : scaled(2_000_000, 100_000);
+  const perAppender = BUILD === "debug" ? scaled(20_000, 5_000) : scaled(2_000_000, 100_000);
   const lab = Lab.create({ reserveBytes: 32 << 20 });
   const stream = SegmentedStream.create(lab, { variant: "explicit-drop", pageSlots: 64 });
   const words = new Float64Array(2 * prefilled);
