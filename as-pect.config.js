@@ -6,6 +6,14 @@
 // The flags (--enable threads, --memoryBase 65536, --runtime incremental, the as-pect
 // transform and entry) therefore live in ./as-pect.asconfig.json, which deliberately has no
 // `extends` so the project's asconfig.json (custom no-GC runtime) is never pulled in.
+/**
+ * The futex waits the library imports (assembly/sync/futex.ts) are reached only when another thread
+ * holds a lock: never in a spec, which runs on one thread over unshared memory.
+ */
+function singleThreaded() {
+  throw new Error("segstream: a futex wait in a single-threaded spec (a lock was left held)");
+}
+
 export default {
   /** Spec entry points, one wasm module per file. */
   entries: ["assembly/__tests__/**/*.spec.ts"],
@@ -24,7 +32,7 @@ export default {
    * --memory-size/--memory-max) is only used if the module imports it, which ours does not.
    */
   async instantiate(memory, createImports, instantiate, binary) {
-    return instantiate(binary, createImports({ env: { memory } }));
+    return instantiate(binary, createImports({ env: { memory, futexWait32: singleThreaded, futexWait64: singleThreaded } }));
   },
   /** Write assembly/__tests__/<name>.wasm/.wat next to each spec (debugging only). */
   outputBinary: false,

@@ -105,6 +105,13 @@ export function requireOptions<T extends object>(name: string, value: T | undefi
   return value as T;
 }
 
+/** A shared WebAssembly.Memory (what the module imports). */
+export function requireSharedMemory(name: string, value: unknown): WebAssembly.Memory {
+  const memory = requireInstance(name, value, WebAssembly.Memory, "a WebAssembly.Memory");
+  if (!(memory.buffer instanceof SharedArrayBuffer)) throw new TypeError(`${name} must be a shared WebAssembly.Memory, got an unshared one`);
+  return memory;
+}
+
 /** An instance of `type` (a Lab, a WebAssembly.Memory, ...). */
 export function requireInstance<T>(name: string, value: unknown, type: Function & { prototype: T }, what = `a ${type.name}`): T {
   if (!(value instanceof type)) throw new TypeError(`${name} must be ${what}, got ${describe(value)}`);

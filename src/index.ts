@@ -15,3 +15,4 @@ export { runProbe, type ProbeOptions, type ProbeResult, type ProbeSite, type Dra
 export { PROBE_VARIANTS, type ProbeVariant } from "./probe/variants.js";
 export { AllocationFailedError, InvariantError, LabPoisonedError, UseAfterDropError } from "./errors.js";
 export { wasmModule, createMemory } from "./wasm/module.js";
+export { futexImports, type FutexImports } from "./wasm/futex.js";

@@ -41,6 +41,7 @@
 
 import { EPOCH_ROOT } from "../memory/layout";
 import { trapIfPoisoned } from "../memory/lab_state";
+import { futexWait32 } from "../sync/futex";
 import { globalNew, firstLocal, nextLocal, queueHead } from "./global";
 import { localRegister, localUnregister, localBag } from "./local";
 import { bagPending, bagLen, sealedBag, sealedEpoch } from "./bag";
@@ -73,7 +74,7 @@ export function defaultCollector(): usize {
       return global;
     }
     if (state == CREATING) {
-      atomic.wait<u32>(ROOT_STATE, CREATING, 1000000);
+      futexWait32(ROOT_STATE, CREATING, 1000000);
       trapIfPoisoned(); // the creating thread trapped: it will never finish
     }
   }

@@ -44,6 +44,7 @@ import { DEBUG } from "./debug";
 import { siteIsRust, MAX_SITES, SITE_NONE } from "./sites";
 import { FOOTPRINT_GLIBC, glibcChunk } from "./footprint";
 import { mutexLock, mutexUnlock } from "../sync/mutex";
+import { futexWait32 } from "../sync/futex";
 import {
   ledgerSetThreshold, recordAlloc, recordFree, recordFailure, recordBadFree,
   DEFAULT_LARGE_THRESHOLD, REASON_LIMIT, REASON_TOO_LARGE, REASON_INJECTED, BAD_FREE_INVALID, BAD_FREE_DOUBLE
@@ -478,7 +479,7 @@ export function heapInit(): bool {
     atomic.notify(ROOT_STATE);
     return ok;
   }
-  while ((state = atomic.load<u32>(ROOT_STATE)) == STATE_INITIALISING) atomic.wait<u32>(ROOT_STATE, STATE_INITIALISING, 1000000);
+  while ((state = atomic.load<u32>(ROOT_STATE)) == STATE_INITIALISING) futexWait32(ROOT_STATE, STATE_INITIALISING, 1000000);
   return state == STATE_READY;
 }
 

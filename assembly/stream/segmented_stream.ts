@@ -40,6 +40,7 @@ import { SITE_STREAM_PAGES, SITE_STREAM_INLINE, SITE_BOX_PAGE } from "../memory/
 import { heapAlloc, heapFree } from "../memory/heap";
 import { syncMemoryView } from "../memory/view";
 import { mutexLock, mutexUnlock } from "../sync/mutex";
+import { futexWait64 } from "../sync/futex";
 import { arcClone, arcIntoRaw, arcFromRaw, arcData } from "../sync/arc";
 import {
   pageArcNew, pageArcRelease, pageDropInPlace, pageCapacity, pageNo, pageSlot, V16_SIZE,
@@ -194,7 +195,7 @@ function publish(stream: usize, page: usize, index: u64, count: u64): u64 {
     // burn the core it needs. No notify is sent; the timeout alone wakes the waiter. A writer in
     // front that trapped never publishes: the lab is poisoned then, and this thread stops too.
     if (spins >= PUBLISH_SPINS) {
-      atomic.wait<u64>(stream + S_LEN, len, PUBLISH_NAP_NS);
+      futexWait64(stream + S_LEN, len, PUBLISH_NAP_NS);
       trapIfPoisoned();
     }
   }

@@ -13,8 +13,8 @@
 // Taking a lock also brings this thread's view of the memory up to date (memory/view.ts): what was
 // published under the lock may lie in memory another thread grew.
 //
-// `memory.atomic.wait32` traps on unshared memory, but it is only reached under contention, which
-// needs a second thread, which needs shared memory.
+// A futex wait (sync/futex.ts) fails on unshared memory, but it is only reached under contention,
+// which needs a second thread, which needs shared memory.
 //
 // A thread that trapped while holding a lock never unlocks it. Sleeps are therefore bounded: a
 // sleeper that wakes to a poisoned lab (memory/lab_state.ts) traps too, and the host reports it as
@@ -22,6 +22,7 @@
 
 import { syncMemoryView } from "../memory/view";
 import { trapIfPoisoned } from "../memory/lab_state";
+import { futexWait32, WAIT_TIMED_OUT } from "./futex";
 
 // @ts-ignore: decorator
 @inline const UNLOCKED: u32 = 0;
@@ -47,7 +48,7 @@ function lockContended(word: usize): void {
     if (atomic.load<u32>(word) == UNLOCKED && atomic.cmpxchg<u32>(word, UNLOCKED, LOCKED) == UNLOCKED) return;
   }
   while (atomic.xchg<u32>(word, CONTENDED) != UNLOCKED) {
-    if (atomic.wait<u32>(word, CONTENDED, SLEEP_NS) == 2) trapIfPoisoned(); // 2: timed out
+    if (futexWait32(word, CONTENDED, SLEEP_NS) == WAIT_TIMED_OUT) trapIfPoisoned();
   }
 }
 

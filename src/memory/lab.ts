@@ -5,7 +5,7 @@
 // through the lab is accounted for in the one ledger.
 
 import {
-  AllocationFailedError, describe, requireBoolean, requireChoice, requireInstance, requireInteger, requireOptions, requirePowerOfTwo,
+  AllocationFailedError, describe, requireBoolean, requireChoice, requireInstance, requireInteger, requireSharedMemory, requireOptions, requirePowerOfTwo,
 } from "../errors.js";
 import { INTERNAL, requireInternal } from "../internal.js";
 import { buildKind, createMemory, instantiate, wasmModule, WASM_PAGE, MAXIMUM_PAGES, type Instance, type RawExports } from "../wasm/module.js";
@@ -151,8 +151,7 @@ export class Lab {
    * LabPoisonedError if a trap has poisoned that lab.
    */
   static attach(memory: WebAssembly.Memory, module?: WebAssembly.Module): Lab {
-    requireInstance("memory", memory, WebAssembly.Memory, "a WebAssembly.Memory");
-    if (!(memory.buffer instanceof SharedArrayBuffer)) throw new TypeError("memory must be a shared WebAssembly.Memory, got an unshared one");
+    requireSharedMemory("memory", memory);
     return new Lab(INTERNAL, memory, module === undefined ? wasmModule() : requireInstance("module", module, WebAssembly.Module, "a WebAssembly.Module"));
   }
 

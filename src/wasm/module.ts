@@ -8,6 +8,7 @@
 
 import { readFileSync } from "node:fs";
 import { instantiateSync } from "@assemblyscript/loader";
+import { futexImports } from "./futex.js";
 
 /** The raw exports: see assembly/index.ts for what each one does. Pointers are u32 (apply `>>> 0`). */
 export interface RawExports {
@@ -147,7 +148,7 @@ export function createMemory(): WebAssembly.Memory {
  * started yet: its first call must be `heapInit` (Lab does it, through its boundary: memory/poison.ts).
  */
 export function instantiate(memory: WebAssembly.Memory, module: WebAssembly.Module = wasmModule()): Instance {
-  const { exports, instance } = instantiateSync<Record<string, unknown>>(module, { env: { memory } });
+  const { exports, instance } = instantiateSync<Record<string, unknown>>(module, { env: { memory, ...futexImports(memory) } });
   const raw = instance.exports as unknown as RawExports;
   return { raw, getString: (ptr) => exports.__getString(ptr >>> 0) };
 }

@@ -161,6 +161,7 @@ export const API: Readonly<Record<string, readonly Param[]>> = {
   }, () => ({ variant: "mock", instances: 1 }), false)],
   wasmModule: [],
   createMemory: [],
+  futexImports: [param("memory", { type: "instance", of: WebAssembly.Memory }, (fx) => fx.lab.memory)],
 };
 
 /** How a prototype method finds its receiver among the fixtures. */
