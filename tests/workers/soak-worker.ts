@@ -147,19 +147,8 @@ if (job.role === "append") {
     const pin = participant.pin(); // a reader is a participant (nested under a stalled guard)
     const len = raw.streamLen(job.stream);
     const start = len ? below(len) : 0;
-    let n = 0;
-    try {
-      n = raw.streamRead(job.stream, start, Math.min(capacity, len - start), out);
-      checkRead(new Float64Array(job.memory.buffer, out, 2 * n), start, n);
-    } catch (error) {
-      // A read that traps (it followed a pointer that was not the stream's) is a bad read too. It
-      // trapped holding the stream's mutex (sync/mutex.ts), which is given back as its unlock
-      // would, so that the appenders are not left waiting for ever.
-      if (!(error instanceof WebAssembly.RuntimeError)) throw error;
-      note(start, false, () => `streamRead(${start}, ...) trapped: ${error.message}`);
-      const word = new Int32Array(job.memory.buffer, job.stream, 1);
-      if (Atomics.exchange(word, 0, 0) === 2) Atomics.notify(word, 0, 1);
-    }
+    const n = raw.streamRead(job.stream, start, Math.min(capacity, len - start), out);
+    checkRead(new Float64Array(job.memory.buffer, out, 2 * n), start, n);
     pin.release();
     summary.reads++;
     summary.valuesRead += n;
