@@ -14,8 +14,13 @@ export interface CliRun {
 
 /** `segstream ...args`; resolves with the exit code and both streams (rejects only if it cannot run). */
 export function cli(...args: string[]): Promise<CliRun> {
+  return cliWith(process.env, ...args);
+}
+
+/** `segstream ...args` with `env` as its whole environment. */
+export function cliWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [MAIN, ...args], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [MAIN, ...args], { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error && typeof error.code !== "number") return reject(error);
       resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
     });

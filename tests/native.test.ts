@@ -13,6 +13,7 @@ import { PROBE_VARIANTS } from "../src/probe/variants.js";
 import { SEED_SCENARIO } from "../src/scenarios/seed.js";
 import { applyScenario } from "../src/scenarios/scenario.js";
 import { FIGURE_NAMES } from "../src/native/figures.js";
+import { cliWith } from "./cli-run.js";
 
 const missing = missingForNative();
 const skip = missing.length ? `native side unavailable (missing ${missing.join(", ")}; ${INSTALL_COMMAND})` : false;
@@ -66,3 +67,14 @@ test("hashbrown's sizing rule matches std's HashMap from capacity 0 to 2^25, and
   assert.deepEqual(hashbrownBucketsOfSize(268_435_456, 16), []);
   assert.deepEqual(hashbrownBucketsOfSize(268_435_456, 24), []);
 });
+
+for (const command of ["probe", "reproduce"]) {
+  test(`segstream native ${command} without cargo: one line naming what is missing and how to install it, exit 2`, async () => {
+    const r = await cliWith({ ...process.env, CARGO: "/nonexistent/cargo" }, "native", command, ...(command === "probe" ? ["as-written"] : []));
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /^segstream: native: missing cargo \(CARGO=\/nonexistent\/cargo does not exist\)/);
+    assert.ok(r.stderr.includes(INSTALL_COMMAND), r.stderr);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  });
+}

@@ -35,15 +35,17 @@ export interface NativeBuild {
   buildMs: number;
 }
 
+/** `CARGO` when set (as cargo itself sets it for the programs it runs), else rustup's or Debian's. */
 function findCargo(): string | undefined {
-  const candidates = [process.env.CARGO, join(process.env.HOME ?? "/root", ".cargo/bin/cargo"), "/root/.cargo/bin/cargo", "/usr/bin/cargo"];
-  return candidates.find((c): c is string => !!c && existsSync(c));
+  const chosen = process.env.CARGO;
+  const candidates = chosen ? [chosen] : [join(process.env.HOME ?? "/root", ".cargo/bin/cargo"), "/root/.cargo/bin/cargo", "/usr/bin/cargo"];
+  return candidates.find((c) => existsSync(c));
 }
 
 /** What is missing for a native build, or [] when cargo and every crate are there. */
 export function missingForNative(): string[] {
   const missing: string[] = [];
-  if (!findCargo()) missing.push("cargo (rustup, or Debian's cargo package)");
+  if (!findCargo()) missing.push(process.env.CARGO ? `cargo (CARGO=${process.env.CARGO} does not exist)` : "cargo (rustup, or Debian's cargo package)");
   const present = existsSync(DEBIAN_REGISTRY) ? readdirSync(DEBIAN_REGISTRY) : [];
   for (const c of NATIVE_CRATES) if (!present.some((name) => name.startsWith(`${c.crate}-`))) missing.push(c.pkg);
   return missing;
