@@ -11,13 +11,10 @@
 // time, `--no-liftoff` never (tests/reliability/liftoff-wait.test.ts keeps that case). A call to an
 // import, by contrast, is an ordinary call: Liftoff keeps nothing in registers across it, whatever
 // the callee does. The host implements these with `Atomics.wait` on the same memory (src/wasm/futex.ts),
-// which has the same semantics: it returns at once if the word no longer holds `expected`.
+// which has the same semantics: it returns at once if the word no longer holds `expected`. A wait
+// the host cannot perform returns as if timed out: every caller loops, so it then spins instead.
 
-/** What a wait returned, as `memory.atomic.wait` numbers it. */
-// @ts-ignore: decorator
-@inline export const WAIT_WOKEN: i32 = 0;
-// @ts-ignore: decorator
-@inline export const WAIT_NOT_EQUAL: i32 = 1;
+/** A wait's result when the timeout passed (0: woken, 1: the word no longer held `expected`). */
 // @ts-ignore: decorator
 @inline export const WAIT_TIMED_OUT: i32 = 2;
 

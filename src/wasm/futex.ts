@@ -2,6 +2,10 @@
 // `memory.atomic.wait`): `Atomics.wait` on the same shared memory, with the wasm instruction's
 // contract. It returns 0 when woken by a notify, 1 when the word no longer held `expected`, 2 when
 // the timeout passed. The views are remade only when another thread has grown the memory past them.
+// It never throws into the module: an exception there would unwind a thread that holds a reservation
+// (a publish waiting its turn) without the poisoning a trap gets. A wait `Atomics.wait` refuses (a
+// word past what this thread's buffer shows yet, a thread that may not block) answers "timed out"
+// at once, and the caller, which loops and looks for poison on a timeout, spins instead of sleeping.
 
 import { requireSharedMemory } from "../errors.js";
 
@@ -11,6 +15,17 @@ export interface FutexImports {
 }
 
 const OUTCOME: Record<string, number> = { ok: 0, "not-equal": 1, "timed-out": 2 };
+const TIMED_OUT = OUTCOME["timed-out"];
+
+/** `Atomics.wait`'s result as a number, or TIMED_OUT if it refused to wait. */
+function waitOutcome(wait: () => string): number {
+  try {
+    return OUTCOME[wait()];
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof TypeError) return TIMED_OUT;
+    throw error;
+  }
+}
 
 /** The imports for an instance over `memory` (a shared WebAssembly.Memory, else a TypeError). */
 export function futexImports(memory: WebAssembly.Memory): FutexImports {
@@ -27,11 +42,11 @@ export function futexImports(memory: WebAssembly.Memory): FutexImports {
   return {
     futexWait32(address, expected, timeoutNs) {
       current(address, 4);
-      return OUTCOME[Atomics.wait(words32, (address >>> 0) / 4, expected | 0, millis(timeoutNs))];
+      return waitOutcome(() => Atomics.wait(words32, (address >>> 0) / 4, expected | 0, millis(timeoutNs)));
     },
     futexWait64(address, expected, timeoutNs) {
       current(address, 8);
-      return OUTCOME[Atomics.wait(words64, (address >>> 0) / 8, BigInt.asIntN(64, expected), millis(timeoutNs))];
+      return waitOutcome(() => Atomics.wait(words64, (address >>> 0) / 8, BigInt.asIntN(64, expected), millis(timeoutNs)));
     },
   };
 }

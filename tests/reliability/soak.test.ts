@@ -27,6 +27,8 @@ const ROUNDS: { variant: StreamVariant; pageSlots: number }[] = [
 const APPENDERS = 2;
 const THREADS = 4;
 const EPOCH_SITES: readonly string[] = Object.values(SITES);
+/** Values each appender makes. The debug build asserts its invariants as it goes: a much shorter soak there. */
+const PER_APPENDER = BUILD === "debug" ? scaled(20_000, 5_000) : scaled(2_000_000, 100_000);
 
 /** The roles of the 4 threads: ids 0 and 1 append (their values are tagged with the id). */
 function jobs(lab: Lab, stream: number, perAppender: number, counter: number, round: number): Omit<SoakJob, "barrier" | "parties" | "done">[] {
@@ -105,8 +107,7 @@ let soak: Promise<SoakResult> | undefined;
 function runSoak(t: { diagnostic(message: string): void }): Promise<SoakResult> {
   soak ??= (async () => {
     const started = performance.now();
-    // The debug build asserts its invariants as it goes: a much shorter soak there.
-    const perAppender = BUILD === "debug" ? scaled(20_000, 5_000) : scaled(2_000_000, 100_000);
+    const perAppender = PER_APPENDER;
     const lab = Lab.create({ reserveBytes: 32 << 20 });
     lab.reserveScratch();
     const churned: Churned[] = [];
@@ -183,7 +184,7 @@ test(`${NAME}: readers see only values that were appended`, { timeout: 120_000 }
 test("a reader of values published long before, while one other thread appends and rolls over, sees only what was appended", { timeout: 60_000 }, async (t) => {
   // The stream holds appender 0's values, written here before the threads start; thread 1 appends
   // its own, and thread 2 reads from random offsets over everything published, throughout.
-  const perAppender = BUILD === "debug" ? scaled(20_000, 5_000) : scaled(2_000_000, 100_000);
+  const perAppender = PER_APPENDER;
   const prefilled = Math.min(20_000, perAppender); // the reader takes appender 0's values below perAppender only
   const lab = Lab.create({ reserveBytes: 32 << 20 });
   const stream = SegmentedStream.create(lab, { variant: "explicit-drop", pageSlots: 64 });
