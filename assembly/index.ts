@@ -38,7 +38,7 @@ import {
   indexKeys, indexSlots, indexValues as values, indexStream
 } from "./index/optimised_index";
 import { INDEXER_COUNT } from "./index/indexer";
-import { slotsForCapacity, ENTRY_SIZE } from "./index/table";
+import { TABLE_HASHBROWN, TABLE_KIND_COUNT, tableKindName, tableSlots, tableRequestBytes, tableControlBytes, hashbrownAllocationBytes } from "./index/table";
 import {
   registerParticipant, currentParticipant, unregisterParticipant, existingCollector, pendingDeferred, queuedBags, queueSnapshot
 } from "./epoch/collector";
@@ -50,7 +50,7 @@ import { KIND_COUNT, runCountNow } from "./epoch/deferred";
 import { V16_SIZE } from "./stream/page";
 import {
   validStream, validOwnStream, validIndex, validParticipant, validGuard, validUnpinned, validVariant, validPageSlots,
-  validIndexer, validCapacity, validCount, validCounter, validSite, validAlign, validBuffer, validElements, validArcSwap, validPage
+  validIndexer, validTableKind, validCapacity, validCount, validCounter, validSite, validAlign, validBuffer, validElements, validArcSwap, validPage
 } from "./abi/validate";
 
 // --- heap ---
@@ -261,15 +261,37 @@ export function pageRelease(data: usize): void {
 // --- OptimisedIndex ---
 
 export function indexerCount(): u32 { return INDEXER_COUNT; }
-/** Table bytes new_with_indexer_and_capacity(capacity) requests (table.ts's sizing rule). */
-export function indexTableBytesFor(capacity: f64): f64 { return <f64>(slotsForCapacity(validCapacity(capacity)) * ENTRY_SIZE); }
+export function indexTableKindCount(): u32 { return TABLE_KIND_COUNT; }
+export function indexTableKindName(kind: u32): string {
+  validTableKind(kind);
+  return tableKindName(kind);
+}
+/** Table bytes new_with_indexer_and_capacity(capacity) requests with a table of `tableKind` (table.ts's sizing rules). */
+export function indexTableBytesFor(capacity: f64, tableKind: u32): f64 {
+  let keys = validCapacity(capacity);
+  validTableKind(tableKind);
+  return <f64>tableRequestBytes(tableKind, tableSlots(tableKind, keys));
+}
+/** Control bytes (hashbrown's, written at every with_capacity) in the table new_with_indexer_and_capacity(capacity) makes. */
+export function indexTableControlBytesFor(capacity: f64, tableKind: u32): f64 {
+  let keys = validCapacity(capacity);
+  validTableKind(tableKind);
+  return <f64>tableControlBytes(tableKind, tableSlots(tableKind, keys));
+}
+/** What HashMap::with_capacity(capacity) requests for entries of `entryBytes` (1 to 65,536): the table rule for any entry. */
+export function hashbrownTableBytes(capacity: f64, entryBytes: u32): f64 {
+  let keys = validCapacity(capacity);
+  if (entryBytes == 0 || entryBytes > 65536) refuse(ABI_BAD_COUNT, <f64>entryBytes);
+  return <f64>hashbrownAllocationBytes(tableSlots(TABLE_HASHBROWN, keys), entryBytes);
+}
 /** 0 if refused. */
-export function indexNew(indexer: u32, capacity: f64, variant: u32, pageSlots: u32): usize {
+export function indexNew(indexer: u32, capacity: f64, variant: u32, pageSlots: u32, tableKind: u32): usize {
   validIndexer(indexer);
   let keys = validCapacity(capacity);
   validVariant(variant);
   validPageSlots(pageSlots);
-  return newIndex(indexer, keys, variant, pageSlots);
+  validTableKind(tableKind);
+  return newIndex(indexer, keys, variant, pageSlots, tableKind);
 }
 /** False if the epoch pin an epoch-deferred Drop needs was refused: nothing was dropped. */
 export function indexDrop(index: usize): bool {

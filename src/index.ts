@@ -8,7 +8,9 @@ export type {
 } from "./memory/ledger.js";
 export { Participant, Guard, type ParticipantState } from "./epoch/participant.js";
 export { Epochs, type CollectorState, type QueuedBag } from "./epoch/collector.js";
-export { OptimisedIndex, INDEXERS, tableBytesFor, type Indexer, type IndexOptions } from "./index/optimised-index.js";
+export {
+  OptimisedIndex, INDEXERS, TABLE_KINDS, tableBytesFor, tableControlBytesFor, type Indexer, type TableKind, type IndexOptions,
+} from "./index/optimised-index.js";
 export { SegmentedStream, DEFAULT_PAGE_SLOTS, type StreamOptions } from "./stream/segmented-stream.js";
 export { STREAM_VARIANTS, VARIANT_SUMMARY, type StreamVariant } from "./stream/variants.js";
 export { runProbe, type ProbeOptions, type ProbeResult, type ProbeSite, type DrainResult } from "./probe/probe.js";

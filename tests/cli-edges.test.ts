@@ -80,6 +80,8 @@ test("--scenario FILE: every malformed file is one line naming the file and the 
   const cases: [string, RegExp][] = [
     [json("type.json", { variant: 5 }), /field variant: must be one of as-written, .* got 5/],
     [json("type-string.json", { indexCapacity: "10" }), /field indexCapacity: must be a whole number from 0 to 117440512, got the string "10"/],
+    [json("table.json", { indexTable: "btree" }), /field indexTable: must be one of flat, hashbrown, got the string "btree"/],
+    [json("table-cost.json", { cost: { iterationNs: 5750, controlByteDropNs: -1 } }), /field cost\.controlByteDropNs: must be a number from 0 to/],
     [json("unknown.json", { warmupMs: 10 }), /field warmupMs: unknown field; expected name, /],
     [json("unknown-deep.json", { memory: { limitBytes: 1024, extra: 1 } }), /field memory\.extra: unknown field; expected limitBytes, growth, chunkPages, footprint/],
     [json("unknown-batch.json", { batchSize: { kind: "PerIteration", batches: 4 } }), /field batchSize\.batches: does not belong to PerIteration/],
@@ -193,7 +195,7 @@ test("runProbe: instances, page slots, appends and upserts out of bounds throw a
     [{ variant: "as-written", instances: 1, indexCapacity: 2 ** 40 }, /^indexCapacity must be between 0 and 117440512/],
     [{ variant: "as-written", instances: 10_000, appends: 1_000_000 }, /^instances × appends must be at most 1,000,000,000 values over the run/],
     [{ variant: "leaky" as ProbeOptions["variant"], instances: 1 }, /^variant must be one of/],
-    [{ variant: "as-written", instances: 1, upserts: 2 }, /^upserts and indexer apply to indexes/],
+    [{ variant: "as-written", instances: 1, upserts: 2 }, /^upserts, indexer and indexTable apply to indexes/],
   ];
   for (const [options, message] of cases) assert.throws(() => runProbe(options), (e: unknown) => e instanceof RangeError && message.test((e as Error).message), JSON.stringify(options));
   assert.throws(() => runProbe({ variant: "as-written", instances: "5" as unknown as number }), TypeError);
@@ -211,6 +213,9 @@ test("the CLI turns the same bounds into usage errors naming the flags", async (
     [["probe", "mock", "--instances", "100000000000"], /--instances must be at most 100000000/],
     [["probe", "mock", "--instances", "100000", "--appends", "100000"], /--instances × --appends must be at most 1,000,000,000/],
     [["probe", "mock", "--instances", "9007199254740993"], /--instances must be at most 100000000/],
+    [["probe", "mock", "--index-table", "hashbrown"], /--upserts, --indexer and --index-table apply to indexes: add --index-capacity/],
+    [["probe", "mock", "--index-capacity", "8", "--index-table", "btree"], /--index-table must be one of flat, hashbrown, got "btree"/],
+    [["reproduce", "--index-table", "HashMap"], /--index-table must be one of flat, hashbrown/],
   ];
   const runs = await Promise.all(cases.map(([args]) => cli(...args)));
   cases.forEach(([args, message], i) => usageError(runs[i], message, args.join(" ")));

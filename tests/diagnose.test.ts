@@ -69,7 +69,7 @@ test("short diagnose: as-written still fails on the table inside the warm-up, wh
   const d = shortDiagnosis();
   assert.deepEqual(d.rows.map((r) => r.case.id), [
     "as-written", "explicit-drop", "box-drop", "arcswap", "mock", "epoch-deferred", "epoch-stalled",
-    "leak-without-table", "heap-growth", "epoch-queue",
+    "hashbrown-table", "leak-without-table", "heap-growth", "epoch-queue",
   ]);
   const warmUp = warmUpIterations(SHORT.cost.iterationNs!, WARM_UP_MS);
   assert.equal(warmUp, 2 ** 16 - 1);
@@ -156,6 +156,24 @@ test("short diagnose: box-drop frees wrongly once per instance; the table-free m
   }
 });
 
+test("short diagnose: a HashMap table cannot make the seed's request, and its control bytes end warm-up early", () => {
+  const d = shortDiagnosis();
+  const r = row(d, "hashbrown-table");
+  const buckets = TABLE / 16; // the same 2^24 buckets as the flat table's slots
+  assert.equal(r.run.tableBytes, buckets * 16 + buckets + 16);
+  assert.equal(r.run.tableTime.controlBytes, buckets + 16);
+  assert.equal(r.run.failure, null, "few enough instances that the leak never reaches the limit");
+  assert.equal(r.judgement.matches, false);
+  assert.ok(r.judgement.reasons.some((x) => x.includes(`${r.run.tableBytes.toLocaleString("en-US")} B, not 268,435,456`)), r.judgement.reasons.join("; "));
+  // Warm-up times whole body calls: the seed's 5.75 us, the control bytes' fill and their unmapping.
+  const iteration = SHORT.cost.iterationNs! + r.run.tableTime.setupNs + r.run.tableTime.dropNs;
+  assert.equal(r.run.warmUpRounds.reduce((n, x) => n + x.iters, 0), warmUpIterations(iteration, WARM_UP_MS));
+  // The arithmetic: the flat table is 256 MiB for a band of capacities; no HashMap of 16- or 24-byte entries ever is.
+  const byKind = d.tables.candidates.map((c) => [`${c.table}/${c.entryBytes}`, c.capacitiesOfSeedSize]);
+  assert.deepEqual(byKind, [["flat/16", [7_340_033, 14_680_064]], ["hashbrown/16", null], ["hashbrown/24", null]]);
+  assert.equal(d.tables.candidates[0].bytesAtCapacity, TABLE);
+});
+
 test("diagnose --json on the seed scenario: only as-written explains the failure, and the mock passes", async (t) => {
   const started = performance.now();
   const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
@@ -175,7 +193,7 @@ test("diagnose --json on the seed scenario: only as-written explains the failure
   const asWritten = byCase.get("as-written")!;
   assert.equal(asWritten.matches, true);
   assert.equal(asWritten.requires, null);
-  for (const id of ["epoch-queue", "leak-without-table", "heap-growth"]) {
+  for (const id of ["epoch-queue", "leak-without-table", "heap-growth", "hashbrown-table"]) {
     assert.equal(byCase.get(id)?.matches, false, id);
   }
   // epoch-stalled can reproduce the numbers, but only with a pinned participant and a deferring

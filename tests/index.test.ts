@@ -12,8 +12,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Lab } from "../src/memory/lab.js";
-import { UseAfterDropError } from "../src/errors.js";
-import { OptimisedIndex, INDEXERS, MAX_CAPACITY, tableBytesFor, type Indexer } from "../src/index/optimised-index.js";
+import { AllocationFailedError, UseAfterDropError } from "../src/errors.js";
+import { OptimisedIndex, INDEXERS, MAX_CAPACITY, tableBytesFor, tableControlBytesFor, type Indexer } from "../src/index/optimised-index.js";
 import { prng } from "./prng.js";
 
 const ENTRY = 16;
@@ -164,6 +164,63 @@ test("sizing rule: tableBytesFor follows next_pow2(max(8, ceil(capacity x 8/7)))
     assert.equal(after.requestedBytes - before.requestedBytes, slotsFor(c) * ENTRY);
     index.drop();
   }
+  assert.equal(lab.ledger().rust.liveBytes, 0);
+});
+
+// hashbrown (std's HashMap<u64, u64>), as table.ts states it: buckets = 4 for 1-3 keys, 8 for 4-7,
+// else the flat rule's slots; one request of buckets x 16 entry bytes + buckets + 16 control bytes.
+function hashbrownBytes(capacity: number): number {
+  if (capacity === 0) return 0;
+  const buckets = capacity < 4 ? 4 : slotsFor(capacity);
+  return buckets * ENTRY + buckets + 16;
+}
+
+test("hashbrown table: sized and grown as std's HashMap, agreeing with a Map; the ledger shows one live table", () => {
+  const lab = Lab.create();
+  for (const c of [0, 1, 3, 4, 7, 8, 100, 10_000_000]) {
+    assert.equal(tableBytesFor(lab, c, "hashbrown"), hashbrownBytes(c), `capacity ${c}`);
+    assert.equal(tableControlBytesFor(lab, c, "hashbrown"), c === 0 ? 0 : hashbrownBytes(c) - (hashbrownBytes(c) - 16) / 17 * ENTRY, `capacity ${c}`);
+    assert.equal(tableControlBytesFor(lab, c, "flat"), 0);
+  }
+  const index = OptimisedIndex.create(lab, { capacity: 0, table: "hashbrown", variant: "explicit-drop" });
+  assert.equal(index.table, "hashbrown");
+  const map = new Map<number, number>();
+  const rand = prng(17);
+  const seen: number[] = [];
+  for (let k = 0; k < 5000; k++) {
+    const a = Math.floor(rand() * 3000);
+    index.upsert(a, k);
+    map.delete(a);
+    map.set(a, k);
+    if (seen.at(-1) !== index.tableSlots) seen.push(index.tableSlots);
+  }
+  assert.deepEqual(seen.slice(0, 4), [4, 8, 16, 32], "4 buckets first, then doubling");
+  for (const [a, k] of map) assert.deepEqual(index.get(a), [a, k]);
+  assert.equal(index.size, map.size);
+  const site = tableSite(lab);
+  assert.equal(site.liveBlocks, 1);
+  assert.equal(site.liveBytes, index.tableSlots * (ENTRY + 1) + 16);
+  index.drop();
+  assert.equal(lab.ledger().rust.liveBytes, 0);
+});
+
+test("hashbrown table refused: create leaves nothing; a refused growth leaves the index as it was", () => {
+  // 100,000 keys: a 2.2 MB table and, full, 1.9 MB of pages; its doubling (4.5 MB) passes 6 MiB.
+  const lab = Lab.create({ limitBytes: 6 << 20, footprint: "glibc" });
+  assert.throws(() => OptimisedIndex.create(lab, { capacity: 10_000_000, table: "hashbrown", variant: "explicit-drop" }), AllocationFailedError);
+  assert.equal(lab.lastFailure()?.bytes, hashbrownBytes(10_000_000));
+  assert.equal(lab.ledger().rust.liveBytes, 0, "a refused table unwinds the stream");
+  const index = OptimisedIndex.create(lab, { capacity: 100_000, table: "hashbrown", variant: "explicit-drop" });
+  const full = (index.tableSlots / 8) * 7;
+  for (let k = 0; k < full; k++) index.upsert(k, k);
+  const before = lab.ledger().rust.liveBytes;
+  assert.throws(() => index.upsert(full, full), AllocationFailedError, "the doubled table passes the limit");
+  assert.equal(lab.lastFailure()?.bytes, index.tableSlots * 2 * (ENTRY + 1) + 16);
+  assert.equal(lab.ledger().rust.liveBytes, before, "nothing appended, nothing grown");
+  assert.equal(index.size, full);
+  assert.deepEqual(index.get(full - 1), [full - 1, full - 1]);
+  assert.equal(index.checkReport(), 0);
+  index.drop();
   assert.equal(lab.ledger().rust.liveBytes, 0);
 });
 
@@ -327,6 +384,9 @@ test("bad input: unknown indexer, bad capacities → RangeError/TypeError, nothi
   assert.throws(() => tableBytesFor(lab, 1.5), RangeError);
   assert.throws(() => tableBytesFor(lab, MAX_CAPACITY + 1), RangeError);
   assert.throws(() => tableBytesFor(lab, "8" as never), TypeError);
+  assert.throws(create({ table: "robin-hood" }), /table must be one of flat, hashbrown/);
+  assert.throws(() => tableBytesFor(lab, 8, "btree" as never), RangeError);
+  assert.throws(() => tableControlBytesFor(lab, -1, "hashbrown"), RangeError);
   assert.equal(lab.ledger().all.requests, before, "bad input reaches no allocator");
 
   const index = OptimisedIndex.create(lab, { capacity: 16, variant: "explicit-drop" });

@@ -55,18 +55,30 @@ for (const [label, limitBytes] of [["800 MiB", 800 * 2 ** 20], ["1 GiB", 2 ** 30
   });
 }
 
-test("hashbrown's sizing rule matches std's HashMap from capacity 0 to 2^25, and no 16- or 24-byte table is 256 MiB", { skip }, async () => {
+test("the module's table rules match the real tables from capacity 0 to 2^25: flat, HashMap<u64, u64> and HashMap<u64, V16>", { skip }, async () => {
   const { execFileSync } = await import("node:child_process");
-  const { hashbrownTableBytes, hashbrownBucketsOfSize } = await import("../src/index/hashbrown.js");
-  const { rows } = JSON.parse(execFileSync(buildNative().seedTables, { encoding: "utf8" })) as { rows: { capacity: number; hashbrown16Bytes: number; hashbrown24Bytes: number }[] };
+  const { Lab } = await import("../src/memory/lab.js");
+  const { tableBytesFor } = await import("../src/index/optimised-index.js");
+  const { rows } = JSON.parse(execFileSync(buildNative().seedTables, { encoding: "utf8" })) as { rows: { capacity: number; flatBytes: number; hashbrown16Bytes: number; hashbrown24Bytes: number }[] };
   assert.ok(rows.length > 100 && rows.at(-1)!.capacity === 2 ** 25);
+  const lab = Lab.create();
   for (const r of rows) {
-    assert.equal(hashbrownTableBytes(r.capacity, 16), r.hashbrown16Bytes, `capacity ${r.capacity}, 16-byte entries`);
-    assert.equal(hashbrownTableBytes(r.capacity, 24), r.hashbrown24Bytes, `capacity ${r.capacity}, 24-byte entries`);
+    assert.equal(tableBytesFor(lab, r.capacity, "flat"), r.flatBytes, `capacity ${r.capacity}, flat`);
+    assert.equal(tableBytesFor(lab, r.capacity, "hashbrown"), r.hashbrown16Bytes, `capacity ${r.capacity}, HashMap<u64, u64>`);
+    assert.equal(lab.raw.hashbrownTableBytes(r.capacity, 24), r.hashbrown24Bytes, `capacity ${r.capacity}, HashMap<u64, V16>`);
   }
-  assert.deepEqual(hashbrownBucketsOfSize(268_435_456, 16), []);
-  assert.deepEqual(hashbrownBucketsOfSize(268_435_456, 24), []);
+  lab.close();
 });
+
+// A hashbrown table grows as std's HashMap grows it: from none (capacity 0: 4 buckets, then 8, 16 ...)
+// and from a sized one, as upserts pass 7/8 load; every figure, and the largest request, equal.
+for (const [indexCapacity, upserts] of [[0, 100], [3, 50], [1_000, 2_000], [10_000_000, 0]] as const) {
+  test(`probe with a hashbrown table, capacity ${indexCapacity}, ${upserts} upserts: every figure equal natively`, { skip }, () => {
+    const c = compareProbe({ variant: "explicit-drop", instances: indexCapacity > 1e6 ? 20 : 1_000, indexCapacity, upserts, indexTable: "hashbrown" });
+    assert.deepEqual(c.differing, [], c.rows.map((r) => JSON.stringify(r)).join("\n"));
+    assert.equal(c.model.requests, c.native.requests);
+  });
+}
 
 for (const command of ["probe", "reproduce"]) {
   test(`segstream native ${command} without cargo: one line naming what is missing and how to install it, exit 2`, async () => {

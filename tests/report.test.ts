@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { inflateSync } from "node:zlib";
+import { DIAGNOSE_CASES } from "../src/scenarios/diagnose.js";
 
 // dist/tests/report.test.js -> dist/src/cli/main.js
 const MAIN = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
@@ -175,7 +176,7 @@ test("reproduce --report: runs.json, a DHAT profile consistent with the run, and
 test("diagnose --report (short scenario): one chart, one runs.json entry and one DHAT profile per case", async () => {
   const r = await diagnosed();
   const rows = (r.stdout.rows as { case: string; run: Record<string, any> }[]);
-  assert.equal(rows.length, 10);
+  assert.equal(rows.length, DIAGNOSE_CASES.length);
   assert.deepEqual(r.runs, rows.map((x) => x.run), "runs.json holds each case's run");
   assert.equal(r.profiles.size, rows.length);
   const charts = svgs(r.html);
@@ -185,7 +186,8 @@ test("diagnose --report (short scenario): one chart, one runs.json entry and one
     assert.ok(name.startsWith(String(i + 1).padStart(2, "0")), `${name} in case order`);
     const p = r.profiles.get(name)!;
     checkDhat(p, "diagnose");
-    if (row.run.tableBytes > 0) {
+    // (Under the short scenario's 262 MiB, a HashMap table's 285 MB is refused at the first setup: no table built.)
+    if (row.run.tableBytes > 0 && row.run.instancesCreated > 0) {
       const table = pp(p, SITE.table);
       assert.equal(table.tb, table.tbk * row.run.tableBytes, `${row.case}: table bytes`);
       assert.equal(table.tbk, row.run.instancesCreated, `${row.case}: one table per instance built`);
@@ -334,7 +336,7 @@ test("the reports render in headless Chromium: every chart in the DOM, and drawn
   const [rep, diag] = await Promise.all([reproduced(), diagnosed()]);
 
   // The DOM after loading: as many charts as runs, each with its series and markers.
-  for (const [report, runs] of [[rep, 1], [diag, 10]] as const) {
+  for (const [report, runs] of [[rep, 1], [diag, DIAGNOSE_CASES.length]] as const) {
     const page = join(report.dir, "index.html");
     const dom = await chromium(bin, ["--dump-dom", pathToFileURL(page).href]);
     assert.equal(dom.code, 0, dom.stderr.slice(-2000));

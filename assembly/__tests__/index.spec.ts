@@ -21,7 +21,7 @@ import {
 import {
   indexNew, indexDrop, indexUpsert, indexFind, indexGet, indexKeyOf, indexKeys, indexSlots, indexValues, INDEX_SIZE
 } from "../index/optimised_index";
-import { slotsForCapacity, MAX_SLOTS } from "../index/table";
+import { slotsForCapacity, MAX_SLOTS, TABLE_HASHBROWN, tableSlots, tableRequestBytes, tableControlBytes, hashbrownAllocationBytes } from "../index/table";
 import { indexKey, INDEXER_FIRST_WORD, INDEXER_SECOND_WORD, INDEXER_HASH_BOTH } from "../index/indexer";
 import {
   VARIANT_AS_WRITTEN, VARIANT_EXPLICIT_DROP, VARIANT_BOX_DROP, VARIANT_MOCK, VARIANT_EPOCH_DEFERRED, VARIANT_ARCSWAP
@@ -323,6 +323,54 @@ describe("growth", () => {
     expect<i64>(indexUpsert(index, 3, 34)).toBe(8);
     expect<u64>(indexSlots(index)).toBe(16, "below 7/8 a replacement changes nothing");
     indexDrop(index);
+  });
+});
+
+describe("hashbrown table", () => {
+  it("sizes as std's HashMap: 4 buckets for 1-3 keys, 8 for 4-7, then as flat; entries, then a control byte per bucket and 16", () => {
+    expect<u64>(tableSlots(TABLE_HASHBROWN, 0)).toBe(0);
+    for (let c: u64 = 1; c <= 3; c++) expect<u64>(tableSlots(TABLE_HASHBROWN, c)).toBe(4);
+    for (let c: u64 = 4; c <= 7; c++) expect<u64>(tableSlots(TABLE_HASHBROWN, c)).toBe(8);
+    expect<u64>(tableSlots(TABLE_HASHBROWN, 10_000_000)).toBe(slotsForCapacity(10_000_000));
+    expect<u64>(tableRequestBytes(TABLE_HASHBROWN, 4)).toBe(4 * 16 + 4 + 16);
+    expect<u64>(tableRequestBytes(TABLE_HASHBROWN, 1 << 24)).toBe(285_212_688, "2^24 x 17 + 16");
+    expect<u64>(tableControlBytes(TABLE_HASHBROWN, 1 << 24)).toBe((1 << 24) + 16);
+    expect<u64>(tableControlBytes(TABLE_HASHBROWN, 0)).toBe(0, "no table, no control bytes");
+    // 24-byte entries: 4 x 24 = 96 (a multiple of 16), 8 x 24 = 192; 2 buckets would be 48 -> 48.
+    expect<u64>(hashbrownAllocationBytes(4, 24)).toBe(96 + 4 + 16);
+    expect<u64>(hashbrownAllocationBytes(1 << 24, 24)).toBe(419_430_416);
+    // An entry size whose total is not a multiple of 16 is rounded up before the control bytes.
+    expect<u64>(hashbrownAllocationBytes(4, 12)).toBe(48 + 4 + 16);
+    expect<u64>(hashbrownAllocationBytes(8, 12)).toBe(96 + 8 + 16);
+    expect<u64>(hashbrownAllocationBytes(4, 4)).toBe(16 + 4 + 16);
+    expect<u64>(hashbrownAllocationBytes(4, 3)).toBe(16 + 4 + 16, "12 bytes of entries -> 16");
+  });
+
+  it("grows from no table to 4, 8, 16 buckets at 4, 8 and 15 keys; drop leaves nothing", () => {
+    const live0 = allLive();
+    const index = indexNew(INDEXER_FIRST_WORD, 0, VARIANT_EXPLICIT_DROP, 64, TABLE_HASHBROWN);
+    expect<u64>(indexSlots(index)).toBe(0);
+    const tables0 = requests(SITE_INDEX_TABLE);
+    const bytes0 = load<u64>(siteRecord(SITE_INDEX_TABLE) + R_REQUESTED_BYTES);
+    const tableLive0 = liveBytes(SITE_INDEX_TABLE);
+    indexUpsert(index, 1, 1);
+    expect<u64>(indexSlots(index)).toBe(4, "the first insert: 4 buckets");
+    for (let k: u64 = 2; k <= 3; k++) indexUpsert(index, k, k);
+    expect<u64>(indexSlots(index)).toBe(4, "4 buckets hold 3");
+    indexUpsert(index, 4, 4);
+    expect<u64>(indexSlots(index)).toBe(8);
+    for (let k: u64 = 5; k <= 8; k++) indexUpsert(index, k, k);
+    expect<u64>(indexSlots(index)).toBe(16, "8 buckets hold 7");
+    for (let k: u64 = 9; k <= 15; k++) indexUpsert(index, k, k);
+    expect<u64>(indexSlots(index)).toBe(32, "16 buckets hold 14");
+    expect<u64>(requests(SITE_INDEX_TABLE) - tables0).toBe(4);
+    expect<u64>(load<u64>(siteRecord(SITE_INDEX_TABLE) + R_REQUESTED_BYTES) - bytes0).toBe(84 + 152 + 288 + 560, "17 x b + 16 for b = 4, 8, 16, 32");
+    expect<u64>(liveBytes(SITE_INDEX_TABLE) - tableLive0).toBe(560, "only the 32-bucket table is live");
+    let lost = 0;
+    for (let k: u64 = 1; k <= 15; k++) if (indexFind(index, k) != <i64>(k - 1)) lost++;
+    expect<i32>(lost).toBe(0);
+    indexDrop(index);
+    expect<u64>(allLive()).toBe(live0, "the ledger as before");
   });
 });
 

@@ -5,7 +5,7 @@
 
 import {
   refuse, ABI_NOT_A_STREAM, ABI_NOT_AN_INDEX, ABI_NOT_A_PARTICIPANT, ABI_NOT_THIS_THREAD, ABI_BAD_VARIANT,
-  ABI_BAD_PAGE_SLOTS, ABI_BAD_INDEXER, ABI_BAD_CAPACITY, ABI_NOT_A_COUNTER, ABI_BAD_SITE, ABI_BAD_ALIGN, ABI_BAD_BUFFER,
+  ABI_BAD_PAGE_SLOTS, ABI_BAD_INDEXER, ABI_BAD_TABLE_KIND, ABI_BAD_CAPACITY, ABI_NOT_A_COUNTER, ABI_BAD_SITE, ABI_BAD_ALIGN, ABI_BAD_BUFFER,
   ABI_NOT_AN_ARC_SWAP, ABI_NOT_A_PAGE, ABI_BAD_COUNT, ABI_NO_GUARD, ABI_PARTICIPANT_PINNED
 } from "./error";
 import { HEADER, requestedOf } from "../memory/block";
@@ -22,7 +22,7 @@ import { ARC_HEADER } from "../sync/arc";
 import { ARC_SWAP_SIZE } from "../sync/arc_swap";
 import { INDEX_SIZE } from "../index/optimised_index";
 import { INDEXER_COUNT } from "../index/indexer";
-import { MAX_SLOTS, slotsForCapacity } from "../index/table";
+import { MAX_SLOTS, TABLE_KIND_COUNT, slotsForCapacity } from "../index/table";
 import { localOwner, localGuardCount } from "../epoch/local";
 import { localSize } from "../epoch/version";
 import { localDeleted } from "../epoch/global";
@@ -78,6 +78,10 @@ export function validPageSlots(slots: u32): void {
 
 export function validIndexer(indexer: u32): void {
   if (indexer >= INDEXER_COUNT) refuse(ABI_BAD_INDEXER, <f64>indexer);
+}
+
+export function validTableKind(kind: u32): void {
+  if (kind >= TABLE_KIND_COUNT) refuse(ABI_BAD_TABLE_KIND, <f64>kind);
 }
 
 /** A whole number of keys whose table the model allows (table.ts's MAX_SLOTS). */

@@ -2,8 +2,8 @@
 // while no thread upserts.
 //
 //   stream   the inline stream passes stream/check.ts
-//   table    none while slots is 0, else a live OptimisedIndex.table block of slots x 16 bytes; a
-//            known indexer; keys within the 7/8 load
+//   table    none while slots is 0, else a live OptimisedIndex.table block of the bytes its kind
+//            requests for slots (table.ts); a known indexer and table kind; keys within the 7/8 load
 //   entries  a small table (up to SCAN_SLOTS) is read whole: keys counts the occupied entries, each
 //            found where a lookup looks, pointing into the stream at a value of that key. A larger
 //            one is checked from the stream's side, so an untouched 256 MiB table is not read:
@@ -13,9 +13,9 @@ import { SITE_INDEX_TABLE } from "../memory/sites";
 import { report, isLiveBlockOf, CHECK_OK, CHECK_INDEX } from "../memory/check";
 import { streamCheck } from "../stream/check";
 import { streamLen, streamGet } from "../stream/segmented_stream";
-import { INDEX_SIZE, INDEX_INDEXER, indexStream, indexKeys, indexSlots, indexTable, indexKeyOf } from "./optimised_index";
+import { INDEX_SIZE, INDEX_INDEXER, indexStream, indexKeys, indexSlots, indexTable, indexTableKind, indexKeyOf } from "./optimised_index";
 import { INDEXER_COUNT } from "./indexer";
-import { ENTRY_SIZE, tableFind, entryKey, entryPosition } from "./table";
+import { TABLE_KIND_COUNT, tableRequestBytes, tableFind, entryKey, entryPosition } from "./table";
 
 // @ts-ignore: decorator
 @inline const SCAN_SLOTS: u64 = 1 << 16;
@@ -25,9 +25,10 @@ export function indexCheck(out: usize, index: usize): u32 {
   let code = streamCheck(out, indexStream(index), <u64>INDEX_SIZE);
   if (code != CHECK_OK) return code;
   let slots = indexSlots(index), table = indexTable(index);
-  if (load<u32>(index + INDEX_INDEXER) >= INDEXER_COUNT || indexKeys(index) * 8 > slots * 7) return report(out, CHECK_INDEX, index, slots, indexKeys(index));
+  let kind = indexTableKind(index);
+  if (load<u32>(index + INDEX_INDEXER) >= INDEXER_COUNT || kind >= TABLE_KIND_COUNT || indexKeys(index) * 8 > slots * 7) return report(out, CHECK_INDEX, index, slots, indexKeys(index));
   if (slots == 0) return table == 0 ? report(out, CHECK_OK, 0, 0, 0) : report(out, CHECK_INDEX, index, 0, table);
-  if ((slots & (slots - 1)) != 0 || !isLiveBlockOf(table, SITE_INDEX_TABLE, slots * ENTRY_SIZE)) return report(out, CHECK_INDEX, table, slots, 0);
+  if ((slots & (slots - 1)) != 0 || !isLiveBlockOf(table, SITE_INDEX_TABLE, tableRequestBytes(kind, slots))) return report(out, CHECK_INDEX, table, slots, 0);
   code = slots <= SCAN_SLOTS ? scanEntries(out, index) : followValues(out, index);
   return code == CHECK_OK ? report(out, CHECK_OK, 0, 0, 0) : code;
 }

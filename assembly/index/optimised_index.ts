@@ -1,7 +1,8 @@
 // === OptimisedIndex: the seed's index over a SegmentedStream ===
 //
 // `OptimisedIndex::new_with_indexer_and_capacity(indexer, capacity)` owns a SegmentedStream (of any
-// variant) and one contiguous table sized from `capacity` (table.ts gives the rule). `upsert`
+// variant) and one contiguous table sized from `capacity`, flat or hashbrown (table.ts gives both
+// rules). `upsert`
 // appends the value to the stream and points the value's key at its position, inserting or
 // replacing; `get` follows a key to its latest value; iteration yields every key's latest value in
 // stream order. Like hashbrown, an upsert first makes room for one more key, doubling the table
@@ -19,8 +20,8 @@
 //   72  slots        u64 entries in the table (a power of two, or 0)
 //   80  keys         u64 distinct keys held
 //   88  indexer      u32 (indexer.ts)
-//   92  (padding)
-// indexDrop, once it has read keys and indexer, uses 80..96 to read the stream's values.
+//   92  tableKind    u32 (table.ts: flat or hashbrown)
+// indexDrop, once it has read keys, indexer and table kind, uses 80..96 to read the stream's values.
 // ╘═══════════════════════════════════════════════════════════════════════════════════════════════════╛
 
 import { SITE_INDEX_INLINE, SITE_INDEX_TABLE } from "../memory/sites";
@@ -30,7 +31,9 @@ import {
 } from "../stream/segmented_stream";
 import { V16_SIZE } from "../stream/page";
 import { indexKey } from "./indexer";
-import { ENTRY_SIZE, slotsForCapacity, tableFind, tableWrite, tableWipeRun, entryKey, entryPosition } from "./table";
+import {
+  TABLE_FLAT, tableSlots, grownSlots, tableRequestBytes, tableAlign, tableFind, tableWrite, tableWipeRun, entryKey, entryPosition
+} from "./table";
 
 // @ts-ignore: decorator
 @inline export const INDEX_SIZE: usize = 96;
@@ -43,9 +46,9 @@ import { ENTRY_SIZE, slotsForCapacity, tableFind, tableWrite, tableWipeRun, entr
 // @ts-ignore: decorator
 @inline export const INDEX_INDEXER: usize = 88;
 // @ts-ignore: decorator
-@inline const INDEX_ALIGN: u32 = 8;
+@inline export const INDEX_TABLE_KIND: usize = 92;
 // @ts-ignore: decorator
-@inline const TABLE_ALIGN: u32 = 8;
+@inline const INDEX_ALIGN: u32 = 8;
 
 // @ts-ignore: decorator
 @inline export function indexStream(index: usize): usize { return index; }
@@ -55,21 +58,24 @@ import { ENTRY_SIZE, slotsForCapacity, tableFind, tableWrite, tableWipeRun, entr
 @inline export function indexSlots(index: usize): u64 { return load<u64>(index + X_SLOTS); }
 // @ts-ignore: decorator
 @inline export function indexTable(index: usize): usize { return <usize>load<u64>(index + X_TABLE); }
+// @ts-ignore: decorator
+@inline export function indexTableKind(index: usize): u32 { return load<u32>(index + INDEX_TABLE_KIND); }
 
 /**
  * OptimisedIndex::new_with_indexer_and_capacity. 0 if refused, nothing left allocated: a refused
  * table unwinds the stream built so far whatever its variant (streamUnwind), so a refused
  * construction leaks nothing and frees nothing wrongly, even for the variants whose Drop would.
  */
-export function indexNew(indexer: u32, capacity: u64, variant: u32, pageSlots: u32): usize {
+export function indexNew(indexer: u32, capacity: u64, variant: u32, pageSlots: u32, tableKind: u32 = TABLE_FLAT): usize {
   let index = heapAlloc(SITE_INDEX_INLINE, <u64>INDEX_SIZE, INDEX_ALIGN, true);
   if (!index) return 0;
   store<u32>(index + INDEX_INDEXER, indexer);
+  store<u32>(index + INDEX_TABLE_KIND, tableKind);
   if (!streamInit(indexStream(index), variant, pageSlots)) {
     heapFree(index, SITE_INDEX_INLINE);
     return 0;
   }
-  if (!allocateTable(index, slotsForCapacity(capacity))) {
+  if (!allocateTable(index, tableSlots(tableKind, capacity))) {
     streamUnwind(indexStream(index));
     heapFree(index, SITE_INDEX_INLINE);
     return 0;
@@ -81,7 +87,8 @@ export function indexNew(indexer: u32, capacity: u64, variant: u32, pageSlots: u
 function allocateTable(index: usize, slots: u64): bool {
   let table: usize = 0;
   if (slots) {
-    table = heapAlloc(SITE_INDEX_TABLE, slots * ENTRY_SIZE, TABLE_ALIGN, true);
+    let kind = indexTableKind(index);
+    table = heapAlloc(SITE_INDEX_TABLE, tableRequestBytes(kind, slots), tableAlign(kind), true);
     if (!table) return false;
   }
   store<u64>(index + X_TABLE, <u64>table);
@@ -97,11 +104,11 @@ function place(index: usize, key: u64, position: u64): void {
   tableWrite(table, slot, key, position + 1);
 }
 
-/** Doubles the table (8 slots when there is none), rehashing every entry. */
+/** Doubles the table (the kind's smallest when there is none), rehashing every entry. */
 function grow(index: usize): bool {
   let oldTable = indexTable(index);
   let oldSlots = indexSlots(index);
-  if (!allocateTable(index, max<u64>(oldSlots * 2, 8))) return false;
+  if (!allocateTable(index, grownSlots(indexTableKind(index), oldSlots))) return false;
   store<u64>(index + X_KEYS, 0);
   for (let slot: u64 = 0; slot < oldSlots; slot++) {
     let position = entryPosition(oldTable, slot);

@@ -7,16 +7,34 @@
 //   8   position   u64: stream index + 1 (0: empty)
 // ╘══════════════════════════════════════════════════╛
 //
-// Sizing rule: a table for `capacity` keys has slots = the next power of two at or above
-// ceil(capacity x 8 / 7) (at least 8), so `capacity` keys fit under the 7/8 maximum load, and
-// requests slots x 16 bytes. A capacity of 0 allocates nothing until the first insert. For example
-// capacity 10,000,000 → 11,428,572 → 2^24 = 16,777,216 slots → 268,435,456 bytes (256 MiB), and
-// any capacity from 7,340,033 to 14,680,064 gives that same table.
+// The seed does not show OptimisedIndex's internals, so the table's allocation is modelled two
+// ways (TABLE_FLAT, TABLE_HASHBROWN); lookups are the same linear probing over the entries either
+// way, since only the requests are Rust-visible.
 //
-// The table is requested zeroed (an empty table is all zero), which from fresh memory touches
-// nothing. Entries are never deleted, so a drop can wipe just what was written (tableWipeRun, from
-// each key's home slot) and hand the block back as zero (heapFreeZeroed): an untouched table
-// costs nothing per instance beyond its allocation, however large, as calloc'd pages do natively.
+// flat: slots = the next power of two at or above ceil(capacity x 8 / 7) (at least 8), so
+// `capacity` keys fit under the 7/8 maximum load, and the request is slots x 16 bytes, align 8.
+// For example capacity 10,000,000 → 11,428,572 → 2^24 = 16,777,216 slots → 268,435,456 bytes
+// (256 MiB), and any capacity from 7,340,033 to 14,680,064 gives that same table.
+//
+// hashbrown (std's HashMap<u64, u64>): buckets = 4 for capacity 1-3, 8 for 4-7, else as flat;
+// ONE allocation, align 16, of the entries (buckets x 16, already a multiple of the 16-byte group)
+// followed by a control byte per bucket and one more group of 16 that mirrors the first:
+//
+//   ╒═ entries: buckets x entryBytes, rounded up to 16 ═╤═ control: buckets + 16 bytes ═╕
+//
+// so 2^24 buckets request 285,212,688 bytes, and no bucket count gives 268,435,456 (diagnose shows
+// the arithmetic). hashbrown fills its control bytes with EMPTY at every with_capacity; the model's
+// control bytes are never read (the entries' zero position marks empty), so they stay zero and
+// cost nothing here: their time is the virtual clock's (src/index/table-cost.ts).
+//
+// Both grow alike: before an insert that would pass 7/8 load (hashbrown: bucket_mask_to_capacity),
+// to twice the slots; from no table, to the kind's smallest (flat 8, hashbrown 4).
+//
+// A capacity of 0 allocates nothing until the first insert. The table is requested zeroed (an
+// empty table is all zero), which from fresh memory touches nothing. Entries are never deleted, so
+// a drop can wipe just what was written (tableWipeRun, from each key's home slot) and hand the
+// block back as zero (heapFreeZeroed): an untouched table costs nothing per instance beyond its
+// allocation, however large, as calloc'd pages do natively.
 
 // @ts-ignore: decorator
 @inline export const ENTRY_SIZE: u64 = 16;
@@ -26,7 +44,20 @@
 // @ts-ignore: decorator
 @inline export const MAX_SLOTS: u64 = 1 << 27;
 
-/** Slots for a capacity, per the sizing rule above; 0 for capacity 0, MAX_SLOTS + 1 if too large. */
+export const TABLE_FLAT: u32 = 0;
+export const TABLE_HASHBROWN: u32 = 1;
+export const TABLE_KIND_COUNT: u32 = 2;
+
+export function tableKindName(kind: u32): string {
+  return kind == TABLE_HASHBROWN ? "hashbrown" : "flat";
+}
+
+// @ts-ignore: decorator
+@inline const GROUP_WIDTH: u64 = 16;
+// @ts-ignore: decorator
+@inline const HASHBROWN_MIN_SLOTS: u64 = 4;
+
+/** Slots for a capacity, per the flat sizing rule above; 0 for capacity 0, MAX_SLOTS + 1 if too large. */
 export function slotsForCapacity(capacity: u64): u64 {
   if (capacity == 0) return 0;
   // Checked before multiplying, which would wrap for capacities near 2^61.
@@ -34,6 +65,40 @@ export function slotsForCapacity(capacity: u64): u64 {
   let adjusted = (capacity * 8 + 6) / 7;
   let slots = max<u64>(adjusted, MIN_SLOTS);
   return <u64>1 << (64 - clz<u64>(slots - 1));
+}
+
+/** Slots a table of `kind` has for `capacity` keys (hashbrown's capacity_to_buckets: 4 below 4 keys). */
+export function tableSlots(kind: u32, capacity: u64): u64 {
+  if (kind == TABLE_HASHBROWN && capacity > 0 && capacity < 4) return HASHBROWN_MIN_SLOTS;
+  return slotsForCapacity(capacity);
+}
+
+/** The slots a full table of `kind` grows to: twice as many, or the kind's smallest table. */
+export function grownSlots(kind: u32, slots: u64): u64 {
+  if (slots) return slots * 2;
+  return kind == TABLE_HASHBROWN ? HASHBROWN_MIN_SLOTS : MIN_SLOTS;
+}
+
+/** The control bytes a table of `kind` with `slots` slots has: hashbrown's one per bucket and a mirrored group; flat's none. */
+export function tableControlBytes(kind: u32, slots: u64): u64 {
+  return kind == TABLE_HASHBROWN && slots ? slots + GROUP_WIDTH : 0;
+}
+
+/** hashbrown's one allocation for `buckets` entries of `entryBytes`: entries to a 16-byte boundary, then control bytes. */
+export function hashbrownAllocationBytes(buckets: u64, entryBytes: u64): u64 {
+  if (!buckets) return 0;
+  let controlOffset = (buckets * entryBytes + GROUP_WIDTH - 1) / GROUP_WIDTH * GROUP_WIDTH;
+  return controlOffset + tableControlBytes(TABLE_HASHBROWN, buckets);
+}
+
+/** Bytes a table of `kind` with `slots` slots requests. */
+export function tableRequestBytes(kind: u32, slots: u64): u64 {
+  return kind == TABLE_HASHBROWN ? hashbrownAllocationBytes(slots, ENTRY_SIZE) : slots * ENTRY_SIZE;
+}
+
+/** The alignment a table of `kind` requests: hashbrown's control groups are 16-byte loads. */
+export function tableAlign(kind: u32): u32 {
+  return kind == TABLE_HASHBROWN ? <u32>GROUP_WIDTH : 8;
 }
 
 /** Fibonacci hashing: the top log2(slots) bits of key x 2^64/φ. */

@@ -38,6 +38,7 @@ export function diagnoseCommand(argv: string[]): string {
       mockPasses: d.mockPasses,
       explains: d.explains,
       matchOnlyIf: d.matchOnlyIf,
+      tables: d.tables,
       rows: d.rows.map((r, i) => ({ case: r.case.id, hypothesis: r.case.hypothesis, requires: r.case.requires ?? null, ...r.judgement, run: entries[i].json })),
     }, null, 2)
     : diagnoseText(d);

@@ -5,11 +5,8 @@ import { compareProbe } from "../native/compare-probe.js";
 import { compareReproduce } from "../native/compare-reproduce.js";
 import { sideBySideText } from "../native/side-by-side.js";
 import { buildNative } from "../native/toolchain.js";
-import type { ProbeVariant } from "../probe/variants.js";
-import type { Indexer } from "../index/optimised-index.js";
-import type { CrossbeamVersion } from "../epoch/crossbeam.js";
 import { parse, helpText, UsageError, type CommandSpec } from "./args.js";
-import { probeSpec } from "./probe.js";
+import { probeSpec, probeOptionsFrom } from "./probe.js";
 import { SCENARIO_OPTIONS, scenarioFrom } from "./scenario-options.js";
 
 const JSON_OPTION = { json: { kind: "flag" as const, help: "print one JSON object instead of the table" } };
@@ -51,16 +48,8 @@ export function nativeCommand(argv: string[]): string {
 function nativeProbe(argv: string[]): string {
   const { positionals, values, help } = parse(nativeProbeSpec, argv);
   if (help) return helpText(nativeProbeSpec);
-  const c = compareProbe({
-    variant: positionals[0] as ProbeVariant,
-    instances: (values.instances as number | undefined) ?? 100_000,
-    pageSlots: values["page-slots"] as number | undefined,
-    appends: values.appends as number | undefined,
-    indexCapacity: values["index-capacity"] as number | undefined,
-    upserts: values.upserts as number | undefined,
-    indexer: values.indexer as Indexer | undefined,
-    crossbeam: values.crossbeam as CrossbeamVersion | undefined,
-  });
+  const { lab, ...probe } = probeOptionsFrom(positionals, values);
+  const c = compareProbe({ ...probe, crossbeam: lab?.crossbeam });
   if (values.json) return JSON.stringify({ ...c.options, crossbeam: c.crossbeam, rows: c.rows, differing: c.differing, native: c.nativeProbe }, null, 2);
   const title = `probe ${c.options.variant}, ${c.options.instances.toLocaleString("en-US")} instances (crossbeam-epoch ${c.crossbeam} on both sides; native build ${Math.round(buildNative().buildMs)} ms)`;
   const verdict = c.differing.length ? `differs: ${c.differing.join(", ")}` : "every figure equal";

@@ -3,7 +3,7 @@
 
 import { GROWTH_POLICIES, FOOTPRINT_MODELS } from "../memory/ledger.js";
 import { PROBE_VARIANTS } from "../probe/variants.js";
-import { INDEXERS, MAX_CAPACITY } from "../index/optimised-index.js";
+import { INDEXERS, MAX_CAPACITY, TABLE_KINDS } from "../index/optimised-index.js";
 import { MAX_PAGE_SLOTS } from "../stream/segmented-stream.js";
 import { loadScenario } from "../scenarios/scenario-file.js";
 import { applyScenario, STRUCTURES, CLOCKS, ScenarioError, type Scenario, type ScenarioInput } from "../scenarios/scenario.js";
@@ -12,12 +12,16 @@ import { UsageError, type OptionSpec } from "./args.js";
 import { LIMIT_FORMS } from "./limit.js";
 import { MAX_COST_NS, MAX_INSTANCES, MAX_PHASE_MS, MAX_VALUES_PER_INSTANCE, MIN_SAMPLE_SIZE, MAX_SAMPLE_SIZE, ENGINE_MAX_BYTES } from "../bounds.js";
 
+export const INDEX_TABLE_HELP =
+  "how the index table is allocated: flat (slots x 16 B, the seed's 256 MiB) or hashbrown (std's HashMap: entries, then a control byte per bucket and 16 more) (default flat)";
+
 export const SCENARIO_OPTIONS: Record<string, OptionSpec> = {
   scenario: { kind: "string", valueName: "file", help: "JSON scenario file (a regular file, at most 1 MiB): any subset of the fields of src/scenarios/scenario.ts, over the seed scenario" },
   structure: { kind: "string", choices: STRUCTURES, help: "what each setup builds (default OptimisedIndex)" },
   variant: { kind: "string", choices: PROBE_VARIANTS, valueName: "variant", help: `stream variant: ${PROBE_VARIANTS.join(", ")} (default as-written)` },
   "index-capacity": { kind: "integer", min: 0, max: MAX_CAPACITY, help: "keys the index table is sized for (default 10000000: a 256 MiB table)" },
   indexer: { kind: "string", choices: INDEXERS, help: "how the index keys a value (default first-word)" },
+  "index-table": { kind: "string", choices: TABLE_KINDS, help: INDEX_TABLE_HELP },
   "page-slots": { kind: "integer", min: 1, max: MAX_PAGE_SLOTS, help: "slots per page, a power of two (default 64)" },
   upserts: { kind: "integer", min: 0, max: MAX_VALUES_PER_INSTANCE, help: "upserts per iteration (default 0: the seed's are disabled)" },
   "batch-size": { kind: "string", valueName: "size", help: `PerIteration, SmallInput, LargeInput, NumBatches:<n> or NumIterations:<n>, n from 1 to ${MAX_INSTANCES.toLocaleString("en-US")} (default PerIteration)` },
@@ -58,7 +62,7 @@ function costOverrides(values: Values): ScenarioInput["cost"] | undefined {
 
 /** The flags that set each scenario field, for the messages about the flags' values. */
 const FIELD_FLAGS: Record<string, string> = {
-  structure: "--structure", variant: "--variant", indexCapacity: "--index-capacity", indexer: "--indexer", pageSlots: "--page-slots",
+  structure: "--structure", variant: "--variant", indexCapacity: "--index-capacity", indexer: "--indexer", indexTable: "--index-table", pageSlots: "--page-slots",
   upsertsPerIteration: "--upserts", batchSize: "--batch-size", clock: "--clock", warmUpMs: "--warm-up-ms",
   measurementMs: "--measurement-ms", sampleSize: "--sample-size", "memory.limitBytes": "--limit", "memory.footprint": "--footprint",
   "memory.growth": "--growth", "memory.chunkPages": "--chunk-pages", "cost.setupNs": "--setup-ns", "cost.routineNs": "--routine-ns",
@@ -92,6 +96,7 @@ export function scenarioFrom(values: Values): Scenario {
       variant: values.variant as Scenario["variant"] | undefined,
       indexCapacity: values["index-capacity"] as number | undefined,
       indexer: values.indexer as Scenario["indexer"] | undefined,
+      indexTable: values["index-table"] as Scenario["indexTable"] | undefined,
       pageSlots: values["page-slots"] as number | undefined,
       upsertsPerIteration: values.upserts as number | undefined,
       batchSize: values["batch-size"] as string | undefined,

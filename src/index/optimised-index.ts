@@ -13,6 +13,10 @@ import { STREAM_VARIANTS, type StreamVariant } from "../stream/variants.js";
 export const INDEXERS = ["first-word", "second-word", "hash-both"] as const;
 export type Indexer = (typeof INDEXERS)[number];
 
+/** How the table's allocation is modelled (assembly/index/table.ts): a flat array, or std's HashMap. In the module's order. */
+export const TABLE_KINDS = ["flat", "hashbrown"] as const;
+export type TableKind = (typeof TABLE_KINDS)[number];
+
 /** The largest capacity whose table (table.ts: 2^27 slots of 16 bytes) the model allows. */
 export const MAX_CAPACITY = ((1 << 27) / 8) * 7;
 
@@ -20,30 +24,47 @@ export interface IndexOptions {
   indexer?: Indexer;
   /** Keys the table is sized for (table.ts: slots = next power of two of capacity x 8/7, 16 bytes each). */
   capacity?: number;
+  /** The table's allocation: "flat" (default: slots x 16 B) or "hashbrown" (std's HashMap: entries and control bytes). */
+  table?: TableKind;
   variant?: StreamVariant;
   pageSlots?: number;
 }
-const INDEX_KEYS = ["indexer", "capacity", "variant", "pageSlots"] as const satisfies readonly (keyof IndexOptions)[];
+const INDEX_KEYS = ["indexer", "capacity", "table", "variant", "pageSlots"] as const satisfies readonly (keyof IndexOptions)[];
 
 const V16_BYTES = 16;
 /** Values per indexValues call: the lab's scratch, less the word where the count comes back. */
 const VALUES_CHUNK = SCRATCH_BYTES / V16_BYTES - 1;
 
-/** Bytes of the table new_with_indexer_and_capacity(capacity) requests. */
-export function tableBytesFor(lab: Lab, capacity: number): number {
-  return requireLab("lab", lab).raw.indexTableBytesFor(requireInteger("capacity", capacity, 0, MAX_CAPACITY));
+type TableQuery = (raw: Lab["raw"], capacity: number, tableKind: number) => number;
+
+function askTable(lab: Lab, capacity: number, table: TableKind, query: TableQuery): number {
+  requireLab("lab", lab);
+  const keys = requireInteger("capacity", capacity, 0, MAX_CAPACITY);
+  return query(lab.raw, keys, TABLE_KINDS.indexOf(requireChoice("table", table, TABLE_KINDS)));
+}
+
+/** Bytes of the table new_with_indexer_and_capacity(capacity) requests, for a table of `table` (default flat). */
+export function tableBytesFor(lab: Lab, capacity: number, table: TableKind = "flat"): number {
+  return askTable(lab, capacity, table, (raw, keys, kind) => raw.indexTableBytesFor(keys, kind));
+}
+
+/** Control bytes in that table: hashbrown's, which every with_capacity writes (0 for flat). */
+export function tableControlBytesFor(lab: Lab, capacity: number, table: TableKind = "flat"): number {
+  return askTable(lab, capacity, table, (raw, keys, kind) => raw.indexTableControlBytesFor(keys, kind));
 }
 
 export class OptimisedIndex implements Checkable {
   readonly indexer: Indexer;
+  readonly table: TableKind;
   readonly variant: StreamVariant;
   private at: number;
 
   /** Internal: OptimisedIndex.create makes indexes. */
-  private constructor(token: unknown, private readonly lab: Lab, indexer: Indexer, variant: StreamVariant, address: number) {
+  private constructor(token: unknown, private readonly lab: Lab, settings: { indexer: Indexer; table: TableKind; variant: StreamVariant }, address: number) {
     requireInternal(token, "OptimisedIndex", "OptimisedIndex.create(lab, options)");
-    this.indexer = indexer;
-    this.variant = variant;
+    this.indexer = settings.indexer;
+    this.table = settings.table;
+    this.variant = settings.variant;
     this.at = address;
     lab.track(this);
   }
@@ -54,11 +75,13 @@ export class OptimisedIndex implements Checkable {
     const checked = requireOptions("options", options, INDEX_KEYS);
     const indexer = requireChoice("indexer", checked.indexer ?? "first-word", INDEXERS);
     const capacity = requireInteger("capacity", checked.capacity ?? 0, 0, MAX_CAPACITY);
+    const table = requireChoice("table", checked.table ?? "flat", TABLE_KINDS);
     const { variant, pageSlots } = streamSettings(checked);
     lab.reserveScratch(); // reading this index later must not need memory (lab.ts)
-    const address = lab.raw.indexNew(INDEXERS.indexOf(indexer), capacity, STREAM_VARIANTS.indexOf(variant), pageSlots) >>> 0;
+    const kind = TABLE_KINDS.indexOf(table);
+    const address = lab.raw.indexNew(INDEXERS.indexOf(indexer), capacity, STREAM_VARIANTS.indexOf(variant), pageSlots, kind) >>> 0;
     if (address === 0) throw new AllocationFailedError("OptimisedIndex::new_with_indexer_and_capacity", lab.lastFailure());
-    return new OptimisedIndex(INTERNAL, lab, indexer, variant, address);
+    return new OptimisedIndex(INTERNAL, lab, { indexer, table, variant }, address);
   }
 
   private live(): number {

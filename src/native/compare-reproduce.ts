@@ -28,15 +28,10 @@ export function measureBaseline(scenario: Scenario): number {
 }
 
 function nativeArgs(scenario: Scenario) {
-  return {
-    variant: scenario.variant,
-    pageSlots: scenario.pageSlots,
-    indexCapacity: scenario.structure === "OptimisedIndex" ? scenario.indexCapacity : undefined,
-    upserts: scenario.structure === "OptimisedIndex" ? scenario.upsertsPerIteration : undefined,
-    appends: scenario.structure === "OptimisedIndex" ? undefined : scenario.upsertsPerIteration,
-    indexer: scenario.structure === "OptimisedIndex" ? scenario.indexer : undefined,
-    limitBytes: scenario.memory.limitBytes ?? undefined,
-  };
+  const index = scenario.structure === "OptimisedIndex";
+  const common = { variant: scenario.variant, pageSlots: scenario.pageSlots, limitBytes: scenario.memory.limitBytes ?? undefined };
+  if (!index) return { ...common, appends: scenario.upsertsPerIteration };
+  return { ...common, indexCapacity: scenario.indexCapacity, upserts: scenario.upsertsPerIteration, indexer: scenario.indexer, indexTable: scenario.indexTable };
 }
 
 function failureInstance(run: ScenarioRun): number | null {

@@ -13,6 +13,7 @@ export interface NativeProbeArgs {
   indexCapacity?: number;
   upserts?: number;
   indexer?: string;
+  indexTable?: string;
   /** RLIMIT_AS in bytes. */
   limitBytes?: number;
 }
@@ -63,6 +64,7 @@ function argv(a: NativeProbeArgs): string[] {
   add("--index-capacity", a.indexCapacity);
   add("--upserts", a.upserts);
   add("--indexer", a.indexer);
+  add("--index-table", a.indexTable);
   add("--limit", a.limitBytes);
   if (a.variant === "box-drop") out.push("--allow-ub");
   return out;

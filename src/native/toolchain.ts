@@ -17,7 +17,9 @@ export const NATIVE_CRATES: readonly { crate: string; pkg: string }[] = [
   { crate: "libc", pkg: "librust-libc-dev" },
   { crate: "criterion", pkg: "librust-criterion-dev" },
 ];
-export const INSTALL_COMMAND = `apt-get update && apt-get install -y ${NATIVE_CRATES.map((c) => c.pkg).join(" ")}`;
+/** Debian's cargo (bookworm's, Rust 1.63, builds native/, the bench included; rustup's is found first). */
+export const CARGO_PACKAGE = "cargo";
+export const INSTALL_COMMAND = `apt-get update && apt-get install -y ${[CARGO_PACKAGE, ...NATIVE_CRATES.map((c) => c.pkg)].join(" ")}`;
 
 export class NativeUnavailableError extends UsageError {
   override name = "NativeUnavailableError";

@@ -3,7 +3,7 @@
 
 import { requireInteger, requirePowerOfTwo } from "../errors.js";
 import { MAX_INSTANCES, MAX_VALUES_PER_INSTANCE, totalValuesProblem } from "../bounds.js";
-import { INDEXERS, MAX_CAPACITY } from "../index/optimised-index.js";
+import { INDEXERS, MAX_CAPACITY, TABLE_KINDS } from "../index/optimised-index.js";
 import { DEFAULT_PAGE_SLOTS, MAX_PAGE_SLOTS } from "../stream/segmented-stream.js";
 import { PROBE_VARIANTS } from "./variants.js";
 import type { ProbeOptions } from "./probe.js";
@@ -21,10 +21,11 @@ export function checkProbeOptions(options: ProbeOptions): number {
   const isIndex = options.indexCapacity !== undefined;
   if (isIndex) requireInteger("indexCapacity", options.indexCapacity, 0, MAX_CAPACITY);
   if (isIndex && options.appends !== undefined) throw new RangeError("appends applies to bare streams; an index takes upserts");
-  if (!isIndex && (options.upserts !== undefined || options.indexer !== undefined)) {
-    throw new RangeError("upserts and indexer apply to indexes: give indexCapacity");
+  if (!isIndex && (options.upserts !== undefined || options.indexer !== undefined || options.indexTable !== undefined)) {
+    throw new RangeError("upserts, indexer and indexTable apply to indexes: give indexCapacity");
   }
   if (options.indexer !== undefined) requireChoice("indexer", options.indexer, INDEXERS);
+  if (options.indexTable !== undefined) requireChoice("indexTable", options.indexTable, TABLE_KINDS);
   const name = isIndex ? "upserts" : "appends";
   const values = requireInteger(name, options[name] ?? 0, 0, MAX_VALUES_PER_INSTANCE);
   const problem = totalValuesProblem(instances, values, ["instances", name]);

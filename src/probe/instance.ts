@@ -4,7 +4,7 @@
 
 import type { Lab } from "../memory/lab.js";
 import { SegmentedStream } from "../stream/segmented-stream.js";
-import { OptimisedIndex, type Indexer } from "../index/optimised-index.js";
+import { OptimisedIndex, type Indexer, type TableKind } from "../index/optimised-index.js";
 import { streamVariantOf, type ProbeVariant } from "./variants.js";
 
 export interface InstanceSpec {
@@ -13,6 +13,7 @@ export interface InstanceSpec {
   /** An OptimisedIndex with a table sized for this capacity; absent: a bare stream. */
   indexCapacity?: number;
   indexer?: Indexer;
+  indexTable?: TableKind;
   /** Values written before the drop (upserts into an index, appends to a bare stream). */
   values: number;
 }
@@ -28,7 +29,7 @@ export function instanceLife(lab: Lab, spec: InstanceSpec): InstanceLife {
   const variant = streamVariantOf(spec.variant);
   const values = spec.values;
   if (spec.indexCapacity !== undefined) {
-    const options = { indexer: spec.indexer, capacity: spec.indexCapacity, variant, pageSlots: spec.pageSlots };
+    const options = { indexer: spec.indexer, capacity: spec.indexCapacity, table: spec.indexTable, variant, pageSlots: spec.pageSlots };
     return {
       setup: () => OptimisedIndex.create(lab, options),
       routine: (index) => {

@@ -12,7 +12,7 @@ import { DEFAULT_PAGE_SLOTS, streamSettings } from "../stream/segmented-stream.j
 import { instanceLife } from "./instance.js";
 import { checkProbeOptions } from "./check-options.js";
 import { holdGuard, streamVariantOf, PROBE_VARIANTS, type ProbeVariant } from "./variants.js";
-import { tableBytesFor, INDEXERS, MAX_CAPACITY, type Indexer } from "../index/optimised-index.js";
+import { tableBytesFor, INDEXERS, MAX_CAPACITY, TABLE_KINDS, type Indexer, type TableKind } from "../index/optimised-index.js";
 import type { Guard } from "../epoch/participant.js";
 
 export interface ProbeOptions {
@@ -26,6 +26,8 @@ export interface ProbeOptions {
   /** Upserts into each index before it is dropped. */
   upserts?: number;
   indexer?: Indexer;
+  /** How the index table's allocation is modelled (default "flat"). */
+  indexTable?: TableKind;
   lab?: LabOptions;
   /** Called once the loop has ended, before the drain (e.g. to read the collector's state). */
   afterLoop?: (lab: Lab) => void;
@@ -59,6 +61,7 @@ export interface ProbeResult {
   pageSlots: number;
   appends: number;
   indexCapacity: number | null;
+  indexTable: TableKind | null;
   indexTableBytes: number | null;
   upserts: number;
   indexer: Indexer | null;
@@ -91,7 +94,7 @@ export interface ProbeResult {
 }
 
 const PROBE_KEYS = [
-  "variant", "instances", "pageSlots", "appends", "indexCapacity", "upserts", "indexer", "lab", "afterLoop",
+  "variant", "instances", "pageSlots", "appends", "indexCapacity", "upserts", "indexer", "indexTable", "lab", "afterLoop",
 ] as const satisfies readonly (keyof ProbeOptions)[];
 
 const BAD_FREE_SAMPLES = 4;
@@ -107,7 +110,7 @@ export function runProbe(options: ProbeOptions): ProbeResult {
   const lab = Lab.create(options.lab);
   const held = holdGuard(lab, options.variant);
   const life = instanceLife(lab, {
-    variant: options.variant, pageSlots, indexCapacity: options.indexCapacity, indexer: options.indexer, values,
+    variant: options.variant, pageSlots, indexCapacity: options.indexCapacity, indexer: options.indexer, indexTable: options.indexTable, values,
   });
   lab.reserveScratch(); // allocated before the loop, so the loop's figures are the instances' alone
   const before = lab.ledger();
@@ -120,7 +123,7 @@ export function runProbe(options: ProbeOptions): ProbeResult {
   const drain = streamVariantOf(options.variant) === "epoch-deferred" ? drainEpoch(lab, held, before, after) : null;
   return {
     ...summarise(options, pageSlots, before, after, elapsedMs),
-    indexTableBytes: options.indexCapacity === undefined ? null : tableBytesFor(lab, options.indexCapacity),
+    indexTableBytes: options.indexCapacity === undefined ? null : tableBytesFor(lab, options.indexCapacity, options.indexTable),
     pendingDeferred: collector.pendingDeferred,
     queueNodes: collector.queuedBags,
     epoch: collector.epoch,
@@ -138,6 +141,7 @@ function checkProbeShape(options: ProbeOptions): void {
   streamSettings({ pageSlots: options.pageSlots });
   if (options.indexCapacity !== undefined) requireInteger("indexCapacity", options.indexCapacity, 0, MAX_CAPACITY);
   if (options.indexer !== undefined) requireChoice("indexer", options.indexer, INDEXERS);
+  if (options.indexTable !== undefined) requireChoice("indexTable", options.indexTable, TABLE_KINDS);
   requireOptions("lab", options.lab, LAB_KEYS); // its values: Lab.create's to check
   if (options.afterLoop !== undefined && typeof options.afterLoop !== "function") throw new TypeError(`afterLoop must be a function, got ${describe(options.afterLoop)}`);
 }
@@ -188,6 +192,7 @@ function summarise(options: ProbeOptions, pageSlots: number, before: LedgerSnaps
     indexCapacity: isIndex ? options.indexCapacity ?? 0 : null,
     upserts: isIndex ? options.upserts ?? 0 : 0,
     indexer: isIndex ? options.indexer ?? "first-word" : null,
+    indexTable: isIndex ? options.indexTable ?? "flat" : null,
     liveBytes,
     liveBlocks,
     peakBytes: after.rust.peakLiveBytes,

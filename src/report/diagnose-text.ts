@@ -1,6 +1,7 @@
 // `segstream diagnose`'s terminal report: one matrix row per case, then the verdict.
 
 import type { Diagnosis, DiagnoseRow } from "../scenarios/diagnose.js";
+import type { TableCandidate } from "../index/table-arithmetic.js";
 import { bytes, count, table } from "./format.js";
 
 function where(row: DiagnoseRow): string {
@@ -29,6 +30,19 @@ function matrix(d: Diagnosis): string {
   );
 }
 
+function candidateLine(c: TableCandidate, capacity: number, seedBytes: number): string {
+  const what = c.table === "flat" ? `flat table of ${c.entryBytes}-byte entries` : `HashMap with ${c.entryBytes}-byte entries`;
+  const at = `${count(c.bytesAtCapacity)} B at capacity ${count(capacity)}`;
+  const range = c.capacitiesOfSeedSize;
+  const seed = range ? `exactly ${count(seedBytes)} B for capacities ${count(range[0])} to ${count(range[1])}` : `no capacity gives exactly ${count(seedBytes)} B`;
+  return `  ${what.padEnd(34)} ${at}; ${seed}`;
+}
+
+function tableArithmetic(d: Diagnosis): string[] {
+  const { seedBytes, capacity, candidates } = d.tables;
+  return ["", "The table (the seed does not show it): which modelled table requests the seed's 256 MiB", ...candidates.map((c) => candidateLine(c, capacity, seedBytes))];
+}
+
 export function diagnoseText(d: Diagnosis): string {
   const lines = [
     "segstream diagnose: the seed scenario per variant and per competing mechanism",
@@ -43,6 +57,7 @@ export function diagnoseText(d: Diagnosis): string {
     for (const reason of r.judgement.reasons) lines.push(`      - ${reason}`);
     if (r.judgement.matches && r.case.requires) lines.push(`      - matches only with ${r.case.requires}`);
   }
+  lines.push(...tableArithmetic(d));
   lines.push(
     "",
     "Verdict:",

@@ -7,7 +7,7 @@ import { bytes, count, table } from "./format.js";
 function headline(result: ProbeResult): string[] {
   const work = result.structure === "OptimisedIndex"
     ? `OptimisedIndex instances (${result.indexer} indexer, capacity ${count(result.indexCapacity ?? 0)}: ` +
-      `${bytes(result.indexTableBytes ?? 0)} table), ${count(result.upserts)} upserts each`
+      `${bytes(result.indexTableBytes ?? 0)} ${result.indexTable} table), ${count(result.upserts)} upserts each`
     : `SegmentedStream instances, ${count(result.appends)} appends each`;
   return [
     `segstream probe ${result.variant}: ${count(result.instances)} ${work}, ${result.pageSlots}-slot pages`,

@@ -2,10 +2,14 @@
 // judged against the failure the seed reported. The signature is what the seed observed: the run
 // fails, on a single 256 MiB request, during warm-up, near 522,000 instances; and the mock passes.
 // A case matches only if its own run shows all of it; the reasons say which part is missing.
+// Beside the runs, the table arithmetic (index/table-arithmetic.ts): which modelled table could
+// have made the seed's request at all.
 
 import { runScenario, type ScenarioRun, type RunProgress } from "./run-scenario.js";
 import { applyScenario, type Scenario, type ScenarioInput } from "./scenario.js";
 import { SEED_INSTANCES } from "./seed.js";
+import { Lab } from "../memory/lab.js";
+import { tableCandidates, type TableCandidate } from "../index/table-arithmetic.js";
 
 export interface DiagnoseCase {
   id: string;
@@ -38,6 +42,11 @@ export const DIAGNOSE_CASES: DiagnoseCase[] = [
     hypothesis: "epoch deferral with a participant pinned the whole run",
     overrides: { variant: "epoch-stalled" },
     requires: "a Drop that defers (the seed's has none) and a participant pinned across the whole benchmark (the seed's is single-threaded and holds no guard between iterations)",
+  },
+  {
+    id: "hashbrown-table",
+    hypothesis: "the index table is std's HashMap (hashbrown), not a flat array: its size, and the time its control bytes cost",
+    overrides: { indexTable: "hashbrown" },
   },
   {
     id: "leak-without-table",
@@ -78,6 +87,8 @@ export interface Diagnosis {
   explains: string[];
   /** Cases whose run shows the signature only under a condition the seed's program does not meet. */
   matchOnlyIf: string[];
+  /** Which modelled table makes the seed's request, at the scenario's capacity and at any. */
+  tables: { seedBytes: number; capacity: number; candidates: TableCandidate[] };
 }
 
 function judge(run: ScenarioRun): Judgement {
@@ -95,6 +106,15 @@ function judge(run: ScenarioRun): Judgement {
   }
   if (run.ledger.rust.largestRequest < SEED_FAILED_BYTES) {
     reasons.push(`never asks for more than ${run.ledger.rust.largestRequest.toLocaleString("en-US")} B at once`);
+  } else if (run.tableBytes && run.tableBytes !== SEED_FAILED_BYTES) {
+    reasons.push(`its table requests ${run.tableBytes.toLocaleString("en-US")} B, not ${SEED_FAILED_BYTES.toLocaleString("en-US")}`);
+  }
+  if (run.tableTime.controlBytes) {
+    const ms = (ns: number) => `${(ns / 1e6).toFixed(2)} ms`;
+    const warmUp = run.warmUpRounds.reduce((n, r) => n + r.iters, 0);
+    reasons.push(
+      `each setup writes ${run.tableTime.controlBytes.toLocaleString("en-US")} control bytes (${ms(run.tableTime.setupNs)}, counted by warm-up, which times whole body calls) and each drop unmaps them (${ms(run.tableTime.dropNs)}, inside the timed window): Criterion's ${run.scenario.warmUpMs / 1000} s warm-up ends after ${warmUp.toLocaleString("en-US")} iterations, never near ${SEED_INSTANCES.toLocaleString("en-US")}`,
+    );
   }
   if (run.ledger.invalidFrees > 0) {
     reasons.push(`${run.ledger.invalidFrees.toLocaleString("en-US")} invalid frees: glibc would abort at the first ("free(): invalid pointer")`);
@@ -110,11 +130,15 @@ export function diagnose(base: Scenario, progress?: (caseId: string) => RunProgr
     return { case: c, run, judgement: judge(run) };
   });
   const mock = rows.find((r) => r.case.id === "mock");
+  const lab = Lab.create();
+  const tables = { seedBytes: SEED_FAILED_BYTES, capacity: base.indexCapacity, candidates: tableCandidates(lab, base.indexCapacity, SEED_FAILED_BYTES) };
+  lab.close();
   const matching = rows.filter((r) => r.judgement.matches);
   return {
     rows,
     mockPasses: mock?.run.outcome === "completed",
     explains: matching.filter((r) => !r.case.requires).map((r) => r.case.id),
     matchOnlyIf: matching.filter((r) => r.case.requires).map((r) => r.case.id),
+    tables,
   };
 }

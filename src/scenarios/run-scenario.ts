@@ -9,6 +9,7 @@ import { Lab } from "../memory/lab.js";
 import type { FailureRecord, LedgerSnapshot } from "../memory/ledger.js";
 import { AllocationFailedError } from "../errors.js";
 import { tableBytesFor } from "../index/optimised-index.js";
+import { tableTime, type TableTime } from "../index/table-cost.js";
 import { runBenchmark, type BenchmarkResult, type CallContext } from "../harness/runner.js";
 import { RealClock, VirtualClock, type Clock } from "../harness/clock.js";
 import type { Bencher } from "../harness/bencher.js";
@@ -53,6 +54,8 @@ export interface ScenarioRun {
   retainedBytesPerInstance: number;
   /** Table bytes one setup requests (OptimisedIndex), by the sizing rule. */
   tableBytes: number;
+  /** What one setup's table adds in virtual time (control bytes written; 0 for a flat table or a bare stream). */
+  tableTime: TableTime;
   warmUpRounds: { round: number; iters: number }[];
   /** Completed runs only: Criterion's full result. */
   benchmark: BenchmarkResult | null;
@@ -72,6 +75,17 @@ const SERIES_STRIDE = 4096;
 
 function clockFor(scenario: Scenario): Clock {
   return scenario.clock === "virtual" ? new VirtualClock(scenario.cost) : new RealClock();
+}
+
+const NO_TABLE_TIME: TableTime = { controlBytes: 0, setupNs: 0, dropNs: 0 };
+
+function tableTimeOf(lab: Lab, scenario: Scenario): TableTime {
+  return scenario.structure === "OptimisedIndex" ? tableTime(lab, scenario.indexCapacity, scenario.indexTable, scenario.cost) : NO_TABLE_TIME;
+}
+
+/** Advances a virtual clock by `ns` of work the Bencher does not report (the table's, table-cost.ts). */
+function spend(clock: Clock, ns: number): void {
+  if (ns && clock instanceof VirtualClock) clock.advance(ns);
 }
 
 function footprintOf(ledger: LedgerSnapshot): number {
@@ -114,8 +128,11 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
     pageSlots: scenario.pageSlots,
     indexCapacity: scenario.structure === "OptimisedIndex" ? scenario.indexCapacity : undefined,
     indexer: scenario.indexer,
+    indexTable: scenario.indexTable,
     values: scenario.upsertsPerIteration,
   });
+  const table = tableTimeOf(lab, scenario);
+  const clock = clockFor(scenario);
   lab.reserveScratch(); // allocated before the benchmark, so the series shows the instances alone
   const series: SeriesPoint[] = [point(0, lab.ledger())];
   const rounds: { round: number; iters: number }[] = [];
@@ -124,10 +141,13 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
   let bencher: Bencher | undefined;
   const counted = () => {
     created++;
-    return setup();
+    const instance = setup();
+    spend(clock, table.setupNs);
+    return instance;
   };
   const consume = (instance: Instance) => {
     routine(instance);
+    spend(clock, table.dropNs);
     if (created % SERIES_STRIDE === 0) {
       series.push(point(created, lab.ledger()));
       if (context) progress?.(created, context);
@@ -140,7 +160,7 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
       scenario.name,
       (b) => b.iterBatched(counted, consume, scenario.batchSize),
       { warmUpTimeNs: scenario.warmUpMs * 1e6, measurementTimeNs: scenario.measurementMs * 1e6, sampleSize: scenario.sampleSize },
-      clockFor(scenario),
+      clock,
       (ctx, b) => {
         context = ctx;
         bencher = b;
@@ -163,7 +183,8 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
     failure,
     liveBytesBySite: failure ? failure.record.liveBytesBySite : point(created, ledger).bySite,
     retainedBytesPerInstance: retainedSlope(series, dropped),
-    tableBytes: scenario.structure === "OptimisedIndex" ? tableBytesFor(lab, scenario.indexCapacity) : 0,
+    tableBytes: scenario.structure === "OptimisedIndex" ? tableBytesFor(lab, scenario.indexCapacity, scenario.indexTable) : 0,
+    tableTime: table,
     warmUpRounds: rounds,
     benchmark,
     ledger,

@@ -4,7 +4,8 @@
 
 import { GROWTH_POLICIES, FOOTPRINT_MODELS, type GrowthPolicy, type FootprintModel } from "../memory/ledger.js";
 import { PROBE_VARIANTS, type ProbeVariant } from "../probe/variants.js";
-import { INDEXERS, MAX_CAPACITY, type Indexer } from "../index/optimised-index.js";
+import { INDEXERS, MAX_CAPACITY, TABLE_KINDS, type Indexer, type TableKind } from "../index/optimised-index.js";
+import { TABLE_COST_FIELDS, type TableCost } from "../index/table-cost.js";
 import { MAX_PAGE_SLOTS } from "../stream/segmented-stream.js";
 import type { BatchSize } from "../harness/batch-size.js";
 import type { CostModel } from "../harness/clock.js";
@@ -42,26 +43,29 @@ export interface Scenario {
   /** What each benchmark iteration's setup builds. */
   structure: Structure;
   variant: ProbeVariant;
-  /** OptimisedIndex only: the capacity its table is sized for, and its indexer. */
+  /** OptimisedIndex only: the capacity its table is sized for, its indexer, and how the table is allocated. */
   indexCapacity: number;
   indexer: Indexer;
+  indexTable: TableKind;
   pageSlots: number;
   /** Upserts (or appends, for a bare stream) in each iteration's routine; the seed's are disabled. */
   upsertsPerIteration: number;
   batchSize: BatchSize;
   clock: ClockKind;
-  /** The virtual clock's costs (ignored by the real clock). */
-  cost: CostModel;
+  /** The virtual clock's costs (ignored by the real clock), with the index table's (index/table-cost.ts). */
+  cost: ScenarioCost;
   warmUpMs: number;
   measurementMs: number;
   sampleSize: number;
   memory: MemorySettings;
 }
 
+export type ScenarioCost = CostModel & TableCost;
+
 /** A scenario as written in JSON: any subset; memory is merged field by field, cost replaced whole. */
 export type ScenarioInput = Partial<Omit<Scenario, "memory" | "cost" | "batchSize">> & {
   memory?: Partial<MemorySettings>;
-  cost?: CostModel;
+  cost?: ScenarioCost;
   batchSize?: BatchSize | BatchSizeText;
 };
 
@@ -69,7 +73,7 @@ export type ScenarioInput = Partial<Omit<Scenario, "memory" | "cost" | "batchSiz
 export type BatchSizeText = string;
 
 const MEMORY_FIELDS = ["limitBytes", "growth", "chunkPages", "footprint", "baselineBytes"] as const;
-const COST_FIELDS = ["setupNs", "routineNs", "dropNs", "iterationNs"] as const;
+const COST_FIELDS = ["setupNs", "routineNs", "dropNs", "iterationNs", ...TABLE_COST_FIELDS] as const;
 const MAX_NAME = 100;
 const MAX_DESCRIPTION = 1000;
 const MAX_CHUNK_PAGES = 65536;
@@ -103,10 +107,10 @@ export function batchSizeText(size: BatchSize): string {
   return size.kind;
 }
 
-function parseCost(value: unknown): CostModel {
+function parseCost(value: unknown): ScenarioCost {
   const input = fields("cost", value, COST_FIELDS);
-  const cost: CostModel = {};
-  for (const [key, ns] of Object.entries(input)) cost[key as keyof CostModel] = finiteNumber(`cost.${key}`, ns, 0, MAX_COST_NS);
+  const cost: ScenarioCost = {};
+  for (const [key, ns] of Object.entries(input)) cost[key as keyof ScenarioCost] = finiteNumber(`cost.${key}`, ns, 0, MAX_COST_NS);
   return cost;
 }
 
@@ -129,7 +133,7 @@ function parseMemory(base: MemorySettings, value: unknown): MemorySettings {
 }
 
 const FIELDS = [
-  "name", "description", "structure", "variant", "indexCapacity", "indexer", "pageSlots", "upsertsPerIteration",
+  "name", "description", "structure", "variant", "indexCapacity", "indexer", "indexTable", "pageSlots", "upsertsPerIteration",
   "batchSize", "clock", "cost", "warmUpMs", "measurementMs", "sampleSize", "memory",
 ] as const;
 
@@ -146,6 +150,7 @@ export function applyScenario(base: Scenario, input: ScenarioInput): Scenario {
     variant: oneOf("variant", pick("variant"), PROBE_VARIANTS),
     indexCapacity: wholeNumber("indexCapacity", pick("indexCapacity"), 0, MAX_CAPACITY),
     indexer: oneOf("indexer", pick("indexer"), INDEXERS),
+    indexTable: oneOf("indexTable", pick("indexTable"), TABLE_KINDS),
     pageSlots,
     upsertsPerIteration: wholeNumber("upsertsPerIteration", pick("upsertsPerIteration"), 0, MAX_VALUES_PER_INSTANCE),
     batchSize: parseBatchSize(pick("batchSize")),

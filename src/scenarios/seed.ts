@@ -17,6 +17,9 @@ export const SEED_SCENARIO: Scenario = {
   // the single allocation that failed (any capacity from 7,340,033 to 14,680,064 gives the same).
   indexCapacity: 10_000_000,
   indexer: "first-word",
+  // The seed does not show the table; a flat array of 16-byte entries is the one whose request is
+  // exactly 256 MiB (a std HashMap's never is: `segstream diagnose` shows the arithmetic).
+  indexTable: "flat",
   // "pages of 64 slots of 16-byte values".
   pageSlots: 64,
   // "upsert is DISABLED, doesn't touch stream".

@@ -72,8 +72,12 @@ export interface RawExports {
   arcSwapPageDrop(swap: number): void;
   pageRelease(data: number): void;
   indexerCount(): number;
-  indexTableBytesFor(capacity: number): number;
-  indexNew(indexer: number, capacity: number, variant: number, pageSlots: number): number;
+  indexTableKindCount(): number;
+  indexTableKindName(kind: number): number;
+  indexTableBytesFor(capacity: number, tableKind: number): number;
+  indexTableControlBytesFor(capacity: number, tableKind: number): number;
+  hashbrownTableBytes(capacity: number, entryBytes: number): number;
+  indexNew(indexer: number, capacity: number, variant: number, pageSlots: number, tableKind: number): number;
   indexDrop(index: number): number;
   indexUpsert(index: number, a: number, b: number): number;
   indexGet(index: number, a: number, b: number, out: number): number;

@@ -8,7 +8,7 @@
 
 import * as api from "../../src/index.js";
 import {
-  Lab, SegmentedStream, OptimisedIndex, INDEXERS, PROBE_VARIANTS, STREAM_VARIANTS, type Guard, type Participant,
+  Lab, SegmentedStream, OptimisedIndex, INDEXERS, TABLE_KINDS, PROBE_VARIANTS, STREAM_VARIANTS, type Guard, type Participant,
 } from "../../src/index.js";
 
 /** What a test row works on: a lab with one live stream, index, participant (pinned: the guard) and counter. */
@@ -129,14 +129,15 @@ export const API: Readonly<Record<string, readonly Param[]>> = {
   "SegmentedStream.prototype.checkReport": [],
   "SegmentedStream.prototype.drop": [],
   "new OptimisedIndex": token("OptimisedIndex"),
-  "OptimisedIndex.create": [labParam, optionsParam({ indexer: choice(INDEXERS), capacity: integer(0, (2 ** 27 / 8) * 7), ...STREAM_OPTIONS })],
+  "OptimisedIndex.create": [labParam, optionsParam({ indexer: choice(INDEXERS), capacity: integer(0, (2 ** 27 / 8) * 7), table: choice(TABLE_KINDS), ...STREAM_OPTIONS })],
   "OptimisedIndex.prototype.upsert": words,
   "OptimisedIndex.prototype.get": [words[0], { ...words[1], optional: true }],
   "OptimisedIndex.prototype.live": [],
   "OptimisedIndex.prototype.values": [],
   "OptimisedIndex.prototype.checkReport": [],
   "OptimisedIndex.prototype.drop": [],
-  tableBytesFor: [labParam, param("capacity", integer(0, (2 ** 27 / 8) * 7), () => 16)],
+  tableBytesFor: [labParam, param("capacity", integer(0, (2 ** 27 / 8) * 7), () => 16), param("table", choice(TABLE_KINDS), () => "hashbrown", true)],
+  tableControlBytesFor: [labParam, param("capacity", integer(0, (2 ** 27 / 8) * 7), () => 16), param("table", choice(TABLE_KINDS), () => "hashbrown", true)],
   "new Epochs": token("Epochs"),
   "Epochs.prototype.participant": [],
   "Epochs.prototype.current": [],
@@ -156,7 +157,7 @@ export const API: Readonly<Record<string, readonly Param[]>> = {
   runProbe: [optionsParam({
     variant: { kind: choice(PROBE_VARIANTS), required: true },
     instances: { kind: integer(0, SAFE), required: true },
-    pageSlots, appends: integer(0, SAFE), indexCapacity: integer(0, (2 ** 27 / 8) * 7), upserts: integer(0, SAFE), indexer: choice(INDEXERS),
+    pageSlots, appends: integer(0, SAFE), indexCapacity: integer(0, (2 ** 27 / 8) * 7), upserts: integer(0, SAFE), indexer: choice(INDEXERS), indexTable: choice(TABLE_KINDS),
     lab: options(LAB_OPTIONS),
   }, () => ({ variant: "mock", instances: 1 }), false)],
   wasmModule: [],

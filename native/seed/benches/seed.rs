@@ -14,7 +14,10 @@ use seed_native::vmsize::{limit_address_space, vm_size_bytes};
 const CAPACITY: u64 = 10_000_000;
 
 fn limit_from_env() {
-    let Ok(text) = std::env::var("SEED_LIMIT") else { return };
+    let text = match std::env::var("SEED_LIMIT") {
+        Ok(text) => text,
+        Err(_) => return,
+    };
     let mib: u64 = text.trim_end_matches("MiB").parse().expect("SEED_LIMIT: a number of MiB, e.g. 800MiB");
     eprintln!("seed bench: VmSize at start {} B; RLIMIT_AS {} MiB", vm_size_bytes(), mib);
     limit_address_space(mib << 20).expect("setrlimit");

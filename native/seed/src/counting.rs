@@ -22,7 +22,9 @@ static REQUESTED_BYTES: AtomicU64 = AtomicU64::new(0);
 static FREES: AtomicU64 = AtomicU64::new(0);
 static LARGEST: AtomicU64 = AtomicU64::new(0);
 static INVALID_FREES: AtomicU64 = AtomicU64::new(0);
-static WATCHED_LIVE: [AtomicU64; 4] = [const { AtomicU64::new(0) }; 4];
+#[allow(clippy::declare_interior_mutable_const)] // only ever copied into the arrays below
+const ZERO: AtomicU64 = AtomicU64::new(0);
+static WATCHED_LIVE: [AtomicU64; 4] = [ZERO; 4];
 static CATCH_BOX_PAGE: AtomicBool = AtomicBool::new(false);
 
 /** The instance being built or dropped (1-based), for the failure line. */
@@ -36,8 +38,8 @@ pub const SITE_TABLE: u32 = 1;
 pub const WATCHED_SIZES: [usize; 4] = [640, 2072, 2104, 2304];
 pub const LARGE_REQUEST: usize = 1 << 20;
 const LARGE_SLOTS: usize = 64;
-static LARGE_SIZES: [AtomicU64; LARGE_SLOTS] = [const { AtomicU64::new(0) }; LARGE_SLOTS];
-static LARGE_COUNTS: [AtomicU64; LARGE_SLOTS] = [const { AtomicU64::new(0) }; LARGE_SLOTS];
+static LARGE_SIZES: [AtomicU64; LARGE_SLOTS] = [ZERO; LARGE_SLOTS];
+static LARGE_COUNTS: [AtomicU64; LARGE_SLOTS] = [ZERO; LARGE_SLOTS];
 
 /** What the allocator has seen so far. */
 #[derive(Clone, Copy, Debug, Default)]
@@ -140,6 +142,8 @@ fn checked(ptr: *mut u8, layout: Layout) -> *mut u8 {
     ptr
 }
 
+// Rust 1.63 calls the inner blocks unnecessary; newer lints want them (unsafe_op_in_unsafe_fn).
+#[allow(unused_unsafe)]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         checked(unsafe { System.alloc(layout) }, layout)

@@ -1,9 +1,13 @@
 //! OptimisedIndex: the seed names it and shows none of its internals. As the lab models it
-//! (assembly/index/): it owns a stream (built first) and one zeroed table of 16-byte entries
-//! (key, position + 1), slots = the next power of two of capacity x 8/7 (at least 8; none for
-//! capacity 0), linear probing, doubled before an insert would pass 7/8 load.
+//! (assembly/index/): it owns a stream (built first) and one table, of either kind:
+//! - `flat`: one zeroed array of 16-byte entries (key, position + 1), slots = the next power of
+//!   two of capacity x 8/7 (at least 8; none for capacity 0), linear probing, doubled before an
+//!   insert would pass 7/8 load;
+//! - `hashbrown`: std's `HashMap<u64, u64>` (key to position) made `with_capacity`, growing as
+//!   std grows it: the real thing, so the lab's hashbrown arithmetic is checked against it.
 
 use std::alloc::{alloc_zeroed, dealloc, handle_alloc_error, Layout};
+use std::collections::HashMap;
 use std::sync::atomic::Ordering::Relaxed;
 
 use crate::counting::{SITE, SITE_OTHER, SITE_TABLE};
@@ -18,7 +22,7 @@ pub fn slots_for_capacity(capacity: u64) -> u64 {
     if capacity == 0 {
         return 0;
     }
-    ((capacity * 8).div_ceil(7)).max(MIN_SLOTS).next_power_of_two()
+    ((capacity * 8 + 6) / 7).max(MIN_SLOTS).next_power_of_two()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,9 +62,7 @@ impl Table {
             return Table { entries: std::ptr::null_mut(), slots };
         }
         let layout = Layout::from_size_align(slots as usize * ENTRY, 8).unwrap();
-        SITE.store(SITE_TABLE, Relaxed);
-        let entries = unsafe { alloc_zeroed(layout) } as *mut u64;
-        SITE.store(SITE_OTHER, Relaxed);
+        let entries = as_table(|| unsafe { alloc_zeroed(layout) }) as *mut u64;
         if entries.is_null() {
             handle_alloc_error(layout);
         }
@@ -104,45 +106,97 @@ impl Drop for Table {
     }
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableKind {
+    Flat,
+    Hashbrown,
+}
+
+impl TableKind {
+    pub fn parse(name: &str) -> Option<TableKind> {
+        match name {
+            "flat" => Some(TableKind::Flat),
+            "hashbrown" => Some(TableKind::Hashbrown),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TableKind::Flat => "flat",
+            TableKind::Hashbrown => "hashbrown",
+        }
+    }
+}
+
+/// Runs `f` with the allocator's site set to the index table: what it allocates is the table's.
+fn as_table<T>(f: impl FnOnce() -> T) -> T {
+    SITE.store(SITE_TABLE, Relaxed);
+    let value = f();
+    SITE.store(SITE_OTHER, Relaxed);
+    value
+}
+
+enum Keys {
+    Flat { table: Table, keys: u64 },
+    Hashbrown(HashMap<u64, u64>),
+}
+
 pub struct OptimisedIndex {
     stream: AnyStream,
-    table: Table,
-    keys: u64,
+    table: Keys,
     indexer: Indexer,
 }
 
 impl OptimisedIndex {
     pub fn new_with_indexer_and_capacity(indexer: Indexer, capacity: u64, variant: Variant, page_size: usize) -> Self {
+        Self::with_table(indexer, capacity, variant, page_size, TableKind::Flat)
+    }
+
+    pub fn with_table(indexer: Indexer, capacity: u64, variant: Variant, page_size: usize, kind: TableKind) -> Self {
         let stream = AnyStream::new(variant, page_size);
-        let table = Table::new(slots_for_capacity(capacity));
-        OptimisedIndex { stream, table, keys: 0, indexer }
+        let table = match kind {
+            TableKind::Flat => Keys::Flat { table: Table::new(slots_for_capacity(capacity)), keys: 0 },
+            TableKind::Hashbrown => Keys::Hashbrown(as_table(|| HashMap::with_capacity(capacity as usize))),
+        };
+        OptimisedIndex { stream, table, indexer }
     }
 
     pub fn upsert(&mut self, value: V16) -> u64 {
-        if (self.keys + 1) * 8 > self.table.slots * 7 {
-            self.grow();
-        }
-        let position = self.stream.append(value);
-        self.place(self.indexer.key(value), position);
-        position
-    }
-
-    fn place(&mut self, key: u64, position: u64) {
-        let slot = self.table.find(key);
-        if self.table.position(slot) == 0 {
-            self.keys += 1;
-        }
-        self.table.write(slot, key, position + 1);
-    }
-
-    fn grow(&mut self) {
-        let grown = Table::new((self.table.slots * 2).max(MIN_SLOTS));
-        let old = std::mem::replace(&mut self.table, grown);
-        self.keys = 0;
-        for slot in 0..old.slots {
-            if old.position(slot) != 0 {
-                self.place(old.key(slot), old.position(slot) - 1);
+        let key = self.indexer.key(value);
+        match &mut self.table {
+            Keys::Flat { table, keys } => {
+                if (*keys + 1) * 8 > table.slots * 7 {
+                    grow(table, keys);
+                }
+                let position = self.stream.append(value);
+                place(table, keys, key, position);
+                position
+            }
+            Keys::Hashbrown(map) => {
+                let position = self.stream.append(value);
+                as_table(|| map.insert(key, position));
+                position
             }
         }
     }
 }
+
+fn place(table: &mut Table, keys: &mut u64, key: u64, position: u64) {
+    let slot = table.find(key);
+    if table.position(slot) == 0 {
+        *keys += 1;
+    }
+    table.write(slot, key, position + 1);
+}
+
+fn grow(table: &mut Table, keys: &mut u64) {
+    let old = std::mem::replace(table, Table::new((table.slots * 2).max(MIN_SLOTS)));
+    *keys = 0;
+    for slot in 0..old.slots {
+        if old.position(slot) != 0 {
+            place(table, keys, old.key(slot), old.position(slot) - 1);
+        }
+    }
+}
+

@@ -10,7 +10,7 @@ use crossbeam_epoch as epoch;
 
 use crate::counting::{self, large_requests, reset_peak, snapshot, Snapshot, INSTANCE};
 use crate::deferred;
-use crate::index::{slots_for_capacity, Indexer, OptimisedIndex};
+use crate::index::{slots_for_capacity, Indexer, OptimisedIndex, TableKind};
 use crate::variant::{AnyStream, Variant};
 use crate::vmsize::{baseline_bytes, vm_size_bytes};
 use crate::V16;
@@ -23,6 +23,7 @@ pub struct ProbeOptions {
     pub index_capacity: Option<u64>,
     pub upserts: u64,
     pub indexer: Indexer,
+    pub index_table: TableKind,
 }
 
 pub struct Drain {
@@ -50,7 +51,7 @@ pub struct ProbeResult {
 fn one_instance(o: &ProbeOptions) {
     match o.index_capacity {
         Some(capacity) => {
-            let mut index = OptimisedIndex::new_with_indexer_and_capacity(o.indexer, capacity, o.variant, o.page_slots);
+            let mut index = OptimisedIndex::with_table(o.indexer, capacity, o.variant, o.page_slots, o.index_table);
             for k in 0..o.upserts {
                 index.upsert(V16(k, k));
             }
@@ -132,8 +133,21 @@ pub fn run_probe(o: &ProbeOptions) -> ProbeResult {
     ProbeResult { before, after, vm_size_at_start, baseline, pending_user_deferred, deferred_created, deferred_run, large_requests: large, drain, elapsed_ms }
 }
 
-pub fn table_bytes(capacity: u64) -> u64 {
-    slots_for_capacity(capacity) * 16
+/// Bytes requested while `f` ran, what it made dropped afterwards (one allocation for a HashMap).
+pub fn requested_by<T>(f: impl FnOnce() -> T) -> u64 {
+    let before = snapshot().requested_bytes;
+    let value = f();
+    let bytes = snapshot().requested_bytes - before;
+    drop(crate::opaque(value));
+    bytes
+}
+
+/// Bytes the index's table requests for `capacity` keys: the flat rule, or what std's HashMap asks.
+pub fn table_bytes(capacity: u64, kind: TableKind) -> u64 {
+    match kind {
+        TableKind::Flat => slots_for_capacity(capacity) * 16,
+        TableKind::Hashbrown => requested_by(|| std::collections::HashMap::<u64, u64>::with_capacity(capacity as usize)),
+    }
 }
 
 /// The live allocator counters now, for the baseline figures (before anything is probed).

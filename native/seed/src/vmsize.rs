@@ -4,7 +4,7 @@
 /** VmSize in bytes, 0 if /proc is unreadable. */
 pub fn vm_size_bytes() -> u64 {
     let mut buffer = [0u8; 4096];
-    let fd = unsafe { libc::open(c"/proc/self/status".as_ptr(), libc::O_RDONLY) };
+    let fd = unsafe { libc::open(b"/proc/self/status\0".as_ptr().cast(), libc::O_RDONLY) };
     if fd < 0 {
         return 0;
     }
@@ -17,7 +17,10 @@ pub fn vm_size_bytes() -> u64 {
 }
 
 fn kilobytes_after(text: &[u8], key: &[u8]) -> u64 {
-    let Some(start) = text.windows(key.len()).position(|w| w == key) else { return 0 };
+    let start = match text.windows(key.len()).position(|w| w == key) {
+        Some(start) => start,
+        None => return 0,
+    };
     text[start + key.len()..]
         .iter()
         .skip_while(|b| !b.is_ascii_digit())

@@ -6,13 +6,13 @@
 use std::process::ExitCode;
 
 use seed_native::counting::WATCHED_SIZES;
-use seed_native::index::Indexer;
+use seed_native::index::{Indexer, TableKind};
 use seed_native::json::Object;
 use seed_native::probe::{run_probe, table_bytes, ProbeOptions, ProbeResult};
 use seed_native::variant::{Variant, VARIANTS};
 use seed_native::vmsize::limit_address_space;
 
-const USAGE: &str = "usage: seed-probe <variant> [--instances N] [--page-slots S] [--appends K] [--index-capacity C [--upserts K] [--indexer I]] [--limit BYTES] [--allow-ub] [--json]";
+const USAGE: &str = "usage: seed-probe <variant> [--instances N] [--page-slots S] [--appends K] [--index-capacity C [--upserts K] [--indexer I] [--index-table flat|hashbrown]] [--limit BYTES] [--allow-ub] [--json]";
 
 struct Args {
     options: ProbeOptions,
@@ -42,7 +42,7 @@ fn parse_bytes(text: &str) -> Option<u64> {
 fn parse(argv: &[String]) -> Result<Args, String> {
     let name = argv.first().ok_or(format!("missing <variant> (one of {})", VARIANTS.map(|(n, _)| n).join(", ")))?;
     let variant = Variant::parse(name).ok_or(format!("unknown variant {name:?}"))?;
-    let mut options = ProbeOptions { variant, instances: 100_000, page_slots: 64, appends: 0, index_capacity: None, upserts: 0, indexer: Indexer::FirstWord };
+    let mut options = ProbeOptions { variant, instances: 100_000, page_slots: 64, appends: 0, index_capacity: None, upserts: 0, indexer: Indexer::FirstWord, index_table: TableKind::Flat };
     let (mut limit, mut allow_ub, mut json) = (None, false, false);
     let mut rest = argv[1..].iter();
     while let Some(flag) = rest.next() {
@@ -53,6 +53,7 @@ fn parse(argv: &[String]) -> Result<Args, String> {
             "--index-capacity" => options.index_capacity = Some(number("index-capacity", rest.next())?),
             "--upserts" => options.upserts = number("upserts", rest.next())?,
             "--indexer" => options.indexer = rest.next().and_then(|n| Indexer::parse(n)).ok_or("--indexer: first-word, second-word or hash-both")?,
+            "--index-table" => options.index_table = rest.next().and_then(|n| TableKind::parse(n)).ok_or("--index-table: flat or hashbrown")?,
             "--limit" => limit = Some(number("limit", rest.next())?),
             "--growth" => drop(rest.next()), // the model's linear memory only; glibc decides natively
             "--allow-ub" => allow_ub = true,
@@ -75,7 +76,7 @@ fn watched_delta(a: &seed_native::counting::Snapshot, b: &seed_native::counting:
     format!("{{{}}}", fields.join(", "))
 }
 
-fn render(args: &Args, r: &ProbeResult) -> String {
+fn render(args: &Args, r: &ProbeResult, table_bytes: Option<u64>) -> String {
     let o = &args.options;
     let (b, a) = (&r.before, &r.after);
     let n = o.instances.max(1) as f64;
@@ -95,7 +96,8 @@ fn render(args: &Args, r: &ProbeResult) -> String {
         .raw("pageSlots", o.page_slots)
         .raw("appends", if index { 0 } else { o.appends })
         .option("indexCapacity", o.index_capacity)
-        .option("indexTableBytes", o.index_capacity.map(table_bytes))
+        .option("indexTable", index.then(|| format!("\"{}\"", o.index_table.name())))
+        .option("indexTableBytes", table_bytes)
         .raw("upserts", if index { o.upserts } else { 0 })
         .raw("liveBytes", live_bytes)
         .raw("liveBlocks", live_blocks)
@@ -138,6 +140,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Measured before the limit and the loop (a HashMap's request is std's to say, so it is made once).
+    let table = args.options.index_capacity.map(|c| table_bytes(c, args.options.index_table));
     if let Some(bytes) = args.limit {
         if let Err(error) = limit_address_space(bytes) {
             eprintln!("seed-probe: setrlimit(RLIMIT_AS, {bytes}) failed: {error}");
@@ -145,7 +149,7 @@ fn main() -> ExitCode {
         }
     }
     let result = run_probe(&args.options);
-    let json = render(&args, &result);
+    let json = render(&args, &result, table);
     if args.json {
         println!("{json}");
     } else {
