@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { missingForNative, INSTALL_COMMAND, buildNative } from "../src/native/toolchain.js";
 import { compareProbe } from "../src/native/compare-probe.js";
 import { compareReproduce } from "../src/native/compare-reproduce.js";
-import { PROBE_VARIANTS } from "../src/probe/variants.js";
+import { PROBE_VARIANTS } from "../src/instance/variants.js";
 import { SEED_SCENARIO } from "../src/scenarios/seed.js";
 import { applyScenario } from "../src/scenarios/scenario.js";
 import { FIGURE_NAMES } from "../src/native/figures.js";

@@ -1,7 +1,7 @@
 // `segstream probe <variant>`: create and drop N streams and print what stays behind.
 
 import { runProbe, type ProbeOptions } from "../probe/probe.js";
-import { PROBE_VARIANTS, PROBE_SUMMARY, type ProbeVariant } from "../probe/variants.js";
+import { PROBE_VARIANTS, PROBE_SUMMARY, type ProbeVariant } from "../instance/variants.js";
 import { INDEXERS, MAX_CAPACITY, TABLE_KINDS, type Indexer, type TableKind } from "../index/optimised-index.js";
 import { probeText } from "../report/probe-text.js";
 import { GROWTH_POLICIES, type GrowthPolicy } from "../memory/ledger.js";

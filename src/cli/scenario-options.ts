@@ -2,7 +2,7 @@
 // applied in that order over the seed scenario.
 
 import { GROWTH_POLICIES, FOOTPRINT_MODELS } from "../memory/ledger.js";
-import { PROBE_VARIANTS } from "../probe/variants.js";
+import { PROBE_VARIANTS } from "../instance/variants.js";
 import { INDEXERS, MAX_CAPACITY, TABLE_KINDS } from "../index/optimised-index.js";
 import { MAX_PAGE_SLOTS } from "../stream/segmented-stream.js";
 import { loadScenario } from "../scenarios/scenario-file.js";

@@ -2,7 +2,7 @@
 
 import { AllocationFailedError, requireInteger } from "../errors.js";
 import { INTERNAL, requireInternal } from "../internal.js";
-import type { Lab } from "../memory/lab.js";
+import type { LabPort } from "../memory/port.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
 import { Participant, requireCounter } from "./participant.js";
 
@@ -35,7 +35,7 @@ export class Epochs {
   private readonly made: Participant[] = [];
 
   /** Internal: every Lab has one, `lab.epoch`. */
-  constructor(token: unknown, private readonly lab: Lab) {
+  constructor(token: unknown, private readonly lab: LabPort) {
     requireInternal(token, "Epochs", "lab.epoch");
   }
 
@@ -86,7 +86,7 @@ export class Epochs {
   /** The queued bags, oldest first (at most `max`, up to 2,048). */
   queue(max = 1024): QueuedBag[] {
     requireInteger("max", max, 0, MAX_SNAPSHOT);
-    const out = this.lab.scratch;
+    const out = this.lab.reserveScratch();
     const count = this.lab.raw.epochQueueSnapshot(out, max);
     const view = new DataView(this.lab.memory.buffer);
     const bags: QueuedBag[] = [];

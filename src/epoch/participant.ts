@@ -7,7 +7,7 @@
 
 import { AllocationFailedError, UseAfterDropError, requireInteger } from "../errors.js";
 import { INTERNAL, requireInternal } from "../internal.js";
-import type { Lab } from "../memory/lab.js";
+import type { LabPort } from "../memory/port.js";
 import { RESERVED_BYTES } from "../memory/layout.js";
 
 export interface ParticipantState {
@@ -29,7 +29,7 @@ const COUNTER_BYTES = 8;
  * A counter's address: an 8-byte-aligned u64 above the reserved region and inside the memory. (That
  * it lies in a live block lab.alloc handed out is for the module to check: ABI_NOT_A_COUNTER.)
  */
-export function requireCounter(lab: Lab, name: string, counter: unknown): number {
+export function requireCounter(lab: LabPort, name: string, counter: unknown): number {
   const top = lab.memory.buffer.byteLength - COUNTER_BYTES;
   const address = requireInteger(name, counter, RESERVED_BYTES, Math.max(RESERVED_BYTES, top));
   if (address % COUNTER_BYTES !== 0) throw new RangeError(`${name} must be 8-byte aligned, got ${address}`);
@@ -41,7 +41,7 @@ export class Participant {
   private ended = false;
 
   /** Internal: lab.epoch.participant() and lab.epoch.current() make participants. */
-  constructor(token: unknown, private readonly lab: Lab, local = 0) {
+  constructor(token: unknown, private readonly lab: LabPort, local = 0) {
     requireInternal(token, "Participant", "lab.epoch.participant()");
     this.local = local;
   }
@@ -100,7 +100,7 @@ export class Guard {
   private live = true;
 
   /** Internal: participant.pin() makes guards. */
-  constructor(token: unknown, private readonly lab: Lab, private readonly local: number) {
+  constructor(token: unknown, private readonly lab: LabPort, private readonly local: number) {
     requireInternal(token, "Guard", "participant.pin()");
   }
 

@@ -5,7 +5,8 @@
 
 import { AllocationFailedError, UseAfterDropError, requireChoice, requireInteger, requireOptions } from "../errors.js";
 import { INTERNAL, requireInternal } from "../internal.js";
-import { requireLab, type Lab, type Checkable } from "../memory/lab.js";
+import { requireLab, type Lab } from "../memory/lab.js";
+import type { Checkable, LabPort } from "../memory/port.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
 import { requireWords, streamSettings } from "../stream/segmented-stream.js";
 import { STREAM_VARIANTS, type StreamVariant } from "../stream/variants.js";
@@ -60,7 +61,7 @@ export class OptimisedIndex implements Checkable {
   private at: number;
 
   /** Internal: OptimisedIndex.create makes indexes. */
-  private constructor(token: unknown, private readonly lab: Lab, settings: { indexer: Indexer; table: TableKind; variant: StreamVariant }, address: number) {
+  private constructor(token: unknown, private readonly lab: LabPort, settings: { indexer: Indexer; table: TableKind; variant: StreamVariant }, address: number) {
     requireInternal(token, "OptimisedIndex", "OptimisedIndex.create(lab, options)");
     this.indexer = settings.indexer;
     this.table = settings.table;

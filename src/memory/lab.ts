@@ -11,6 +11,9 @@ import { INTERNAL, requireInternal } from "../internal.js";
 import { buildKind, createMemory, instantiate, wasmModule, WASM_PAGE, MAXIMUM_PAGES, type Instance, type RawExports } from "../wasm/module.js";
 import { Epochs } from "../epoch/collector.js";
 import { SCRATCH_BYTES } from "./scratch.js";
+import type { Checkable, LabPort } from "./port.js";
+
+export type { Checkable, LabPort };
 import { guardExports } from "./poison.js";
 import { withInvariantChecks } from "./invariant-checks.js";
 import { Verdicts } from "./verdict.js";
@@ -61,13 +64,6 @@ const FREE_OUTCOMES: readonly FreeOutcome[] = ["freed", "invalid", "double"];
 /** heapFree's answer for a live block the lab's own structures own. */
 const FREE_NOT_USER = 3;
 
-/** A structure a lab can check: a live stream or index handle made through it. */
-export interface Checkable {
-  /** Runs the structure's invariant check, writing a CheckReport into the lab's scratch; returns its code. */
-  checkReport(): number;
-  readonly description: string;
-}
-
 export interface CheckOptions {
   /** Also read every ZERO block whole to see that it is zero (slow on large heaps). Default false. */
   deep?: boolean;
@@ -102,7 +98,7 @@ function applyConfiguration(raw: RawExports, settings: Configuration): void {
   raw.epochConfigure(settings.crossbeam);
 }
 
-export class Lab {
+export class Lab implements LabPort {
   /**
    * The module's exports for this lab, behind its boundary (poison.ts): a refused argument throws a
    * RangeError, a trap poisons the lab (LabPoisonedError). In the debug build, calls that change
@@ -234,7 +230,7 @@ export class Lab {
    */
   check(options?: CheckOptions): void {
     const deep = requireBoolean("deep", requireOptions("options", options, CHECK_KEYS).deep ?? false);
-    const out = this.scratch;
+    const out = this.reserveScratch();
     this.verdicts.require(this.raw.heapCheck(out, deep ? 1 : 0), out, "heap");
     this.verdicts.require(this.raw.epochCheck(out), out, "epoch collector");
     for (const structure of this.structures) this.verdicts.require(structure.checkReport(), out, structure.description);
@@ -250,14 +246,15 @@ export class Lab {
 
   /**
    * This lab object's staging buffer for passing values in and out (a "host buffer" block, a MODEL
-   * site), allocated on first use and kept: streams and indexes ask for it when they are created,
-   * so reading them later never needs memory a full heap cannot give.
+   * site), reserved once and kept: streams and indexes reserve it when they are created, so reading
+   * them later never needs memory a full heap cannot give. Reading it allocates nothing: before
+   * reserveScratch() it is 0.
    */
   get scratch(): number {
-    return this.scratchAddress || this.reserveScratch();
+    return this.scratchAddress;
   }
 
-  /** Allocates the scratch buffer now if it is not there yet (throws AllocationFailedError if refused). */
+  /** Allocates the scratch buffer now if it is not there yet; its address (throws AllocationFailedError if refused). */
   reserveScratch(): number {
     if (this.scratchAddress === 0) {
       const address = this.raw.hostBufferAlloc(SCRATCH_BYTES) >>> 0;
@@ -272,7 +269,7 @@ export class Lab {
    * is never replaced, so the view stays valid however the memory grows.
    */
   get scratchWords(): Float64Array {
-    this.words ??= new Float64Array(this.memory.buffer, this.scratch, SCRATCH_BYTES / 8);
+    this.words ??= new Float64Array(this.memory.buffer, this.reserveScratch(), SCRATCH_BYTES / 8);
     return this.words;
   }
 

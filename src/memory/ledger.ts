@@ -2,7 +2,7 @@
 // reserved region into plain objects. The snapshot is taken under the heap lock, so no thread is
 // half way through an allocation while it is copied.
 
-import type { Instance } from "../wasm/module.js";
+import type { Instance } from "../wasm/raw-exports.js";
 import { SITE_RECORD, LEDGER, LARGE_ENTRY, FAILURE_ENTRY, BAD_FREE_ENTRY, HEAP_ROOT } from "./layout.js";
 
 export interface Figures {

@@ -6,32 +6,17 @@
 // The variants include two epoch scenarios (variants.ts).
 
 import { describe, requireChoice, requireInteger, requireOptions } from "../errors.js";
-import { Lab, LAB_KEYS, type LabOptions } from "../memory/lab.js";
+import { Lab, LAB_KEYS } from "../memory/lab.js";
 import type { BadFree, Figures, LedgerSnapshot } from "../memory/ledger.js";
 import { DEFAULT_PAGE_SLOTS, streamSettings } from "../stream/segmented-stream.js";
-import { instanceLife } from "./instance.js";
-import { checkProbeOptions } from "./check-options.js";
-import { holdGuard, streamVariantOf, PROBE_VARIANTS, type ProbeVariant } from "./variants.js";
+import { instanceLife } from "../instance/life.js";
+import { checkProbeOptions, type ProbeOptions } from "./check-options.js";
+
+export type { ProbeOptions };
+import { holdGuard, streamVariantOf, PROBE_VARIANTS, type ProbeVariant } from "../instance/variants.js";
 import { tableBytesFor, INDEXERS, MAX_CAPACITY, TABLE_KINDS, type Indexer, type TableKind } from "../index/optimised-index.js";
 import type { Guard } from "../epoch/participant.js";
 
-export interface ProbeOptions {
-  variant: ProbeVariant;
-  instances: number;
-  pageSlots?: number;
-  /** Values appended to each bare stream before it is dropped (0: the seed's disabled upserts). */
-  appends?: number;
-  /** Probe OptimisedIndex instances with a table sized for this capacity instead of bare streams. */
-  indexCapacity?: number;
-  /** Upserts into each index before it is dropped. */
-  upserts?: number;
-  indexer?: Indexer;
-  /** How the index table's allocation is modelled (default "flat"). */
-  indexTable?: TableKind;
-  lab?: LabOptions;
-  /** Called once the loop has ended, before the drain (e.g. to read the collector's state). */
-  afterLoop?: (lab: Lab) => void;
-}
 
 export interface ProbeSite {
   name: string;

@@ -1,7 +1,7 @@
 // The probe's terminal report: totals, the per-site table and what the figures mean.
 
 import type { ProbeResult } from "../probe/probe.js";
-import { PROBE_SUMMARY } from "../probe/variants.js";
+import { PROBE_SUMMARY } from "../instance/variants.js";
 import { bytes, count, table } from "./format.js";
 
 function headline(result: ProbeResult): string[] {

@@ -13,8 +13,8 @@ import { tableTime, type TableTime } from "../index/table-cost.js";
 import { runBenchmark, type BenchmarkResult, type CallContext } from "../harness/runner.js";
 import { RealClock, VirtualClock, type Clock } from "../harness/clock.js";
 import type { Bencher } from "../harness/bencher.js";
-import { holdGuard } from "../probe/variants.js";
-import { instanceLife, type Instance } from "../probe/instance.js";
+import { holdGuard } from "../instance/variants.js";
+import { instanceLife, type Instance } from "../instance/life.js";
 import { applyScenario, type Scenario } from "./scenario.js";
 
 /** Live Rust bytes by site, sampled after an instance is dropped. */

@@ -10,18 +10,28 @@ import { warmUp, measurementPlan } from "../harness/plan.js";
 import { makeConfig } from "../harness/config.js";
 import { MAX_INSTANCES, MAX_TOTAL_VALUES } from "../bounds.js";
 import { fail } from "./scenario-fields.js";
-import type { Scenario } from "./scenario.js";
+import type { CostModel } from "../harness/clock.js";
+
+/** What a plan depends on: a Scenario's clock, costs, times and values per iteration. */
+export interface PlanInputs {
+  clock: string;
+  cost: CostModel;
+  warmUpMs: number;
+  measurementMs: number;
+  sampleSize: number;
+  upsertsPerIteration: number;
+}
 
 const count = (n: number) => n.toLocaleString("en-US");
 
 /** Virtual nanoseconds one iteration advances the clock. */
-export function iterationCostNs(scenario: Scenario): number {
+export function iterationCostNs(scenario: PlanInputs): number {
   const c = scenario.cost;
   return (c.setupNs ?? 0) + (c.routineNs ?? 0) + (c.iterationNs ?? 0);
 }
 
 /** Warm-up plus measurement iterations the virtual clock plans, or Infinity past MAX_INSTANCES. */
-export function plannedIterations(scenario: Scenario): number {
+export function plannedIterations(scenario: PlanInputs): number {
   const cost = iterationCostNs(scenario);
   let warm;
   try {
@@ -36,7 +46,7 @@ export function plannedIterations(scenario: Scenario): number {
 }
 
 /** Throws a ScenarioError naming the costs and times if a virtual-clock run would not end in bounds. */
-export function checkPlan(scenario: Scenario): void {
+export function checkPlan(scenario: PlanInputs): void {
   if (scenario.clock !== "virtual") return;
   if (!(iterationCostNs(scenario) > 0)) {
     fail("cost", "a virtual clock needs at least one cost above 0 ns among setupNs, routineNs and iterationNs (dropNs is never charged: each routine drops its input itself)");

@@ -3,7 +3,7 @@
 // field, so a typo in a scenario file is an error that names the field, never a silent default.
 
 import { GROWTH_POLICIES, FOOTPRINT_MODELS, type GrowthPolicy, type FootprintModel } from "../memory/ledger.js";
-import { PROBE_VARIANTS, type ProbeVariant } from "../probe/variants.js";
+import { PROBE_VARIANTS, type ProbeVariant } from "../instance/variants.js";
 import { INDEXERS, MAX_CAPACITY, TABLE_KINDS, type Indexer, type TableKind } from "../index/optimised-index.js";
 import { TABLE_COST_FIELDS, type TableCost } from "../index/table-cost.js";
 import { MAX_PAGE_SLOTS } from "../stream/segmented-stream.js";

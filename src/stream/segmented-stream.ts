@@ -8,7 +8,8 @@ import {
   AllocationFailedError, UseAfterDropError, describe, requireChoice, requireInteger, requireNumber, requireOptions, requirePowerOfTwo,
 } from "../errors.js";
 import { INTERNAL, requireInternal } from "../internal.js";
-import { requireLab, type Lab, type Checkable } from "../memory/lab.js";
+import { requireLab, type Lab } from "../memory/lab.js";
+import type { Checkable, LabPort } from "../memory/port.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
 import { STREAM_VARIANTS, type StreamVariant } from "./variants.js";
 
@@ -52,7 +53,7 @@ export class SegmentedStream implements Checkable {
   private at: number;
 
   /** Internal: SegmentedStream.create makes streams. */
-  private constructor(token: unknown, private readonly lab: Lab, variant: StreamVariant, pageSlots: number, address: number) {
+  private constructor(token: unknown, private readonly lab: LabPort, variant: StreamVariant, pageSlots: number, address: number) {
     requireInternal(token, "SegmentedStream", "SegmentedStream.create(lab, options)");
     this.variant = variant;
     this.pageSlots = pageSlots;
