@@ -110,7 +110,7 @@ export const RAW_EXPORTS: { readonly [K in RawExportName]: ExportInfo<RawExports
   epochGuardCount: reads("local"),
   epochPinCount: reads("local"),
   epochBagLen: reads("local"),
-  epochPending: reads("userOnly"),
+  epochPending: reads("which"),
   epochQueuedBags: reads(),
   epochQueueSnapshot: reads("out", "max"),
 };

@@ -1,5 +1,6 @@
 // The module's exports as the host sees them: types only, a leaf every other module may import.
-// tests/reliability/bad-input.test.ts checks each export's arity against the built module.
+// tests/raw-exports.test.ts checks every member against the declarations asc writes for the module
+// (build/segstream.d.ts: names, parameter names, void results).
 
 /** The raw exports: see assembly/index.ts for what each one does. Pointers are u32 (apply `>>> 0`). */
 export interface RawExports {
