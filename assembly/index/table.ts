@@ -36,8 +36,18 @@
 // block back as zero (heapFreeZeroed): an untouched table costs nothing per instance beyond its
 // allocation, however large, as calloc'd pages do natively.
 
+/** A table entry (layout above). */
+@unmanaged export class Entry {
+  key: u64;
+  position: u64;
+}
+// A flat table of capacity 10,000,000 requests 2^24 entries: 256 MiB only if an entry is 16 bytes.
+if (offsetof<Entry>() != 16) ERROR("a table Entry (key, position) must be 16 bytes");
+
 // @ts-ignore: decorator
-@inline export const ENTRY_SIZE: u64 = 16;
+@inline export const ENTRY_SIZE: u64 = offsetof<Entry>();
+// @ts-ignore: decorator
+@inline const ENTRY_POSITION: usize = offsetof<Entry>("position");
 // @ts-ignore: decorator
 @inline const MIN_SLOTS: u64 = 8;
 /** The largest table the model allows: its request stays within one 4 GiB memory. */
@@ -108,9 +118,9 @@ export function tableAlign(kind: u32): u32 {
 }
 
 // @ts-ignore: decorator
-@inline export function entryKey(table: usize, slot: u64): u64 { return load<u64>(table + <usize>(slot * ENTRY_SIZE)); }
+@inline export function entryKey(table: usize, slot: u64): u64 { return load<u64>(table + <usize>(slot * ENTRY_SIZE) + offsetof<Entry>("key")); }
 // @ts-ignore: decorator
-@inline export function entryPosition(table: usize, slot: u64): u64 { return load<u64>(table + <usize>(slot * ENTRY_SIZE), 8); }
+@inline export function entryPosition(table: usize, slot: u64): u64 { return load<u64>(table + <usize>(slot * ENTRY_SIZE) + ENTRY_POSITION); }
 
 /** The slot holding `key`, or the empty slot where it would go. */
 export function tableFind(table: usize, slots: u64, key: u64): u64 {
@@ -122,8 +132,8 @@ export function tableFind(table: usize, slots: u64, key: u64): u64 {
 
 export function tableWrite(table: usize, slot: u64, key: u64, position: u64): void {
   let entry = table + <usize>(slot * ENTRY_SIZE);
-  store<u64>(entry, key);
-  store<u64>(entry, position, 8);
+  store<u64>(entry + offsetof<Entry>("key"), key);
+  store<u64>(entry + ENTRY_POSITION, position);
 }
 
 /**

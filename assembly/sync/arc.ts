@@ -24,12 +24,20 @@
 
 import { heapAlloc, heapFree } from "../memory/heap";
 
+/** ArcInner<T>'s counts; T follows at ARC_HEADER. Only its offsets are used (linear memory, no objects). */
+@unmanaged export class ArcInner {
+  strong: u64;
+  weak: u64;
+}
+// rustc: ArcInner<T> puts two AtomicUsize (16 bytes) before T.
+if (offsetof<ArcInner>() != 16) ERROR("ArcInner<T>'s counts must take 16 bytes, as std's two AtomicUsize do");
+
 // @ts-ignore: decorator
-@inline export const ARC_HEADER: usize = 16;
+@inline export const ARC_HEADER: usize = offsetof<ArcInner>();
 // @ts-ignore: decorator
-@inline const STRONG: usize = 0;
+@inline const STRONG: usize = offsetof<ArcInner>("strong");
 // @ts-ignore: decorator
-@inline const WEAK: usize = 8;
+@inline const WEAK: usize = offsetof<ArcInner>("weak");
 
 /** Arc::new: allocates the ArcInner for a value of `dataSize` bytes; counts start at 1/1. Returns 0 if refused. */
 export function arcAlloc(site: u32, dataSize: usize, align: u32): usize {

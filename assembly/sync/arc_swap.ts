@@ -22,10 +22,18 @@
 import { mutexLock, mutexUnlock } from "./mutex";
 import { arcClone, arcFromRaw } from "./arc";
 
+/** The ArcSwap<T> inline in its owner (layout above). */
+@unmanaged export class ArcSwapSlot {
+  ptr: u64;
+  lock: u32;
+}
+// The crate's ArcSwap is one pointer (8 bytes); the model adds its lock word, nothing else.
+if (offsetof<ArcSwapSlot>("ptr") != 0 || offsetof<ArcSwapSlot>() != 12) ERROR("ArcSwap<T> is its 8-byte pointer and a 4-byte lock word");
+
 // @ts-ignore: decorator
-@inline export const ARC_SWAP_SIZE: usize = 12;
+@inline export const ARC_SWAP_SIZE: usize = offsetof<ArcSwapSlot>();
 // @ts-ignore: decorator
-@inline const LOCK: usize = 8;
+@inline const LOCK: usize = offsetof<ArcSwapSlot>("lock");
 
 /** ArcSwap::from(arc): takes over the reference behind `raw`. */
 export function arcSwapInit(slot: usize, raw: usize): void {
