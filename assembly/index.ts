@@ -46,7 +46,7 @@ import { localPin, localUnpin, localDefer, localFlush, localEpoch, localGuardCou
 import { globalEpoch } from "./epoch/global";
 import { setCrossbeamVersion } from "./epoch/version";
 import { bagLen } from "./epoch/bag";
-import { KIND_COUNT, runCountNow } from "./epoch/deferred";
+import { countFn, runCountNow } from "./epoch/count";
 import { V16_SIZE } from "./stream/page";
 import {
   validStream, validOwnStream, validIndex, validParticipant, validGuard, validUnpinned, validVariant, validPageSlots,
@@ -362,7 +362,7 @@ export function epochFlush(local: usize): bool {
 export function epochDeferCount(local: usize, counter: usize, captureBytes: u32): bool {
   validCounter(counter);
   validGuard(local);
-  return localDefer(local, KIND_COUNT, <u64>counter, captureBytes);
+  return localDefer(local, countFn(), <u64>counter, captureBytes);
 }
 /** The same on the unprotected guard: runs at once. */
 export function epochDeferCountUnprotected(counter: usize): void {

@@ -23,7 +23,7 @@
 //   - flush: push the bag if it is not empty, then collect once;
 //   - defer on the unprotected guard: runs at once.
 //
-// Items are "count" items (running one adds 1 to a counter: the wasm KIND_COUNT, also used by the
+// Items are "count" items (running one adds 1 to a counter: the wasm epoch/count.ts, also used by the
 // probe model to stand for "drop an Arc<Page>") and "node" items (free a retired queue node).
 
 /** crossbeam-epoch constants (rust-original.md). */

@@ -24,14 +24,17 @@ import {
   registerParticipant, existingCollector, currentParticipant, pendingDeferred, queuedBags, queueSnapshot
 } from "../epoch/collector";
 import { epochPinned, epochIsPinned, epochDistance } from "../epoch/epoch";
-import { KIND_COUNT, KIND_FREE_QUEUE_NODE, KIND_BOXED, deferredInnerKind, runCountNow } from "../epoch/deferred";
-import { bagLen, bagSlot, sealedIsExpired, PENDING_USER } from "../epoch/bag";
+import { freeQueueNodeFn, runBoxedFn, deferredInnerFn, deferredIndex, DeferredFn } from "../epoch/deferred";
+import { countFn, runCountNow } from "../epoch/count";
+import { bagLen, bagSlot, sealedIsExpired, sealedBag, PENDING_USER, PENDING_NODE_FREES } from "../epoch/bag";
 import { globalEpoch, globalTryAdvance, firstLocal, nextLocal, queueHead, queueTail } from "../epoch/global";
 import {
   localPin, localUnpin, localDefer, localCollect, localFlush, localBag, localGlobal, localGuardCount,
   localPinCount, localEpoch
 } from "../epoch/local";
-import { nodeNext } from "../epoch/queue";
+import { nodeNext, nodeData } from "../epoch/queue";
+import { epochCheck } from "../epoch/check";
+import { CHECK_OK, CHECK_DEFERRED, CHECK_REPORT_SIZE } from "../memory/check";
 
 // --- ledger readers: offsets are ledger.ts's exported constants (SiteRecord R_*, header L_*),
 // so the specs follow that layout; LargeEntry's fields are from its comment in ledger.ts. ---
@@ -58,7 +61,7 @@ function startHeap(): void {
 function logEverything(): void { ledgerSetThreshold(1); }
 function logDefault(): void { ledgerSetThreshold(DEFAULT_LARGE_THRESHOLD); }
 
-/** A fresh u64 counter for KIND_COUNT (SITE_TEST, zeroed). */
+/** A fresh u64 counter for the count item (SITE_TEST, zeroed). */
 function newCounter(): usize { return heapAlloc(SITE_TEST, 8, 8, true); }
 
 /** A participant whose first (collecting) pin is already behind it: its pin count is 1. */
@@ -69,8 +72,8 @@ function warmParticipant(): usize {
   return local;
 }
 
-/** Deferred slot `i` of a participant's bag: kind u64 at 0, word u64 at 8 (deferred.ts). */
-function slotKind(local: usize, i: u64): u64 { return load<u64>(bagSlot(localBag(local), i)); }
+/** Deferred slot `i` of a participant's bag: call u64 (a function table index) at 0, word u64 at 8 (deferred.ts). */
+function slotCall(local: usize, i: u64): u64 { return load<u64>(bagSlot(localBag(local), i)); }
 function slotWord(local: usize, i: u64): u64 { return load<u64>(bagSlot(localBag(local), i), 8); }
 
 /**
@@ -84,6 +87,12 @@ function drain(): u64 {
   return queuedBags();
 }
 
+/** A client's deferred function, unknown to the collector: adds 10 to the u64 at `counter`. */
+function addTen(counter: u64): void { store<u64>(<usize>counter, load<u64>(<usize>counter) + 10); }
+// @ts-ignore: decorator
+@inline const ADD_TEN: DeferredFn = addTen;
+
+let checkOut: usize = 0; // SITE_TEST CheckReport for epochCheck
 let drainer: usize = 0;
 let first: usize = 0;   // the first participant ever registered in this instance
 let scratch: usize = 0; // SITE_TEST buffer for queueSnapshot / sealed bags
@@ -310,13 +319,13 @@ describe("epoch: defer, seal, pop", () => {
     const nodeBytes0 = requestedBytes(SITE_QUEUE_NODE);
     const q0 = queuedBags();
     const pending0 = pendingDeferred(0);
-    for (let i = 0; i < 64; i++) localDefer(p, KIND_COUNT, <u64>counter, 8);
+    for (let i = 0; i < 64; i++) localDefer(p, countFn(), <u64>counter, 8);
     expect<u64>(bagLen(localBag(p))).toBe(64, "MAX_OBJECTS");
     expect<u64>(requests(SITE_QUEUE_NODE)).toBe(nodes0, "a full bag is not pushed until the next defer");
     expect<u64>(queuedBags()).toBe(q0);
 
     const e = globalEpoch(global);
-    expect<bool>(localDefer(p, KIND_COUNT, <u64>counter, 8)).toBe(true);
+    expect<bool>(localDefer(p, countFn(), <u64>counter, 8)).toBe(true);
     expect<u64>(requests(SITE_QUEUE_NODE) - nodes0).toBe(1, "one node");
     expect<u64>(requestedBytes(SITE_QUEUE_NODE) - nodeBytes0).toBe(2072);
     expect<u64>(queuedBags()).toBe(q0 + 1);
@@ -335,9 +344,9 @@ describe("epoch: defer, seal, pop", () => {
     const p = registerParticipant();
     const counter = newCounter();
 
-    for (let i = 0; i < 64; i++) localDefer(p, KIND_COUNT, <u64>counter, 8);
+    for (let i = 0; i < 64; i++) localDefer(p, countFn(), <u64>counter, 8);
     const e = globalEpoch(global);
-    localDefer(p, KIND_COUNT, <u64>counter, 8); // seals the 64 at e
+    localDefer(p, countFn(), <u64>counter, 8); // seals the 64 at e
     expect<u64>(queuedBags()).toBe(1);
     const oldSentinel = <usize>load<u64>(queueHead(global));
     const bagNode = nodeNext(oldSentinel);
@@ -358,7 +367,7 @@ describe("epoch: defer, seal, pop", () => {
     expect<usize>(<usize>load<u64>(queueHead(global))).toBe(bagNode, "the popped node is the new sentinel");
     expect<usize>(<usize>load<u64>(queueTail(global))).toBe(bagNode, "tail moved off the retired node");
     expect<u64>(bagLen(localBag(p))).toBe(2, "the 65th item + the old sentinel's free");
-    expect<u64>(slotKind(p, 1)).toBe(<u64>KIND_FREE_QUEUE_NODE);
+    expect<u64>(slotCall(p, 1)).toBe(<u64>freeQueueNodeFn());
     expect<u64>(slotWord(p, 1)).toBe(<u64>oldSentinel);
     expect<usize>(heapBlockSize(oldSentinel)).toBe(2096, "still allocated: 2072 + 16 -> 2096");
     expect<u64>(frees(SITE_QUEUE_NODE)).toBe(frees0);
@@ -380,7 +389,7 @@ describe("epoch: defer, seal, pop", () => {
     const p = registerParticipant();
     const counter = newCounter();
     const q0 = queuedBags();
-    for (let i = 0; i < 3; i++) localDefer(p, KIND_COUNT, <u64>counter, 8);
+    for (let i = 0; i < 3; i++) localDefer(p, countFn(), <u64>counter, 8);
     const nodes0 = requests(SITE_QUEUE_NODE);
     const e = globalEpoch(global);
     expect<bool>(localFlush(p)).toBe(true);
@@ -410,22 +419,22 @@ describe("epoch: defer, seal, pop", () => {
 
     // 24 bytes: inline, no heap traffic at all.
     const events0 = events();
-    expect<bool>(localDefer(p, KIND_COUNT, <u64>counter, 24)).toBe(true);
+    expect<bool>(localDefer(p, countFn(), <u64>counter, 24)).toBe(true);
     expect<u64>(events()).toBe(events0, "no allocation for 24 bytes");
     expect<u64>(requests(SITE_DEFERRED_BOX)).toBe(box0);
-    expect<u64>(slotKind(p, 0)).toBe(<u64>KIND_COUNT);
+    expect<u64>(slotCall(p, 0)).toBe(<u64>countFn());
 
     // 32 bytes: boxed.
-    expect<bool>(localDefer(p, KIND_COUNT, <u64>counter, 32)).toBe(true);
+    expect<bool>(localDefer(p, countFn(), <u64>counter, 32)).toBe(true);
     expect<u64>(requests(SITE_DEFERRED_BOX) - box0).toBe(1);
     expect<u64>(liveBytes(SITE_DEFERRED_BOX) - boxLive0).toBe(32);
-    expect<u64>(slotKind(p, 1)).toBe(<u64>KIND_BOXED);
+    expect<u64>(slotCall(p, 1)).toBe(<u64>runBoxedFn());
     const box = <usize>slotWord(p, 1);
     // (its block may be larger than 32 + 16 = 48: a free block with under 32 bytes to spare is taken whole)
     expect<bool>(heapBlockSize(box) >= 48).toBe(true, "a live block of at least 32 + 16 header");
-    expect<u64>(load<u64>(box)).toBe(<u64>KIND_COUNT, "box: inner kind");
+    expect<u64>(load<u64>(box)).toBe(<u64>countFn(), "box: inner function");
     expect<u64>(load<u64>(box, 8)).toBe(<u64>counter, "box: captured word");
-    expect<u32>(deferredInnerKind(bagSlot(localBag(p), 1))).toBe(KIND_COUNT);
+    expect<u32>(deferredInnerFn(bagSlot(localBag(p), 1))).toBe(countFn());
     // pendingDeferred(userOnly) leaves out the collector's own garbage, looking inside boxes: both are the user's.
     expect<u64>(pendingDeferred(PENDING_USER)).toBe(counts0 + 2, "the boxed one counts as the user's");
 
@@ -449,6 +458,47 @@ describe("epoch: defer, seal, pop", () => {
     expect<u64>(pendingDeferred(0)).toBe(pending0, "nothing deferred");
   });
 
+  it("runs a function the collector does not know, by its table index, inline or boxed, as the user's", () => {
+    const global = existingCollector();
+    expect<u64>(drain()).toBe(0);
+    const p = registerParticipant();
+    const counter = newCounter();
+    const fn = deferredIndex(changetype<usize>(ADD_TEN));
+    expect<bool>(fn != 0 && fn != countFn() && fn != runBoxedFn() && fn != freeQueueNodeFn()).toBe(true, "a table index of its own");
+    const user0 = pendingDeferred(PENDING_USER);
+    const nodes0 = pendingDeferred(PENDING_NODE_FREES);
+    expect<bool>(localDefer(p, fn, <u64>counter, 8)).toBe(true);
+    expect<bool>(localDefer(p, fn, <u64>counter, 40)).toBe(true);
+    expect<u64>(slotCall(p, 0)).toBe(<u64>fn, "inline: the call word is the client's index");
+    expect<u64>(slotCall(p, 1)).toBe(<u64>runBoxedFn(), "boxed: the collector's trampoline");
+    expect<u64>(load<u64>(<usize>slotWord(p, 1))).toBe(<u64>fn, "and the box holds the client's index");
+    expect<u64>(pendingDeferred(PENDING_USER) - user0).toBe(2);
+    expect<u64>(pendingDeferred(PENDING_NODE_FREES)).toBe(nodes0);
+
+    // Sealed in the queue, the checker accepts both, and finds a call word that names no function.
+    localFlush(p); // push, E -> E+1
+    if (!checkOut) checkOut = heapAlloc(SITE_TEST, <u64>CHECK_REPORT_SIZE, 8, true);
+    expect<u32>(epochCheck(checkOut)).toBe(CHECK_OK);
+    const bag = sealedBag(nodeData(nodeNext(<usize>load<u64>(queueHead(global)))));
+    const inline = bagSlot(bag, 0);
+    const box = <usize>load<u64>(bagSlot(bag, 1), 8);
+    store<u64>(inline, 0);
+    expect<u32>(epochCheck(checkOut)).toBe(CHECK_DEFERRED, "call 0");
+    expect<u32>(load<u32>(checkOut, 4)).toBe(<u32>inline);
+    store<u64>(inline, (<u64>1 << 32) | <u64>fn);
+    expect<u32>(epochCheck(checkOut)).toBe(CHECK_DEFERRED, "call over 32 bits");
+    store<u64>(inline, <u64>fn);
+    store<u64>(box, <u64>runBoxedFn());
+    expect<u32>(epochCheck(checkOut)).toBe(CHECK_DEFERRED, "a box in a box");
+    expect<u32>(load<u32>(checkOut, 4)).toBe(<u32>box);
+    store<u64>(box, <u64>fn);
+    expect<u32>(epochCheck(checkOut)).toBe(CHECK_OK);
+
+    localFlush(p); // E+2: run
+    expect<u64>(load<u64>(counter)).toBe(20, "both ran, once each");
+    expect<u64>(pendingDeferred(PENDING_USER)).toBe(user0);
+  });
+
   it("a participant that stays pinned stops expiry; its unpin lets the garbage go", () => {
     const global = existingCollector();
     const stalled = warmParticipant();
@@ -458,7 +508,7 @@ describe("epoch: defer, seal, pop", () => {
 
     localPin(stalled); // pinned at E
     const e = globalEpoch(global);
-    for (let i = 0; i < 64 * 3 + 1; i++) localDefer(p, KIND_COUNT, <u64>counter, 8);
+    for (let i = 0; i < 64 * 3 + 1; i++) localDefer(p, countFn(), <u64>counter, 8);
     expect<u64>(queuedBags()).toBe(3, "three full bags pushed");
     for (let i = 0; i < 20; i++) localFlush(p);
     expect<u64>(globalEpoch(global)).toBe(e + 2, "stuck at E+1");

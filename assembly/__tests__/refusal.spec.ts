@@ -7,7 +7,7 @@ import { heapCheck, CHECK_OK } from "../memory/check";
 import { SITE_TEST, SITE_LOCAL, SITE_ARC_PAGE } from "../memory/sites";
 import { siteRecord, R_LIVE_BYTES, R_LIVE_BLOCKS, L_ALL } from "../memory/ledger";
 import { registerParticipant, currentParticipant, queuedBags } from "../epoch/collector";
-import { KIND_COUNT } from "../epoch/deferred";
+import { countFn } from "../epoch/count";
 import { bagLen, MAX_OBJECTS } from "../epoch/bag";
 import { globalTryAdvance } from "../epoch/global";
 import { localPin, localUnpin, localDefer, localCollect, localFlush, localBag, localGlobal, localUnregister, LOCAL_SIZE } from "../epoch/local";
@@ -30,7 +30,7 @@ let value: usize = 0;
 function heapIsSound(): bool { return heapCheck(report, false) == CHECK_OK && epochCheck(report) == CHECK_OK; }
 function newCounter(): usize { return heapAlloc(SITE_TEST, 8, 8, true); }
 function deferCounts(local: usize, counter: usize, n: u64): void {
-  for (let i: u64 = 0; i < n; i++) localDefer(local, KIND_COUNT, <u64>counter, 8);
+  for (let i: u64 = 0; i < n; i++) localDefer(local, countFn(), <u64>counter, 8);
 }
 
 /** Lets nothing pinned hold the epoch: two advances expire everything sealed so far. */
@@ -81,9 +81,9 @@ describe("refusals in the collector", () => {
     localPin(p);
     deferCounts(p, counter, MAX_OBJECTS);
     heapInjectFailure(1);
-    expect<bool>(localDefer(p, KIND_COUNT, <u64>counter, 8)).toBe(false);
+    expect<bool>(localDefer(p, countFn(), <u64>counter, 8)).toBe(false);
     expect<u64>(bagLen(localBag(p))).toBe(MAX_OBJECTS);
-    expect<bool>(localDefer(p, KIND_COUNT, <u64>counter, 8)).toBe(true, "the retry pushes and defers");
+    expect<bool>(localDefer(p, countFn(), <u64>counter, 8)).toBe(true, "the retry pushes and defers");
     localUnpin(p);
     expect<bool>(heapIsSound()).toBe(true);
   });

@@ -11,7 +11,7 @@
 //  2048   len       usize                             8  bag    Bag
 // ╘═══════════════════════════════════════════════╛   ╘════════════════════════════════════════════════╛
 
-import { DEFERRED_SIZE, deferredRun, deferredInnerKind, kindIsInternal, KIND_FREE_QUEUE_NODE, KIND_FREE_LOCAL } from "./deferred";
+import { DEFERRED_SIZE, deferredRun, deferredInnerFn, fnIsInternal, freeQueueNodeFn, freeLocalFn } from "./deferred";
 import { epochDistance } from "./epoch";
 
 /** crossbeam-epoch's MAX_OBJECTS: Deferreds per Bag. */
@@ -70,26 +70,26 @@ export function bagRunAll(bag: usize): void {
 
 /** Which deferred functions bagPending counts. */
 export const PENDING_ALL: u32 = 0;
-/** Those the collector's users deferred (not kindIsInternal). */
+/** Those the collector's users deferred (not fnIsInternal). */
 export const PENDING_USER: u32 = 1;
 /** The collector's frees of queue nodes it retired. */
 export const PENDING_NODE_FREES: u32 = 2;
 /** The collector's frees of unregistered participants' Locals. */
 export const PENDING_LOCAL_FREES: u32 = 3;
 
-function counts(kind: u32, which: u32): bool {
-  if (which == PENDING_USER) return !kindIsInternal(kind);
-  if (which == PENDING_NODE_FREES) return kind == KIND_FREE_QUEUE_NODE;
-  return kind == KIND_FREE_LOCAL;
+function counts(fn: u32, which: u32): bool {
+  if (which == PENDING_USER) return !fnIsInternal(fn);
+  if (which == PENDING_NODE_FREES) return fn == freeQueueNodeFn();
+  return fn == freeLocalFn();
 }
 
-/** Deferreds waiting in `bag`, of the kinds `which` (PENDING_*) names. */
+/** Deferreds waiting in `bag`, of the functions `which` (PENDING_*) names (a box's inner one). */
 export function bagPending(bag: usize, which: u32): u64 {
   let len = bagLen(bag);
   if (which == PENDING_ALL) return len;
   let count: u64 = 0;
   for (let i: u64 = 0; i < len; i++) {
-    if (counts(deferredInnerKind(bagSlot(bag, i)), which)) count++;
+    if (counts(deferredInnerFn(bagSlot(bag, i)), which)) count++;
   }
   return count;
 }

@@ -6,8 +6,10 @@
 //   order       sealed epochs never go back by more than one step (two threads may seal in E and
 //               E + 1 and link in the other order: a participant pinned in E holds the epoch at
 //               E + 1, so never more)
-//   bags        at most MAX_OBJECTS deferred functions, each of a known kind, a boxed one's box a
-//               live block of its site
+//   bags        at most MAX_OBJECTS deferred functions, each call a function table index (nonzero,
+//               32 bits: the checker cannot read the table's size, and a call past it would trap),
+//               a boxed one's box a live block of its site whose inner function is such an index
+//               and not itself the box trampoline
 //   locals      every listed participant a live Local block, its bag within bounds
 //
 // Exact while no participant runs on another thread; the queue is read as the lock-free algorithm
@@ -25,7 +27,7 @@ import { NODE_SIZE, nodeNext, nodeData } from "./queue";
 import { localBag } from "./local";
 import { localSize } from "./version";
 import { bagLen, bagSlot, sealedBag, sealedEpoch, MAX_OBJECTS } from "./bag";
-import { deferredKind, KIND_BOXED, KIND_LAST } from "./deferred";
+import { deferredCall, runBoxedFn } from "./deferred";
 
 /** Checks the default collector, if one exists. Returns CHECK_OK or the first broken invariant's code. */
 export function epochCheck(out: usize): u32 {
@@ -66,15 +68,26 @@ function checkBag(out: usize, bag: usize, contents: bool): u32 {
   if (!contents) return CHECK_OK;
   for (let i: u64 = 0; i < len; i++) {
     let slot = bagSlot(bag, i);
-    let kind = deferredKind(slot);
-    if (kind == 0 || kind > KIND_LAST) return report(out, CHECK_DEFERRED, slot, KIND_LAST, kind);
-    if (kind == KIND_BOXED) {
+    let call = deferredCall(slot);
+    if (!isTableIndex(call)) return report(out, CHECK_DEFERRED, slot, TABLE_INDEX_MAX, call);
+    if (<u32>call == runBoxedFn()) {
       let box = <usize>load<u64>(slot, 8);
       let block = liveBlockAt(box);
       if (!block || siteOf(block) != SITE_DEFERRED_BOX) return report(out, CHECK_DEFERRED, slot, box, block ? siteOf(block) : 0);
+      let inner = load<u64>(box);
+      if (!isTableIndex(inner) || <u32>inner == runBoxedFn()) return report(out, CHECK_DEFERRED, box, TABLE_INDEX_MAX, inner);
     }
   }
   return CHECK_OK;
+}
+
+/** The largest table index a call word may hold. */
+// @ts-ignore: decorator
+@inline const TABLE_INDEX_MAX: u64 = 0xFFFF_FFFF;
+
+/** A call word that can name a function: index 0 is never one (the table starts at 1). */
+function isTableIndex(call: u64): bool {
+  return call != 0 && call <= TABLE_INDEX_MAX;
 }
 
 function checkLocals(out: usize, global: usize): u32 {

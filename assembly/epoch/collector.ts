@@ -30,9 +30,10 @@
 // from then on accumulates, one queue node per 64 items, until that guard goes. The default
 // collector is a process-wide static that is never dropped.
 //
-// Files: epoch.ts (epoch words) · deferred.ts (Deferred, destructor kinds) · bag.ts (Bag, SealedBag)
-// · queue.ts (the garbage queue) · global.ts (Global, try_advance) · local.ts (Local: pin, unpin,
-// defer, collect, flush) · this file (the default collector, this thread's participant, statistics).
+// Files: epoch.ts (epoch words) · deferred.ts (Deferred: a function's table index and its data)
+// · bag.ts (Bag, SealedBag) · queue.ts (the garbage queue) · global.ts (Global, try_advance)
+// · local.ts (Local: pin, unpin, defer, collect, flush) · this file (the default collector, this
+// thread's participant, statistics) · count.ts (the ABI's count item: a client, as the stream is).
 //
 // ╒══════════════════ EPOCH_ROOT (in the reserved region, layout.ts) ══════════════════╕
 //   0  state u32     0 none · 1 being created · 2 ready
@@ -105,8 +106,8 @@ export function unregisterParticipant(local: usize): bool {
 }
 
 /**
- * Deferred functions not yet run, in every participant's bag and in every queued bag, of the kinds
- * `which` names (bag.ts PENDING_*). A statistic, read while no participant is running.
+ * Deferred functions not yet run, in every participant's bag and in every queued bag, of the
+ * functions `which` names (bag.ts PENDING_*). A statistic, read while no participant is running.
  */
 export function pendingDeferred(which: u32): u64 {
   let global = existingCollector();

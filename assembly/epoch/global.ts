@@ -21,7 +21,7 @@ import { heapAlloc } from "../memory/heap";
 import { queueSentinel, queuePush, nodeFree } from "./queue";
 import { epochIsPinned, epochUnpinned, epochSuccessor } from "./epoch";
 import { bagIsFull, bagPushSlot } from "./bag";
-import { deferredStore, KIND_FREE_LOCAL } from "./deferred";
+import { deferredStore, freeLocalFn } from "./deferred";
 import { localEpochOffset } from "./version";
 
 // @ts-ignore: decorator
@@ -113,7 +113,7 @@ export function globalTryAdvance(global: usize, bag: usize): u64 {
       }
       let next = link & ~ENTRY_DELETED;
       if (atomic.cmpxchg<u64>(pred, <u64>local, next) != <u64>local) return current;
-      deferredStore(bagPushSlot(bag), KIND_FREE_LOCAL, <u64>local);
+      deferredStore(bagPushSlot(bag), freeLocalFn(), <u64>local);
       room = false;
       local = <usize>next;
       continue;

@@ -35,9 +35,7 @@ import { currentThread } from "../memory/lab_state";
 import { DEBUG } from "../memory/debug";
 import { arcClone, arcReleaseStrong } from "../sync/arc";
 import { bagLen, bagClear, bagPushSlot, bagRunAll, sealedBag, bagIsFull } from "./bag";
-import {
-  deferredBox, deferredUnbox, deferredStore, DEFERRED_INLINE_BYTES, KIND_BOXED, KIND_FREE_QUEUE_NODE
-} from "./deferred";
+import { deferredBox, deferredUnbox, deferredStore, DEFERRED_INLINE_BYTES, runBoxedFn, freeQueueNodeFn } from "./deferred";
 import { epochPinned } from "./epoch";
 import {
   globalEpoch, globalAddLocal, globalTryAdvance, globalPushBag, globalMarkDeleted, queueHead, queueTail
@@ -125,24 +123,26 @@ export function localUnpin(local: usize): bool {
 }
 
 /**
- * Local::defer: Deferred::new (boxing a capture over 24 bytes), then into the bag; a full bag is
- * first sealed and pushed to the global queue. False if an allocation was refused: nothing is
- * deferred (a box already made is dropped uncalled), where the native program would abort.
+ * Local::defer: Deferred::new of `fn` (a DeferredFn's table index, deferred.ts) on `word`, boxing a
+ * capture over 24 bytes, then into the bag; a full bag is first sealed and pushed to the global
+ * queue. False if an allocation was refused: nothing is deferred (a box already made is dropped
+ * uncalled), where the native program would abort.
  */
-export function localDefer(local: usize, kind: u32, word: u64, captureBytes: u32): bool {
-  let storedKind = kind;
+export function localDefer(local: usize, fn: u32, word: u64, captureBytes: u32): bool {
+  let storedFn = fn;
   let storedWord = word;
-  if (captureBytes > DEFERRED_INLINE_BYTES) {
-    let box = deferredBox(kind, word, captureBytes);
+  let boxed = captureBytes > DEFERRED_INLINE_BYTES;
+  if (boxed) {
+    let box = deferredBox(fn, word, captureBytes);
     if (!box) return false;
-    storedKind = KIND_BOXED;
+    storedFn = runBoxedFn();
     storedWord = <u64>box;
   }
   if (!localReserve(local)) {
-    if (storedKind == KIND_BOXED) deferredUnbox(<usize>storedWord);
+    if (boxed) deferredUnbox(<usize>storedWord);
     return false;
   }
-  deferredStore(bagPushSlot(localBag(local)), storedKind, storedWord);
+  deferredStore(bagPushSlot(localBag(local)), storedFn, storedWord);
   return true;
 }
 
@@ -169,7 +169,7 @@ export function localCollect(local: usize): bool {
     if (!localReserve(local)) return false;
     let retired = queuePopExpired(queueHead(global), queueTail(global), epoch);
     if (!retired) break;
-    deferredStore(bagPushSlot(localBag(local)), KIND_FREE_QUEUE_NODE, <u64>retired);
+    deferredStore(bagPushSlot(localBag(local)), freeQueueNodeFn(), <u64>retired);
     bagRunAll(sealedBag(nodeData(nodeNext(retired))));
   }
   return true;

@@ -52,7 +52,7 @@ import { currentParticipant } from "../epoch/collector";
 import { localPin, localUnpin, localDefer, localReserve } from "../epoch/local";
 import { DEBUG } from "../memory/debug";
 import { trapIfPoisoned } from "../memory/lab_state";
-import { KIND_DROP_ARC_PAGE } from "../epoch/deferred";
+import { DeferredFn, deferredIndex } from "../epoch/deferred";
 import {
   VARIANT_AS_WRITTEN, VARIANT_MOCK, VARIANT_EXPLICIT_DROP, VARIANT_BOX_DROP, VARIANT_EPOCH_DEFERRED, VARIANT_ARCSWAP
 } from "./variant";
@@ -262,6 +262,12 @@ function pinForDefer(): usize {
   return 0;
 }
 
+/** Drop for Arc<Page> as a deferred function (data = the ArcInner): what EPOCH_DEFERRED hands the collector. */
+function dropArcPage(inner: u64): void { pageArcRelease(<usize>inner); }
+
+// @ts-ignore: decorator
+@inline const DROP_ARC_PAGE: DeferredFn = dropArcPage;
+
 /**
  * Puts `raw` (a reference made by Arc::into_raw, or 0) into `active_page` and deals with the
  * reference it held as the variant does: AS_WRITTEN and BOX_DROP forget it, EXPLICIT_DROP and
@@ -275,7 +281,7 @@ function replaceActive(stream: usize, raw: usize, local: usize): void {
     : <usize>atomic.xchg<u64>(stream + S_ACTIVE, <u64>raw);
   if (variant == VARIANT_EXPLICIT_DROP || variant == VARIANT_ARCSWAP) pageArcRelease(arcFromRaw(previous));
   if (variant != VARIANT_EPOCH_DEFERRED) return;
-  let deferred = localDefer(local, KIND_DROP_ARC_PAGE, <u64>arcFromRaw(previous), 8);
+  let deferred = localDefer(local, deferredIndex(changetype<usize>(DROP_ARC_PAGE)), <u64>arcFromRaw(previous), 8);
   if (DEBUG) assert(deferred, "replaceActive: room for the deferral was made by pinForDefer");
   localUnpin(local);
 }
