@@ -34,7 +34,7 @@ import {
 } from "../epoch/local";
 import { nodeNext, nodeData } from "../epoch/queue";
 import { epochCheck } from "../epoch/check";
-import { CHECK_OK, CHECK_DEFERRED, CHECK_REPORT_SIZE } from "../memory/check";
+import { CHECK_OK, CHECK_DEFERRED, CHECK_QUEUE, CHECK_REPORT_SIZE } from "../memory/check";
 
 // --- ledger readers: offsets are ledger.ts's exported constants (SiteRecord R_*, header L_*),
 // so the specs follow that layout; LargeEntry's fields are from its comment in ledger.ts. ---
@@ -497,6 +497,35 @@ describe("epoch: defer, seal, pop", () => {
     localFlush(p); // E+2: run
     expect<u64>(load<u64>(counter)).toBe(20, "both ran, once each");
     expect<u64>(pendingDeferred(PENDING_USER)).toBe(user0);
+  });
+
+  it("the checker allows a tail one node short of the end (a push between link and swing), never two", () => {
+    const global = existingCollector();
+    const p = registerParticipant();
+    if (!checkOut) checkOut = heapAlloc(SITE_TEST, <u64>CHECK_REPORT_SIZE, 8, true);
+    const stalled = warmParticipant();
+    localPin(stalled); // nothing expires: every sealed bag stays queued
+    const counter = heapAlloc(SITE_TEST, 8, 8, true);
+    localPin(p);
+    for (let i = 0; i < 3; i++) {
+      localDefer(p, countFn(), <u64>counter, 8);
+      localFlush(p);
+    }
+    localUnpin(p);
+    const tail = <usize>load<u64>(queueTail(global));
+    let twoBack = <usize>load<u64>(queueHead(global));
+    while (nodeNext(nodeNext(nodeNext(twoBack))) != 0) twoBack = nodeNext(twoBack);
+    const oneBack = nodeNext(twoBack);
+    expect<usize>(nodeNext(oneBack)).toBe(tail, "three or more nodes: ... twoBack -> oneBack -> tail");
+    expect<u32>(epochCheck(checkOut)).toBe(CHECK_OK);
+    store<u64>(queueTail(global), <u64>oneBack);
+    expect<u32>(epochCheck(checkOut)).toBe(CHECK_OK, "one short");
+    store<u64>(queueTail(global), <u64>twoBack);
+    expect<u32>(epochCheck(checkOut)).toBe(CHECK_QUEUE, "two short");
+    store<u64>(queueTail(global), <u64>tail);
+    expect<u32>(epochCheck(checkOut)).toBe(CHECK_OK);
+    localUnpin(stalled);
+    expect<u64>(drain()).toBe(0, "the bags expire once the stalled participant unpins");
   });
 
   it("a participant that stays pinned stops expiry; its unpin lets the garbage go", () => {

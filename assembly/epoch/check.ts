@@ -57,8 +57,19 @@ function checkQueue(out: usize, global: usize): u32 {
     if (code) return code;
   }
   if (!sawTail) return report(out, CHECK_QUEUE, tail, 1, 0);
+  return tailLag(out, global, tail);
+}
+
+/**
+ * The tail is the last node or one short of it. Read apart from the walk, so other threads may
+ * push meanwhile: only if the tail has not moved since the walk began is the reading exact (a
+ * second push swings the tail before it links, so an unmoved tail has at most one node after it).
+ */
+function tailLag(out: usize, global: usize, tail: usize): u32 {
   let afterTail = nodeNext(tail);
-  return afterTail && nodeNext(afterTail) ? report(out, CHECK_QUEUE, tail, 0, afterTail) : CHECK_OK;
+  if (!afterTail || !nodeNext(afterTail)) return CHECK_OK;
+  if (<usize>atomic.load<u64>(queueTail(global)) != tail) return CHECK_OK;
+  return report(out, CHECK_QUEUE, tail, 0, afterTail);
 }
 
 /** A bag's length, and (when `contents`: a sealed bag, which no thread writes any more) its items. */
