@@ -27,7 +27,7 @@
 import { SITE_INDEX_INLINE, SITE_INDEX_TABLE } from "../memory/sites";
 import { heapAlloc, heapFree, heapFreeZeroed } from "../memory/heap";
 import {
-  streamInit, streamDropBegin, streamDeinitWith, streamUnwind, streamAppend, streamGet, streamLen, APPEND_FAILED
+  SegmentedStream, streamInit, streamDropBegin, streamDeinitWith, streamUnwind, streamAppend, streamGet, streamLen, APPEND_FAILED
 } from "../stream/segmented_stream";
 import { V16_SIZE } from "../stream/page";
 import { indexKey } from "./indexer";
@@ -35,18 +35,31 @@ import {
   TABLE_FLAT, tableSlots, grownSlots, tableRequestBytes, tableAlign, tableFind, tableWrite, tableWipeRun, entryKey, entryPosition
 } from "./table";
 
+/** OptimisedIndex (layout above): its stream inline first, as the base class's fields. */
+@unmanaged export class OptimisedIndex extends SegmentedStream {
+  table: u64;
+  slots: u64;
+  keys: u64;
+  indexer: u32;
+  tableKind: u32;
+}
+if (offsetof<OptimisedIndex>("table") != offsetof<SegmentedStream>()) ERROR("the index's own fields must follow its inline stream");
+if (offsetof<OptimisedIndex>() != 96) ERROR("OptimisedIndex must be 96 bytes");
+// indexDrop reads each stream value into keys..end: room for a V16.
+if (offsetof<OptimisedIndex>() - offsetof<OptimisedIndex>("keys") < V16_SIZE) ERROR("keys, indexer and tableKind must hold a V16");
+
 // @ts-ignore: decorator
-@inline export const INDEX_SIZE: usize = 96;
+@inline export const INDEX_SIZE: usize = offsetof<OptimisedIndex>();
 // @ts-ignore: decorator
-@inline const X_TABLE: usize = 64;
+@inline const X_TABLE: usize = offsetof<OptimisedIndex>("table");
 // @ts-ignore: decorator
-@inline const X_SLOTS: usize = 72;
+@inline const X_SLOTS: usize = offsetof<OptimisedIndex>("slots");
 // @ts-ignore: decorator
-@inline const X_KEYS: usize = 80;
+@inline const X_KEYS: usize = offsetof<OptimisedIndex>("keys");
 // @ts-ignore: decorator
-@inline export const INDEX_INDEXER: usize = 88;
+@inline export const INDEX_INDEXER: usize = offsetof<OptimisedIndex>("indexer");
 // @ts-ignore: decorator
-@inline export const INDEX_TABLE_KIND: usize = 92;
+@inline export const INDEX_TABLE_KIND: usize = offsetof<OptimisedIndex>("tableKind");
 // @ts-ignore: decorator
 @inline const INDEX_ALIGN: u32 = 8;
 

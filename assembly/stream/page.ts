@@ -23,27 +23,46 @@ import { SITE_ARC_PAGE, SITE_PAGE_SLOTS } from "../memory/sites";
 import { heapAlloc, heapFree } from "../memory/heap";
 import { arcAlloc, arcData, arcReleaseStrong, arcReleaseImplicitWeak } from "../sync/arc";
 
+/** The seed's value: two u64 words. */
+@unmanaged export class V16 {
+  a: u64;
+  b: u64;
+}
+/** Page<V16> (layout above). */
+@unmanaged export class Page {
+  nextIndex: u64;
+  committed: u32;
+  pageNo: u32;
+  next: u64;
+  slotsPtr: u64;
+  slotsLen: u64;
+}
+// rust-original.md: size_of::<V16>() = 16, size_of::<Page<V16>>() = 40 (so ArcInner<Page> is 56).
+if (offsetof<V16>() != 16) ERROR("V16 must be 16 bytes");
+if (offsetof<Page>() != 40) ERROR("Page<V16> must be 40 bytes, as rustc lays it out");
+if (offsetof<Page>("slotsPtr") != 24) ERROR("Page's slots fat pointer must follow next, at 24");
+
 // @ts-ignore: decorator
-@inline export const PAGE_SIZE: usize = 40;
+@inline export const PAGE_SIZE: usize = offsetof<Page>();
 // @ts-ignore: decorator
-@inline export const V16_SIZE: usize = 16;
+@inline export const V16_SIZE: usize = offsetof<V16>();
 // @ts-ignore: decorator
 @inline const V16_ALIGN: u32 = 8;
 // @ts-ignore: decorator
 @inline const PAGE_ALIGN: u32 = 8;
 
 // @ts-ignore: decorator
-@inline export const P_NEXT_INDEX: usize = 0;
+@inline export const P_NEXT_INDEX: usize = offsetof<Page>("nextIndex");
 // @ts-ignore: decorator
-@inline export const P_COMMITTED: usize = 8;
+@inline export const P_COMMITTED: usize = offsetof<Page>("committed");
 // @ts-ignore: decorator
-@inline export const P_PAGE_NO: usize = 12;
+@inline export const P_PAGE_NO: usize = offsetof<Page>("pageNo");
 // @ts-ignore: decorator
-@inline export const P_NEXT: usize = 16;
+@inline export const P_NEXT: usize = offsetof<Page>("next");
 // @ts-ignore: decorator
-@inline const P_SLOTS_PTR: usize = 24;
+@inline const P_SLOTS_PTR: usize = offsetof<Page>("slotsPtr");
 // @ts-ignore: decorator
-@inline const P_SLOTS_LEN: usize = 32;
+@inline const P_SLOTS_LEN: usize = offsetof<Page>("slotsLen");
 
 /** Arc::from(Page::new(slots, pageNo)): returns the ArcInner (strong 1), or 0 if an allocation was refused. */
 export function pageArcNew(slots: u32, pageNo: u32): usize {

@@ -46,8 +46,8 @@ import {
   pageArcNew, pageArcRelease, pageDropInPlace, pageCapacity, pageNo, pageSlot, V16_SIZE,
   P_NEXT_INDEX, P_COMMITTED, P_NEXT
 } from "./page";
-import { vecPush, vecPop, vecGet, vecLen, vecFreeBuffer } from "./vec";
-import { arcSwapInit, arcSwapSwap } from "../sync/arc_swap";
+import { Vec, vecPush, vecPop, vecGet, vecLen, vecFreeBuffer } from "./vec";
+import { ArcSwapSlot, arcSwapInit, arcSwapSwap } from "../sync/arc_swap";
 import { currentParticipant } from "../epoch/collector";
 import { localPin, localUnpin, localDefer, localReserve } from "../epoch/local";
 import { DEBUG } from "../memory/debug";
@@ -57,22 +57,41 @@ import {
   VARIANT_AS_WRITTEN, VARIANT_MOCK, VARIANT_EXPLICIT_DROP, VARIANT_BOX_DROP, VARIANT_EPOCH_DEFERRED, VARIANT_ARCSWAP
 } from "./variant";
 
+/** SegmentedStream (layout above): the Vec and the ArcSwap slot inline, as their fields. */
+@unmanaged export class SegmentedStream {
+  lock: u32;
+  poison: u32;
+  pagesCap: u64;
+  pagesPtr: u64;
+  pagesLen: u64;
+  activePage: u64;
+  swapLock: u32;
+  variant: u32;
+  len: u64;
+  pageSlots: u32;
+  pageShift: u32;
+}
+// The inline Vec and ArcSwap must keep their own layouts (vec.ts, sync/arc_swap.ts).
+if (offsetof<SegmentedStream>("pagesLen") + 8 - offsetof<SegmentedStream>("pagesCap") != offsetof<Vec>()) ERROR("the stream's inline Vec must be a whole Vec");
+if (offsetof<SegmentedStream>("swapLock") - offsetof<SegmentedStream>("activePage") != offsetof<ArcSwapSlot>("lock")) ERROR("active_page and its lock must be laid out as an ArcSwap");
+if (offsetof<SegmentedStream>() != 64) ERROR("SegmentedStream must be 64 bytes (OptimisedIndex's fields follow it)");
+
 // @ts-ignore: decorator
-@inline export const STREAM_SIZE: usize = 64;
+@inline export const STREAM_SIZE: usize = offsetof<SegmentedStream>();
 // @ts-ignore: decorator
-@inline const S_LOCK: usize = 0;
+@inline const S_LOCK: usize = offsetof<SegmentedStream>("lock");
 // @ts-ignore: decorator
-@inline export const S_PAGES: usize = 8;
+@inline export const S_PAGES: usize = offsetof<SegmentedStream>("pagesCap");
 // @ts-ignore: decorator
-@inline export const S_ACTIVE: usize = 32;
+@inline export const S_ACTIVE: usize = offsetof<SegmentedStream>("activePage");
 // @ts-ignore: decorator
-@inline const S_VARIANT: usize = 44;
+@inline const S_VARIANT: usize = offsetof<SegmentedStream>("variant");
 // @ts-ignore: decorator
-@inline const S_LEN: usize = 48;
+@inline const S_LEN: usize = offsetof<SegmentedStream>("len");
 // @ts-ignore: decorator
-@inline const S_PAGE_SLOTS: usize = 56;
+@inline const S_PAGE_SLOTS: usize = offsetof<SegmentedStream>("pageSlots");
 // @ts-ignore: decorator
-@inline const S_PAGE_SHIFT: usize = 60;
+@inline const S_PAGE_SHIFT: usize = offsetof<SegmentedStream>("pageShift");
 // @ts-ignore: decorator
 @inline const STREAM_ALIGN: u32 = 8;
 

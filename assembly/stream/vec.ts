@@ -15,6 +15,21 @@
 
 import { heapAlloc, heapFree } from "../memory/heap";
 
+/** Vec<T>'s header (layout above), inline in its owner. */
+@unmanaged export class Vec {
+  cap: u64;
+  ptr: u64;
+  len: u64;
+}
+// rustc: a Vec is its RawVec (capacity, pointer) and a length, three words.
+if (offsetof<Vec>() != 24) ERROR("Vec<T> must be 24 bytes: capacity, pointer, length");
+
+// @ts-ignore: decorator
+@inline const V_CAP: usize = offsetof<Vec>("cap");
+// @ts-ignore: decorator
+@inline const V_PTR: usize = offsetof<Vec>("ptr");
+// @ts-ignore: decorator
+@inline const V_LEN: usize = offsetof<Vec>("len");
 // @ts-ignore: decorator
 @inline const ELEMENT: u64 = 8;
 // @ts-ignore: decorator
@@ -24,11 +39,11 @@ import { heapAlloc, heapFree } from "../memory/heap";
 @inline const MIN_NON_ZERO_CAP: u64 = 4;
 
 // @ts-ignore: decorator
-@inline export function vecLen(vec: usize): u64 { return load<u64>(vec, 16); }
+@inline export function vecLen(vec: usize): u64 { return load<u64>(vec + V_LEN); }
 // @ts-ignore: decorator
-@inline export function vecCapacity(vec: usize): u64 { return load<u64>(vec); }
+@inline export function vecCapacity(vec: usize): u64 { return load<u64>(vec + V_CAP); }
 // @ts-ignore: decorator
-@inline export function vecBuffer(vec: usize): usize { return <usize>load<u64>(vec, 8); }
+@inline export function vecBuffer(vec: usize): usize { return <usize>load<u64>(vec + V_PTR); }
 
 export function vecGet(vec: usize, index: u64): u64 {
   return load<u64>(vecBuffer(vec) + <usize>(index * ELEMENT));
@@ -39,7 +54,7 @@ export function vecPush(vec: usize, value: u64, site: u32): bool {
   let len = vecLen(vec);
   if (len == vecCapacity(vec) && !grow(vec, len + 1, site)) return false;
   store<u64>(vecBuffer(vec) + <usize>(len * ELEMENT), value);
-  store<u64>(vec, len + 1, 16);
+  store<u64>(vec + V_LEN, len + 1);
   return true;
 }
 
@@ -52,15 +67,15 @@ function grow(vec: usize, required: u64, site: u32): bool {
     memory.copy(buffer, old, <usize>(vecLen(vec) * ELEMENT));
     heapFree(old, site);
   }
-  store<u64>(vec, cap);
-  store<u64>(vec, <u64>buffer, 8);
+  store<u64>(vec + V_CAP, cap);
+  store<u64>(vec + V_PTR, <u64>buffer);
   return true;
 }
 
 /** Vec::pop of the last element (the caller owns it again); the buffer keeps its capacity. */
 export function vecPop(vec: usize): u64 {
   let len = vecLen(vec) - 1;
-  store<u64>(vec, len, 16);
+  store<u64>(vec + V_LEN, len);
   return vecGet(vec, len);
 }
 
