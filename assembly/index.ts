@@ -30,15 +30,13 @@ import {
   streamNew as newStream, streamDrop as dropStream, streamAppend as append, streamAppendBatch as appendBatch,
   streamGet as get, streamRead as read, streamLen as len, streamPageCount as pageCount
 } from "./stream/segmented_stream";
-import { VARIANT_COUNT } from "./stream/variant";
 import { arcStrong, arcWeak, arcFromRaw } from "./sync/arc";
 import { pageSwapNew, pageSwapLoadFull, pageSwapStore, pageSwapDrop, pageRelease as releasePage } from "./stream/page_swap";
 import {
   indexNew as newIndex, indexDrop as dropIndex, indexUpsert as upsert, indexGet as getByKey, indexKeyOf,
   indexKeys, indexSlots, indexValues as values, indexStream
 } from "./index/optimised_index";
-import { INDEXER_COUNT } from "./index/indexer";
-import { TABLE_HASHBROWN, TABLE_KIND_COUNT, tableKindName, tableSlots, tableRequestBytes, tableControlBytes, hashbrownAllocationBytes } from "./index/table";
+import { TABLE_HASHBROWN, tableSlots, tableRequestBytes, tableControlBytes, hashbrownAllocationBytes } from "./index/table";
 import {
   registerParticipant, currentParticipant, unregisterParticipant, existingCollector, pendingDeferred, queuedBags, queueSnapshot
 } from "./epoch/collector";
@@ -70,6 +68,8 @@ export function abiErrorValue(): f64 { return lastAbiValue(); }
 export function abiErrorCount(): u32 { return ABI_CODE_COUNT; }
 /** What a refused argument is not, for code `code` ("is not a live SegmentedStream of this lab"). */
 export function abiErrorName(code: u32): string { return abiName(code); }
+/** Enums the host mirrors (abi/names.ts): how many values enum `e` has, and each one's name. */
+export { enumCount, enumName } from "./abi/names";
 /** Where the poisoned flag lives (memory/lab_state.ts), for the host to set it when a call trapped. */
 export function labStateAddress(): usize { return stateAddress(); }
 
@@ -176,7 +176,6 @@ export function siteIsRust(site: u32): bool {
 
 // --- SegmentedStream (every address and enum is checked first: abi/validate.ts) ---
 
-export function variantCount(): u32 { return VARIANT_COUNT; }
 /** 0 if an allocation was refused. */
 export function streamNew(variant: u32, pageSlots: u32): usize {
   validVariant(variant);
@@ -260,12 +259,6 @@ export function pageRelease(data: usize): void {
 
 // --- OptimisedIndex ---
 
-export function indexerCount(): u32 { return INDEXER_COUNT; }
-export function indexTableKindCount(): u32 { return TABLE_KIND_COUNT; }
-export function indexTableKindName(kind: u32): string {
-  validTableKind(kind);
-  return tableKindName(kind);
-}
 /** Table bytes new_with_indexer_and_capacity(capacity) requests with a table of `tableKind` (table.ts's sizing rules). */
 export function indexTableBytesFor(capacity: f64, tableKind: u32): f64 {
   let keys = validCapacity(capacity);

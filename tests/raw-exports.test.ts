@@ -54,3 +54,16 @@ test("the signature reader reads both forms (so the checks above can fail)", () 
   assert.deepEqual(signatures("  export function f(a: number, b: boolean): void;\n", /^\s*export function (\w+)\(([^)]*)\): (\w+);$/gm).get("f"), { params: ["a", "b"], returnsVoid: true });
   assert.deepEqual(signatures("  g(): number;\n", /^\s{2}(\w+)\(([^)]*)\): (\w+);$/gm).get("g"), { params: [], returnsVoid: false });
 });
+
+test("the host's enums are the module's, value for value (abi/names.ts)", async () => {
+  const { instantiate, createMemory } = await import("../src/wasm/module.js");
+  const { STREAM_VARIANTS } = await import("../src/stream/variants.js");
+  const { INDEXERS, TABLE_KINDS } = await import("../src/index/optimised-index.js");
+  const { raw, getString } = instantiate(createMemory());
+  const names = (e: number) => Array.from({ length: raw.enumCount(e) }, (_, v) => getString(raw.enumName(e, v)));
+  assert.deepEqual(names(0), [...STREAM_VARIANTS], "stream variants");
+  assert.deepEqual(names(1), [...INDEXERS], "indexers");
+  assert.deepEqual(names(2), [...TABLE_KINDS], "index table kinds");
+  assert.equal(raw.enumCount(99), 0, "no such enum");
+  assert.equal(getString(raw.enumName(0, 99)), "", "past the end");
+});

@@ -6,6 +6,12 @@ export const INDEXER_HASH_BOTH: u32 = 2;
 /** One past the last indexer. */
 export const INDEXER_COUNT: u32 = 3;
 
+export function indexerName(indexer: u32): string {
+  if (indexer == INDEXER_FIRST_WORD) return "first-word";
+  if (indexer == INDEXER_SECOND_WORD) return "second-word";
+  return indexer == INDEXER_HASH_BOTH ? "hash-both" : "";
+}
+
 export function indexKey(indexer: u32, a: u64, b: u64): u64 {
   if (indexer == INDEXER_FIRST_WORD) return a;
   if (indexer == INDEXER_SECOND_WORD) return b;

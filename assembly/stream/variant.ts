@@ -26,3 +26,16 @@ export const VARIANT_EPOCH_DEFERRED: u32 = 4;
 export const VARIANT_ARCSWAP: u32 = 5;
 /** One past the last variant. */
 export const VARIANT_COUNT: u32 = 6;
+
+/** The host's name for a variant (src/stream/variants.ts lists them in this order). */
+export function variantName(variant: u32): string {
+  switch (variant) {
+    case VARIANT_AS_WRITTEN: return "as-written";
+    case VARIANT_EXPLICIT_DROP: return "explicit-drop";
+    case VARIANT_BOX_DROP: return "box-drop";
+    case VARIANT_MOCK: return "mock";
+    case VARIANT_EPOCH_DEFERRED: return "epoch-deferred";
+    case VARIANT_ARCSWAP: return "arcswap";
+  }
+  return "";
+}

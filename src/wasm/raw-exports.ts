@@ -10,6 +10,8 @@ export interface RawExports {
   abiErrorValue(): number;
   abiErrorCount(): number;
   abiErrorName(code: number): number;
+  enumCount(e: number): number;
+  enumName(e: number, value: number): number;
   labStateAddress(): number;
   heapConfigure(policy: number, chunkPages: number, footprintModel: number, limitBytes: number, largeThreshold: number): number;
   epochConfigure(version: number): number;
@@ -47,7 +49,6 @@ export interface RawExports {
   maxSites(): number;
   siteName(site: number): number;
   siteIsRust(site: number): number;
-  variantCount(): number;
   streamNew(variant: number, pageSlots: number): number;
   streamDrop(stream: number): number;
   streamAppend(stream: number, a: number, b: number): number;
@@ -63,9 +64,6 @@ export interface RawExports {
   arcSwapPageStore(swap: number, pageSlots: number, pageNo: number): number;
   arcSwapPageDrop(swap: number): void;
   pageRelease(data: number): void;
-  indexerCount(): number;
-  indexTableKindCount(): number;
-  indexTableKindName(kind: number): number;
   indexTableBytesFor(capacity: number, tableKind: number): number;
   indexTableControlBytesFor(capacity: number, tableKind: number): number;
   hashbrownTableBytes(capacity: number, entryBytes: number): number;
