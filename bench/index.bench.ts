@@ -36,6 +36,7 @@
 
 import { loadavg } from "node:os";
 import { Lab, OptimisedIndex } from "../src/index.js";
+import { prng } from "../tests/prng.js";
 import {
   emptyCalls, environment, environmentLine, fmt as fmtDigits, measure, now, once, parseFlags, percent, printJson, printReport,
   resultsTable, runMain, sinkValue, table, type Case, type Flags, type Group,
@@ -115,17 +116,6 @@ interface Workload {
   expectedGetSum: number;
 }
 
-/** xorshift32: a fixed sequence, so every run and every case sees the same keys. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
-
 function workload(order: Order, n: number, keys: number, gets: number): Workload {
   const upsertKeys = new Int32Array(n);
   const getKeys = new Int32Array(gets);
@@ -133,7 +123,7 @@ function workload(order: Order, n: number, keys: number, gets: number): Workload
     for (let i = 0; i < n; i++) upsertKeys[i] = i % keys;
     for (let i = 0; i < gets; i++) getKeys[i] = i % keys;
   } else {
-    const random = rng(0x5eed);
+    const random = prng(0x5eed); // a fixed sequence: every run and every case sees the same keys
     const perm = new Int32Array(keys);
     for (let base = 0; base < n; base += keys) {
       for (let k = 0; k < keys; k++) perm[k] = k;

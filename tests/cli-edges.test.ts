@@ -23,6 +23,7 @@ import type { EngineExplanation } from "../src/scenarios/explain.js";
 import { UsageError } from "../src/cli/usage-error.js";
 import { MAX_INSTANCES, MAX_PHASE_MS, MAX_SAMPLE_SIZE, MAX_VALUES_PER_INSTANCE } from "../src/bounds.js";
 import { SEED_SCENARIO } from "../src/scenarios/seed.js";
+import { SITE } from "./rust-reference.js";
 
 const TABLE_10M = 2 ** 24 * 16;
 const STREAM_REQUESTS = 3;
@@ -40,7 +41,7 @@ test("probe --index-capacity 10000000 --upserts 2: each drop wipes only what it 
   assert.equal(f.liveBytes, 0, "explicit-drop gives every byte back");
   assert.equal(f.requests, instances * (STREAM_REQUESTS + 1), "the stream's three requests and the table");
   assert.equal(f.largestRequest, TABLE_10M);
-  const table = f.sites.find((s: { name: string }) => s.name === "OptimisedIndex.table");
+  const table = f.sites.find((s: { name: string }) => s.name === SITE.table);
   assert.equal(table.requestedBytes, instances * TABLE_10M);
   assert.equal(table.liveBytes, 0);
   assert.ok(f.footprintBytes < 2 * TABLE_10M, `one table's memory serves every instance (footprint ${f.footprintBytes})`);

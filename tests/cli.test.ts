@@ -6,6 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cli } from "./cli-run.js";
+import { SITE } from "./rust-reference.js";
 
 const PER_INSTANCE = 16 + 40 + 64 * 16;
 
@@ -32,7 +33,7 @@ test("probe as-written --instances 1000 --json: every field, with the right figu
     assert.equal(typeof s.name, "string");
     for (const k of ["requests", "requestedBytes", "liveBytes", "liveBlocks"]) assert.equal(typeof s[k], "number", `${s.name}.${k}`);
   }
-  const arc = json.sites.find((s: { name: string }) => s.name === "ArcInner<Page<V16>>");
+  const arc = json.sites.find((s: { name: string }) => s.name === SITE.arc);
   assert.ok(arc);
   assert.equal(arc.liveBytes, 1000 * (16 + 40));
   assert.equal(arc.requests, 1000);

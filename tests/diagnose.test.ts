@@ -5,7 +5,7 @@
 // themselves), under a limit chosen so that as-written still fails inside the warm-up. One full
 // default `diagnose --json` run then checks the verdict on the seed scenario itself.
 //
-// Figures (../shared/reference/rust-original.md, assembly/memory/footprint.ts, crossbeam-epoch):
+// Figures (../shared/reference/rust-original.md, restated in rust-reference.ts and epoch-reference.ts):
 //   ArcInner<Page<V16>> 16 + 40, slot array 64 x 16, Vec<Arc<Page>> buffer 4 x 8; glibc chunk =
 //   request + 8 rounded up to 16 (at least 32), mapped in 4 KiB pages (chunk + 8) from 128 KiB;
 //   crossbeam-epoch: bags of MAX_OBJECTS = 64 deferreds, a collect every 128 outermost pins popping
@@ -18,29 +18,21 @@ import { fileURLToPath } from "node:url";
 import { diagnose, type Diagnosis, type DiagnoseRow } from "../src/scenarios/diagnose.js";
 import { applyScenario } from "../src/scenarios/scenario.js";
 import { SEED_SCENARIO } from "../src/scenarios/seed.js";
+import { ARC_PAGE, VEC_FIRST, SITE, glibcChunk, slotArray } from "./rust-reference.js";
+import { SIZES, MAX_OBJECTS, PINNINGS_BETWEEN_COLLECT, COLLECT_STEPS } from "./epoch-reference.js";
 
 // dist/tests/diagnose.test.js -> dist/src/cli/main.js
 const MAIN = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
 
 const MIB = 1024 * 1024;
-const ARC_PAGE = 16 + 40;
-const SLOTS = 64 * 16;
-const VEC_BUFFER = 4 * 8;
+const SLOTS = slotArray(64);
 const PAGE = ARC_PAGE + SLOTS;
 const TABLE = 2 ** 24 * 16; // capacity 10,000,000: next power of two of 10,000,000 x 8/7 slots
-const LOCAL = 2304;
-const COLLECTOR = 640;
-const NODE = 2072;
-const MAX_OBJECTS = 64;
-const PINNINGS_BETWEEN_COLLECT = 128;
-const COLLECT_STEPS = 8;
+const LOCAL = SIZES.local;
+const COLLECTOR = SIZES.globalArc;
+const NODE = SIZES.queueNode;
 /** Pages pending in the collector at most (derived in tests/epoch-probe.test.ts): 335. */
 const PENDING_BOUND = 2 * (PINNINGS_BETWEEN_COLLECT + COLLECT_STEPS) + MAX_OBJECTS - 1;
-
-function glibcChunk(request: number): number {
-  const chunk = Math.max(32, Math.ceil((request + 8) / 16) * 16);
-  return chunk < 128 * 1024 ? chunk : Math.ceil((chunk + 8) / 4096) * 4096;
-}
 
 const WARM_UP_MS = 300;
 const LIMIT = 300 * MIB;
@@ -76,14 +68,14 @@ test("short diagnose: as-written still fails on the table inside the warm-up, wh
   assert.equal(row(d, "explicit-drop").run.benchmark?.warmup.totalIters, warmUp, "a completed run's warm-up");
 
   const perInstance = glibcChunk(ARC_PAGE) + glibcChunk(SLOTS);
-  const inFlight = perInstance + glibcChunk(VEC_BUFFER);
+  const inFlight = perInstance + glibcChunk(VEC_FIRST);
   const n = Math.floor((LIMIT - glibcChunk(TABLE) - inFlight) / perInstance) + 2;
   assert.ok(n < warmUp, `the limit is small enough: instance ${n} < ${warmUp}`);
   const f = row(d, "as-written").run.failure;
   assert.ok(f);
   assert.equal(f.instance, n);
   assert.equal(f.record.bytes, TABLE);
-  assert.equal(f.record.siteName, "OptimisedIndex.table");
+  assert.equal(f.record.siteName, SITE.table);
   assert.equal(f.context.phase, "warm-up");
   assert.equal(f.context.round, Math.floor(Math.log2(n)) + 1);
   // Scaled down, no case is near 522,000 instances, so nothing matches the seed's signature.
@@ -113,7 +105,7 @@ test("short diagnose: explicit-drop, arcswap, mock and epoch-deferred complete t
       assert.equal(p.footprintBytes, run.series[0].footprintBytes, `${id}: footprint at instance ${p.instance}`);
     }
     assert.equal(run.ledger.rust.liveBytes, 0, `${id}: nothing left at the end`);
-    assert.equal(run.ledger.rust.peakLiveBytes, TABLE + PAGE + VEC_BUFFER, `${id}: peak = one instance`);
+    assert.equal(run.ledger.rust.peakLiveBytes, TABLE + PAGE + VEC_FIRST, `${id}: peak = one instance`);
   }
   // Epoch deferral: pages wait in the collector, but never more than the collector's bound,
   // however many instances have run.
@@ -121,9 +113,9 @@ test("short diagnose: explicit-drop, arcswap, mock and epoch-deferred complete t
   const maxNodes = 1 + Math.ceil(PENDING_BOUND / MAX_OBJECTS) + 2 * COLLECT_STEPS;
   const bound = COLLECTOR + LOCAL + maxNodes * NODE + PENDING_BOUND * PAGE;
   for (const p of run.series) {
-    const pages = (p.bySite["ArcInner<Page<V16>>"] ?? 0) / ARC_PAGE;
+    const pages = (p.bySite[SITE.arc] ?? 0) / ARC_PAGE;
     assert.ok(pages <= PENDING_BOUND, `instance ${p.instance}: ${pages} pages pending <= ${PENDING_BOUND}`);
-    assert.equal(p.bySite["Page.slots: Box<[MaybeUninit<V16>]>"] ?? 0, pages * SLOTS, "every pending page has its slots");
+    assert.equal(p.bySite[SITE.slots] ?? 0, pages * SLOTS, "every pending page has its slots");
     assert.ok(p.liveBytes <= bound, `instance ${p.instance}: ${p.liveBytes} live <= ${bound}`);
   }
   // "Retained per instance" is that bounded garbage spread over the instances: below 1 B only once

@@ -21,13 +21,9 @@ import {
   type ModelCoverage, type ModelParticipant,
 } from "./epoch-reference.js";
 import { prng } from "./prng.js";
+import { EPOCH_SITE } from "./rust-reference.js";
 
-const SITE = {
-  node: "Node<SealedBag> (epoch garbage queue)",
-  box: "Box<closure> (Deferred over 24 bytes)",
-  local: "Local (crossbeam-epoch participant)",
-  global: "ArcInner<Global> (crossbeam-epoch collector)",
-} as const;
+const SITE = EPOCH_SITE;
 
 /** lab.epoch.queue()'s default; far more than any run here queues (checked: never truncated). */
 const QUEUE_SNAPSHOT_MAX = 1024;

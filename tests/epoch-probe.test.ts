@@ -21,12 +21,11 @@ import { runProbe, type ProbeResult } from "../src/probe/probe.js";
 import {
   EpochModel, SIZES, MAX_OBJECTS, PINNINGS_BETWEEN_COLLECT, COLLECT_STEPS, type ModelParticipant,
 } from "./epoch-reference.js";
+import { ARC_PAGE, VEC_FIRST, SITE, EPOCH_SITE, slotArray } from "./rust-reference.js";
 
 const PAGE_SLOTS = 64;
-const ARC_PAGE = 56; // ArcInner<Page<V16>>: 16 + 40
-const SLOTS = PAGE_SLOTS * 16; // Box<[MaybeUninit<V16>]>
+const SLOTS = slotArray(PAGE_SLOTS); // Box<[MaybeUninit<V16>]>
 const PAGE = ARC_PAGE + SLOTS; // 1080: what one instance leaves until its deferred drop runs
-const VEC_BUFFER = 32; // Vec<Arc<Page>>, first capacity 4
 const NODE = SIZES.queueNode; // 2072
 const COLLECTOR = SIZES.globalArc; // 640
 const LOCAL = SIZES.local; // 2304
@@ -89,12 +88,12 @@ function simulate(variant: EpochVariant, instances: number): Predicted {
 
   let maxQueueNodes = 0;
   for (let i = 0; i < instances; i++) {
-    grow(SLOTS + ARC_PAGE + VEC_BUFFER, 3);
+    grow(SLOTS + ARC_PAGE + VEC_FIRST, 3);
     requests += 3;
     m.pin(current);
     m.deferCount(current, 0, 8);
     m.unpin(current);
-    live -= VEC_BUFFER;
+    live -= VEC_FIRST;
     blocks--;
     if (m.queue.length > maxQueueNodes) maxQueueNodes = m.queue.length;
   }
@@ -188,15 +187,15 @@ test(`epoch-deferred over ${SEED_INSTANCES.toLocaleString("en")} instances: pend
   assert.equal(r.epoch, Math.ceil(SEED_INSTANCES / PINNINGS_BETWEEN_COLLECT));
   // The whole loop's high-water mark (the ledger's peak, not just the end state) is bounded by the
   // collector, the bound's worth of pages and nodes, and one live instance.
-  const peakBound = COLLECTOR + LOCAL + NODE * (1 + p.maxQueueNodes + 2 * COLLECT_STEPS) + PENDING_BOUND * PAGE + SLOTS + ARC_PAGE + VEC_BUFFER;
+  const peakBound = COLLECTOR + LOCAL + NODE * (1 + p.maxQueueNodes + 2 * COLLECT_STEPS) + PENDING_BOUND * PAGE + SLOTS + ARC_PAGE + VEC_FIRST;
   assert.ok(r.peakBytes <= peakBound, `peak ${r.peakBytes} <= ${peakBound}`);
   // What is left is the collector's own structures plus pending pages and nodes.
-  assert.equal(site(r, "ArcInner<Global> (crossbeam-epoch collector)").liveBytes, COLLECTOR);
-  assert.equal(site(r, "Local (crossbeam-epoch participant)").liveBytes, LOCAL);
-  assert.equal(site(r, "SegmentedStream.pages: Vec<Arc<Page>> buffer").liveBytes, 0);
-  const pendingPages = site(r, "ArcInner<Page<V16>>").liveBlocks;
-  assert.equal(site(r, "Page.slots: Box<[MaybeUninit<V16>]>").liveBlocks, pendingPages);
-  assert.equal(r.liveBytes, COLLECTOR + LOCAL + site(r, "Node<SealedBag> (epoch garbage queue)").liveBytes + pendingPages * PAGE);
+  assert.equal(site(r, EPOCH_SITE.global).liveBytes, COLLECTOR);
+  assert.equal(site(r, EPOCH_SITE.local).liveBytes, LOCAL);
+  assert.equal(site(r, SITE.vec).liveBytes, 0);
+  const pendingPages = site(r, SITE.arc).liveBlocks;
+  assert.equal(site(r, SITE.slots).liveBlocks, pendingPages);
+  assert.equal(r.liveBytes, COLLECTOR + LOCAL + site(r, EPOCH_SITE.node).liveBytes + pendingPages * PAGE);
   // The drain frees every page; what stays is the collector, the participant, the sentinel, the
   // retired nodes whose frees are still pending (one or two), and at most one queued bag's node
   // per pending free (the model above predicts which, exactly).
@@ -231,7 +230,7 @@ for (const variant of ["epoch-stalled", "epoch-nested"] as const) {
       const churnNodes = (r.drain.liveBytes - registeredInLoop) / NODE;
       assert.ok(Number.isInteger(churnNodes) && churnNodes >= r.drain.pendingDeferred && churnNodes <= 2 * r.drain.pendingDeferred);
       assert.equal(r.drain.freedBytes, r.instances * PAGE + r.queueNodes * NODE - churnNodes * NODE);
-      assert.equal(site(r, "ArcInner<Page<V16>>").liveBlocks, r.instances);
+      assert.equal(site(r, SITE.arc).liveBlocks, r.instances);
     }
     // Doubling N from 2^16 to 2^17 adds exactly 2^16 pages and 2^16 / 64 = 1024 nodes.
     assert.equal(large.liveBytes - small.liveBytes, (1 << 16) * PAGE + ((1 << 16) / MAX_OBJECTS) * NODE);

@@ -26,6 +26,10 @@
 // Items are "count" items (running one adds 1 to a counter: the wasm epoch/count.ts, also used by the
 // probe model to stand for "drop an Arc<Page>") and "node" items (free a retired queue node).
 
+// The states it reports have the host's shapes (src/epoch/: types only, so the model stays its own
+// arithmetic), so a field the host adds or renames fails the build here rather than the comparison.
+import type { CollectorState, ParticipantState, QueuedBag } from "../src/index.js";
+
 /** crossbeam-epoch constants (rust-original.md). */
 export const MAX_OBJECTS = 64;
 export const PINNINGS_BETWEEN_COLLECT = 128;
@@ -54,24 +58,6 @@ export interface ModelSealedBag {
   items: Item[];
   /** The queue node (an id) that holds it. */
   node: number;
-}
-
-export interface ModelParticipantState {
-  registered: boolean;
-  epoch: number;
-  pinned: boolean;
-  guards: number;
-  pins: number;
-  bagLength: number;
-}
-
-export interface ModelCollectorState {
-  epoch: number;
-  pendingDeferred: number;
-  pendingUserDeferred: number;
-  pendingNodeFrees: number;
-  pendingParticipantFrees: number;
-  queuedBags: number;
 }
 
 /** An allocation or free the native program would make, in order (when logging is on). */
@@ -375,12 +361,12 @@ export class EpochModel {
 
   // --- observation ---
 
-  participantState(p: ModelParticipant): ModelParticipantState {
+  participantState(p: ModelParticipant): ParticipantState {
     if (!p.registered) return { registered: false, epoch: 0, pinned: false, guards: 0, pins: 0, bagLength: 0 };
     return { registered: true, epoch: p.epoch, pinned: p.pinned, guards: p.guards, pins: p.pins, bagLength: p.bag.length };
   }
 
-  state(): ModelCollectorState {
+  state(): CollectorState {
     return {
       epoch: this.globalEpoch,
       pendingDeferred: this.pendingDeferred,
@@ -391,7 +377,7 @@ export class EpochModel {
     };
   }
 
-  queueSnapshot(): { epoch: number; length: number }[] {
+  queueSnapshot(): QueuedBag[] {
     return this.queue.map((bag) => ({ epoch: bag.epoch, length: bag.items.length }));
   }
 

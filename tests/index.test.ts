@@ -15,10 +15,11 @@ import { Lab } from "../src/memory/lab.js";
 import { AllocationFailedError, UseAfterDropError } from "../src/errors.js";
 import { OptimisedIndex, INDEXERS, MAX_CAPACITY, tableBytesFor, tableControlBytesFor, type Indexer } from "../src/index/optimised-index.js";
 import { prng } from "./prng.js";
+import { SITE } from "./rust-reference.js";
 
 const ENTRY = 16;
 const MIN_SLOTS = 8;
-const TABLE_SITE = "OptimisedIndex.table";
+const TABLE_SITE = SITE.table;
 const PAGE = 56 + 64 * 16; // ArcInner<Page<V16>> + its 64-slot array: what as-written leaks per stream
 
 /** The documented sizing rule, computed here from its statement. */
@@ -298,7 +299,7 @@ test("1,000 indexes with a 256 MiB table, as-written: exactly one page (1080 byt
   assert.equal(ledger.rust.liveBytes, 1000 * PAGE);
   assert.equal(ledger.rust.liveBlocks, 2000);
   assert.equal(ledger.sites.find((s) => s.name === TABLE_SITE)?.liveBytes, 0, "the tables themselves are freed");
-  assert.equal(ledger.sites.find((s) => s.name === "ArcInner<Page<V16>>")?.liveBlocks, 1000);
+  assert.equal(ledger.sites.find((s) => s.name === SITE.arc)?.liveBlocks, 1000);
 });
 
 test("a dropped table's memory comes back zeroed: a new index over the same block starts empty", () => {

@@ -9,6 +9,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Lab, AllocationFailedError, type LedgerSnapshot, type SiteFigures } from "../src/index.js";
+import { SITE } from "./rust-reference.js";
 
 const HEADER = 16; // heap.ts: block header
 const GRANULE = 16; // heap.ts: AL_SIZE, block sizes are multiples of it
@@ -442,5 +443,5 @@ test("lab.free refuses the blocks the lab's own structures own, and leaves them 
   assert.deepEqual(stream.get(0), [1, 2]);
   lab.check();
   stream.drop();
-  assert.equal(site(lab.ledger(), "ArcInner<Page<V16>>").liveBytes, 0);
+  assert.equal(site(lab.ledger(), SITE.arc).liveBytes, 0);
 });

@@ -14,6 +14,7 @@ import { SEED_SCENARIO } from "../src/scenarios/seed.js";
 import { applyScenario } from "../src/scenarios/scenario.js";
 import { FIGURE_NAMES } from "../src/native/figures.js";
 import { cliWith } from "./cli-run.js";
+import { SITE } from "./rust-reference.js";
 
 const missing = missingForNative();
 const skip = missing.length ? `native side unavailable (missing ${missing.join(", ")}; ${INSTALL_COMMAND})` : false;
@@ -49,7 +50,7 @@ for (const [label, limitBytes] of [["800 MiB", 800 * 2 ** 20], ["1 GiB", 2 ** 30
     assert.ok(c.model.failure, "the model fails");
     assert.equal(failure.bytes, 268_435_456);
     assert.equal(c.model.failure.record.bytes, failure.bytes);
-    assert.equal(failure.site, "OptimisedIndex.table");
+    assert.equal(failure.site, SITE.table);
     assert.equal(c.model.failure.record.siteName, failure.site);
     assert.ok(c.instanceDifference! <= 0.0005, `model ${c.model.failure.instance}, native ${failure.instance}`);
   });

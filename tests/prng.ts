@@ -1,4 +1,5 @@
-// mulberry32: a small seeded PRNG, uniform in [0, 1), so random test sequences replay exactly.
+// The one seeded PRNG of the tests and benchmarks (workers/job.ts and bench/index.bench.ts use it
+// too): mulberry32, uniform in [0, 1), so random sequences replay exactly from their seed.
 
 export function prng(seed: number): () => number {
   let a = seed >>> 0;

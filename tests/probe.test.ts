@@ -1,7 +1,7 @@
 // runProbe: what N create/drop cycles retain, per variant, to the byte.
 //
 // Expected figures come from the x86-64 Rust layouts in ../shared/reference/rust-original.md
-// ("Layouts on x86-64") and from what each variant's Drop does (assembly/stream/variant.ts):
+// ("Layouts on x86-64", restated in rust-reference.ts) and from what each variant's Drop does (assembly/stream/variant.ts):
 //   Page<V16>                    40 bytes
 //   ArcInner<Page<V16>>          16 (strong + weak counts) + 40 = 56 bytes
 //   slot array of n V16s         16 n bytes (Box<[MaybeUninit<V16>]>, a separate allocation)
@@ -12,28 +12,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runProbe, STREAM_VARIANTS, type ProbeResult } from "../src/index.js";
+import { ARC_HEADER, ARC_PAGE, VEC_FIRST, SITE, slotArray } from "./rust-reference.js";
 
 /** The four variants this file's figures are about (the list may grow; each new one brings its own tests). */
 const VARIANTS = ["as-written", "explicit-drop", "box-drop", "mock"] as const;
 type Variant = (typeof VARIANTS)[number];
 
-const V16 = 16;
-const PAGE = 40;
-const ARC_HEADER = 16;
-const ARC_PAGE = ARC_HEADER + PAGE; // 56
-const slotArray = (slots: number) => slots * V16;
-const VEC_FIRST = 4 * 8; // 32
 const RUST_REQUESTS_PER_NEW = 3; // slots, ArcInner, Vec buffer
 /** One page as the heap sees it: its ArcInner and its slot array, two blocks. */
 const pageBytes = (slots: number) => ARC_PAGE + slotArray(slots);
 
 const INSTANCES = 20_000;
-const SITE = {
-  arc: "ArcInner<Page<V16>>",
-  slots: "Page.slots: Box<[MaybeUninit<V16>]>",
-  vec: "SegmentedStream.pages: Vec<Arc<Page>> buffer",
-  box: "Box<Page<V16>> (Box::from_raw on active_page)",
-};
 
 function siteOf(r: ProbeResult, name: string) {
   return r.sites.find((s) => s.name === name) ?? { name, rust: true, requests: 0, requestedBytes: 0, liveBytes: 0, liveBlocks: 0 };
@@ -94,7 +83,7 @@ test("box-drop: one invalid free per instance, 16 bytes into a live ArcInner<Pag
     assert.equal(f.blockSite, SITE.arc);
     assert.equal(f.offset, ARC_HEADER, "Arc::into_raw's pointer is 16 bytes past the allocation");
     assert.equal(f.address - f.blockAddress, ARC_HEADER);
-    assert.equal(f.freeingSite, SITE.box);
+    assert.equal(f.freeingSite, SITE.boxPage);
   }
   // The Box drop freed the slot array (drop_in_place of the Page); the ArcInner keeps the strong
   // count the clone gave it, so it is never freed. The bad free itself changed nothing.

@@ -15,19 +15,14 @@ import { delimiter, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { inflateSync } from "node:zlib";
 import { DIAGNOSE_CASES } from "../src/scenarios/diagnose.js";
+import { ARC_PAGE, SITE, slotArray } from "./rust-reference.js";
 
 // dist/tests/report.test.js -> dist/src/cli/main.js
 const MAIN = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
 
 const MIB = 1024 * 1024;
 const TABLE = 2 ** 24 * 16; // capacity 10,000,000: next power of two of 10,000,000 x 8/7 slots of 16 bytes
-const ARC_PAGE = 16 + 40;
-const SLOTS = 64 * 16;
-const SITE = {
-  arc: "ArcInner<Page<V16>>",
-  slots: "Page.slots: Box<[MaybeUninit<V16>]>",
-  table: "OptimisedIndex.table",
-};
+const SLOTS = slotArray(64);
 /** A short seed scenario for diagnose: every case in a few seconds, as-written failing in warm-up. */
 const SHORT_DIAGNOSE = ["--warm-up-ms", "30", "--measurement-ms", "50", "--sample-size", "10", "--limit", "262MiB"];
 

@@ -2,11 +2,13 @@
 // model's own arithmetic, not planted numbers.
 //
 // Every expected figure is derived here from documented rules, never copied from a run:
-//   - layouts on x86-64 (../shared/reference/rust-original.md): ArcInner<Page<V16>> = 16 + 40 bytes,
-//     the slot array = pageSlots x 16 bytes, the Vec<Arc<Page>> buffer's first capacity is 4 x 8;
+//   - layouts on x86-64 (../shared/reference/rust-original.md, restated in rust-reference.ts):
+//     ArcInner<Page<V16>> = 16 + 40 bytes, the slot array = pageSlots x 16 bytes, the
+//     Vec<Arc<Page>> buffer's first capacity is 4 x 8;
 //   - the table (src/index/optimised-index.ts): next power of two of capacity x 8/7 slots, 16 bytes each;
-//   - glibc malloc on x86-64 (assembly/memory/footprint.ts): chunk = request + 8 rounded up to 16,
-//     at least 32; from 128 KiB the chunk + 8 is mapped in whole 4 KiB pages;
+//   - glibc malloc on x86-64 (rust-reference.ts glibcChunk; the model's is assembly/memory/footprint.ts):
+//     chunk = request + 8 rounded up to 16, at least 32; from 128 KiB the chunk + 8 is mapped in
+//     whole 4 KiB pages;
 //   - Criterion's warm-up (../shared/reference/criterion.md): rounds of 1, 2, 4, ... iterations until
 //     the summed time is strictly greater than the warm-up time.
 // The failing instance n is then the first whose table no longer fits: with (n - 1) dropped
@@ -24,26 +26,11 @@ import { SEED_SCENARIO, SEED_INSTANCES } from "../src/scenarios/seed.js";
 import { explain, type LimitExplanation } from "../src/scenarios/explain.js";
 import { reproduceJson } from "../src/report/reproduce-json.js";
 import { cli } from "./cli-run.js";
+import { V16, ARC_PAGE, VEC_FIRST, SITE, glibcChunk, slotArray } from "./rust-reference.js";
 
 const MIB = 1024 * 1024;
-const V16 = 16;
-const ARC_PAGE = 16 + 40; // ArcInner<Page<V16>>: strong + weak counts, then Page<V16>
-const VEC_BUFFER = 4 * 8; // Vec<Arc<Page>>: first non-zero capacity 4, 8-byte pointers
 const SEED_PAGE_SLOTS = 64; // "pages of 64 slots of 16-byte values"
 const SEED_LIMIT = 800 * MIB;
-
-const SITE = {
-  arc: "ArcInner<Page<V16>>",
-  slots: "Page.slots: Box<[MaybeUninit<V16>]>",
-  pages: "SegmentedStream.pages: Vec<Arc<Page>> buffer",
-  table: "OptimisedIndex.table",
-};
-
-/** glibc's request2size, then its mmap rounding from the 128 KiB threshold up. */
-function glibcChunk(request: number): number {
-  const chunk = Math.max(32, Math.ceil((request + 8) / 16) * 16);
-  return chunk < 128 * 1024 ? chunk : Math.ceil((chunk + 8) / 4096) * 4096;
-}
 
 /** Bytes of the table sized for `capacity` keys: next power of two of capacity x 8/7 slots of 16 bytes. */
 function tableBytes(capacity: number): number {
@@ -62,11 +49,11 @@ interface Footprint {
 }
 
 function asWrittenFootprint(pageSlots: number): Footprint {
-  const slots = pageSlots * V16;
+  const slots = slotArray(pageSlots);
   return {
     retained: ARC_PAGE + slots,
     perInstance: glibcChunk(ARC_PAGE) + glibcChunk(slots),
-    inFlight: glibcChunk(ARC_PAGE) + glibcChunk(slots) + glibcChunk(VEC_BUFFER),
+    inFlight: glibcChunk(ARC_PAGE) + glibcChunk(slots) + glibcChunk(VEC_FIRST),
   };
 }
 
@@ -123,7 +110,7 @@ test("reproduce --json: the seed's failure, every figure derived", async () => {
   const live = j.liveBytesBySite as Record<string, number>;
   assert.equal(live[SITE.arc], (n - 1) * ARC_PAGE + ARC_PAGE);
   assert.equal(live[SITE.slots], (n - 1) * SEED_PAGE_SLOTS * V16 + SEED_PAGE_SLOTS * V16);
-  assert.equal(live[SITE.pages], VEC_BUFFER, "only the instance being built has its Vec buffer");
+  assert.equal(live[SITE.vec], VEC_FIRST, "only the instance being built has its Vec buffer");
   assert.equal(live[SITE.table], undefined, "no table is live: each was freed with its index");
   assert.equal(j.retainedBytesPerInstance, f.retained);
   assert.equal(j.tableBytes, table);

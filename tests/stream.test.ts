@@ -1,7 +1,8 @@
 // SegmentedStream from JavaScript: round trips across pages, exact f64 words, lengths and page
 // counts, use after drop, option checking, and an append refused by the footprint limit.
 //
-// Sizes are the x86-64 Rust layouts of ../shared/reference/rust-original.md ("Layouts on x86-64"):
+// Sizes are the x86-64 Rust layouts of ../shared/reference/rust-original.md ("Layouts on x86-64",
+// restated in rust-reference.ts):
 // V16 = 16 bytes; Page<V16> = 40; ArcInner<T> = 16 + size_of T; the slot array of n slots = 16n; the
 // Vec<Arc<Page>> buffer's first capacity is 4 elements of 8 bytes. Heap arithmetic follows
 // assembly/memory/heap.ts (16-byte block header, 16-byte granules, a 16-byte tail sentinel per region).
@@ -11,28 +12,17 @@ import assert from "node:assert/strict";
 import {
   Lab, SegmentedStream, AllocationFailedError, UseAfterDropError, DEFAULT_PAGE_SLOTS, SCRATCH_BYTES, type LedgerSnapshot,
 } from "../src/index.js";
+import { V16, ARC_PAGE, VEC_FIRST, SITE as RUST_SITE } from "./rust-reference.js";
 
 /** The four variants whose Drop behaviour this file checks (assembly/stream/variant.ts). */
 const VARIANTS = ["as-written", "explicit-drop", "box-drop", "mock"] as const;
 type Variant = (typeof VARIANTS)[number];
 
-const V16 = 16; // rust-original.md: V16 is 16 bytes
-const PAGE = 40; // rust-original.md: Page<V16> is 40 bytes
-const ARC_HEADER = 16; // rust-original.md: ArcInner<T> = strong 8 + weak 8 + T
-const ARC_PAGE = ARC_HEADER + PAGE; // ArcInner<Page<V16>> = 56
-const VEC_FIRST = 4 * 8; // rust-original.md: first non-zero Vec capacity 4, 8-byte Arc pointers
 const STREAM_INLINE = 64; // segmented_stream.ts: SegmentedStream is 64 bytes (a MODEL site)
 const HEADER = 16; // heap.ts block header (and tail sentinel)
 const WASM_PAGE = 65536;
 
-const SITE = {
-  arc: "ArcInner<Page<V16>>",
-  slots: "Page.slots: Box<[MaybeUninit<V16>]>",
-  vec: "SegmentedStream.pages: Vec<Arc<Page>> buffer",
-  inline: "SegmentedStream (inline in its owner)",
-  host: "host buffer",
-  test: "test",
-};
+const SITE = { ...RUST_SITE, host: "host buffer", test: "test" };
 
 /**
  * Allocates the heap's remaining free space exactly, on the "test" site, without growing it. Pieces

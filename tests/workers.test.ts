@@ -13,12 +13,11 @@ import { Lab, STREAM_VARIANTS, type StreamVariant } from "../src/index.js";
 import type { AllocSummary } from "./workers/alloc-worker.js";
 import type { AppendSummary } from "./workers/append-worker.js";
 import { startWorker, allWorkers as all, type Running } from "./workers/start.js";
+import { ARC_PAGE, V16, slotArray } from "./rust-reference.js";
 
 const RESERVE = 16 << 20;
 /** The largest request heap.ts serves from its bins: below 128 KiB (glibc's mmap threshold), less the header. */
 const LARGEST_BINNED = (128 << 10) - 32;
-const ARC_PAGE = 16 + 40;
-const V16 = 16;
 
 /** Starts one of the workers under ./workers/ (see workers/start.ts). */
 function start<T>(file: string, workerData: unknown): Running<T> {
@@ -132,7 +131,7 @@ for (const { variant, pageSlots, modes } of appendCases) {
     const pages = Math.ceil(total / pageSlots);
     lab.raw.streamDrop(stream);
     const l = lab.ledger();
-    const retained = variant === "as-written" ? pages * (ARC_PAGE + pageSlots * V16) : 0;
+    const retained = variant === "as-written" ? pages * (ARC_PAGE + slotArray(pageSlots)) : 0;
     assert.equal(l.rust.liveBytes, retained);
     assert.equal(l.all.liveBytes, retained, "the workers closed their labs: no scratch buffer is left");
     assert.equal(l.invalidFrees + l.doubleFrees, 0);

@@ -10,13 +10,7 @@
 
 import assert from "node:assert/strict";
 import type { Lab, Participant } from "../../src/index.js";
-
-export const SITES = {
-  node: "Node<SealedBag> (epoch garbage queue)",
-  local: "Local (crossbeam-epoch participant)",
-  global: "ArcInner<Global> (crossbeam-epoch collector)",
-  box: "Box<closure> (Deferred over 24 bytes)",
-} as const;
+import { EPOCH_SITE } from "../rust-reference.js";
 
 const MAX_DRAIN_ROUNDS = 10_000;
 
@@ -55,7 +49,7 @@ export function settledFigures(lab: Lab): SettledFigures {
   const live: SettledFigures["live"] = {};
   for (const site of ledger.sites) {
     let { liveBytes: bytes, liveBlocks: blocks } = site;
-    if (site.name === SITES.node && blocks > 0) {
+    if (site.name === EPOCH_SITE.node && blocks > 0) {
       assert.ok(blocks > churn, `live queue nodes (${blocks}) hold the sentinel besides ${churn} queued or retired`);
       bytes -= (bytes / blocks) * churn;
       blocks -= churn;

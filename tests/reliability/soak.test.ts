@@ -16,7 +16,8 @@ import assert from "node:assert/strict";
 import { Lab, SegmentedStream, OptimisedIndex, type StreamVariant } from "../../src/index.js";
 import { startWorker, allWorkers } from "../workers/start.js";
 import type { Churned, SoakJob, SoakSummary } from "../workers/soak-worker.js";
-import { drainEpoch, settledFigures, figuresDifference, SITES, type SettledFigures } from "./settle.js";
+import { drainEpoch, settledFigures, figuresDifference, type SettledFigures } from "./settle.js";
+import { EPOCH_SITE } from "../rust-reference.js";
 import { BUILD, scaled } from "./budget.js";
 
 const ROUNDS: { variant: StreamVariant; pageSlots: number }[] = [
@@ -26,7 +27,7 @@ const ROUNDS: { variant: StreamVariant; pageSlots: number }[] = [
 ];
 const APPENDERS = 2;
 const THREADS = 4;
-const EPOCH_SITES: readonly string[] = Object.values(SITES);
+const EPOCH_SITES: readonly string[] = Object.values(EPOCH_SITE);
 /** Values each appender makes. The debug build asserts its invariants as it goes: a much shorter soak there. */
 const PER_APPENDER = BUILD === "debug" ? scaled(20_000, 5_000) : scaled(2_000_000, 100_000);
 
@@ -156,10 +157,10 @@ function runSoak(t: { diagnostic(message: string): void }): Promise<SoakResult> 
     assert.equal(difference, "", `stream and index sites against a single-threaded replay: ${difference}`);
     // The collector: one Global, the queue's sentinel, and this thread's Local only: every worker's
     // participant ended with its lab (lab.close unregisters it, and a later collect frees its Local).
-    assert.equal(figures.live[SITES.global]?.blocks, 1);
-    assert.equal(figures.live[SITES.node]?.blocks, 1);
-    assert.equal(figures.live[SITES.local]?.blocks, 1);
-    assert.equal(figures.live[SITES.box], undefined, "no boxed closure left");
+    assert.equal(figures.live[EPOCH_SITE.global]?.blocks, 1);
+    assert.equal(figures.live[EPOCH_SITE.node]?.blocks, 1);
+    assert.equal(figures.live[EPOCH_SITE.local]?.blocks, 1);
+    assert.equal(figures.live[EPOCH_SITE.box], undefined, "no boxed closure left");
     assert.equal(figures.pendingUserDeferred, 0);
     lab.check();
     const seconds = (performance.now() - started) / 1000;

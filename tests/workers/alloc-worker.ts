@@ -6,9 +6,7 @@
 // at the end is freed in a shuffled order. Before every free the tags are checked, so a block that
 // another thread was also handed (or overwrote) is caught. Posts a summary when done.
 
-import { parentPort, workerData } from "node:worker_threads";
-import { Lab } from "../../src/index.js";
-import { startTogether, xorshift, type WorkerJob } from "./job.js";
+import { finish, joinLab, seeded, startTogether, type WorkerJob } from "./job.js";
 
 interface AllocJob extends WorkerJob {
   count: number;
@@ -30,16 +28,14 @@ export interface AllocSummary {
   misaligned: number;
 }
 
-const job = workerData as AllocJob;
-const lab = Lab.attach(job.memory, job.module);
+const { job, lab } = joinLab<AllocJob>();
 const site = lab.site("test");
 
 // heap.ts block layout: 16-byte header, sizes a multiple of 16, at least 32. A block carved from a
 // free block keeps the tail when what is left is too small to be a block (under 32 bytes: 16).
 const blockSize = (bytes: number) => Math.max(32, Math.ceil((bytes + 16) / 16) * 16);
 
-const random = xorshift(job.seed);
-const below = (n: number) => Math.floor(random() * n);
+const { random, below } = seeded(job.seed);
 
 let view = new DataView(job.memory.buffer);
 /** A view that covers `end`: after another thread grows the memory, `memory.buffer` is a new, longer buffer. */
@@ -119,5 +115,4 @@ for (let k = pool.length - 1; k > 0; k--) {
 }
 for (const b of pool) release(b);
 
-lab.close();
-parentPort!.postMessage(summary);
+finish(lab, summary);

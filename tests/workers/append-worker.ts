@@ -5,9 +5,7 @@
 // (id, 0), (id, 1), ... (id, count - 1) in order, one at a time ("single") or in batches of varied
 // sizes ("batch"), and checks that the indices it is given only grow. Posts a summary when done.
 
-import { parentPort, workerData } from "node:worker_threads";
-import { Lab } from "../../src/index.js";
-import { startTogether, xorshift, type WorkerJob } from "./job.js";
+import { finish, joinLab, seeded, startTogether, type WorkerJob } from "./job.js";
 
 interface AppendJob extends WorkerJob {
   stream: number;
@@ -25,11 +23,8 @@ export interface AppendSummary {
   outOfOrder: number;
 }
 
-const job = workerData as AppendJob;
-const lab = Lab.attach(job.memory, job.module);
-
-const random = xorshift(job.seed);
-const below = (n: number) => Math.floor(random() * n);
+const { job, lab } = joinLab<AppendJob>();
+const { below } = seeded(job.seed);
 
 const summary: AppendSummary = { id: job.id, appended: 0, calls: 0, firstIndex: -1, lastIndex: -1, failures: 0, outOfOrder: 0 };
 function noteIndex(index: number, count: number): void {
@@ -52,7 +47,7 @@ const raw = lab.raw;
 if (job.mode === "single") {
   for (let i = 0; i < job.count; i++) noteIndex(raw.streamAppend(job.stream, job.id, i), 1);
 } else {
-  const staging = lab.scratch; // batches of at most 200 values (3,200 bytes): within the lab's scratch
+  const staging = lab.reserveScratch(); // batches of at most 200 values (3,200 bytes): within the lab's scratch
   let i = 0;
   while (i < job.count) {
     const n = Math.min(job.count - i, 1 + below(200));
@@ -65,5 +60,4 @@ if (job.mode === "single") {
     i += n;
   }
 }
-lab.close();
-parentPort!.postMessage(summary);
+finish(lab, summary);

@@ -5,12 +5,9 @@
 // its participant: the bag goes to the global queue) or, with `foreign` set (the address of a
 // participant the main thread owns), first tries to pin that one and reports what happened.
 
-import { parentPort, workerData } from "node:worker_threads";
-import { Lab } from "../../src/index.js";
+import { finish, joinLab, type LabJob } from "./job.js";
 
-interface EpochJob {
-  memory: WebAssembly.Memory;
-  module: WebAssembly.Module;
+interface EpochJob extends LabJob {
   counter: number;
   count: number;
   foreign: number;
@@ -24,8 +21,7 @@ export interface EpochSummary {
   foreignCode: number;
 }
 
-const job = workerData as EpochJob;
-const lab = Lab.attach(job.memory, job.module);
+const { job, lab } = joinLab<EpochJob>();
 const summary: EpochSummary = { deferred: 0, bagAtClose: 0, foreignError: "", foreignCode: 0 };
 
 if (job.foreign) {
@@ -41,5 +37,4 @@ const guard = participant.pin();
 for (let i = 0; i < job.count; i++, summary.deferred++) guard.deferCount(job.counter);
 guard.release();
 summary.bagAtClose = participant.state().bagLength;
-lab.close();
-parentPort!.postMessage(summary);
+finish(lab, summary);

@@ -12,9 +12,8 @@
 //   `stall`       holds a guard of this thread's participant for the whole run.
 // Every thread registers its epoch participant first, and flushes its bag last. Posts a SoakSummary.
 
-import { parentPort, workerData } from "node:worker_threads";
-import { Lab, SegmentedStream, OptimisedIndex, STREAM_VARIANTS, type StreamVariant } from "../../src/index.js";
-import { startTogether, xorshift, type WorkerJob } from "./job.js";
+import { SegmentedStream, OptimisedIndex, STREAM_VARIANTS, type StreamVariant } from "../../src/index.js";
+import { finish, joinLab, seeded, startTogether, type WorkerJob } from "./job.js";
 
 export interface SoakJob extends WorkerJob {
   stream: number;
@@ -52,11 +51,9 @@ export interface SoakSummary {
   defers: number;
 }
 
-const job = workerData as SoakJob;
-const lab = Lab.attach(job.memory, job.module);
+const { job, lab } = joinLab<SoakJob>();
 const raw = lab.raw;
-const random = xorshift(job.seed);
-const below = (n: number) => Math.floor(random() * n);
+const { below } = seeded(job.seed);
 const summary: SoakSummary = {
   id: job.id, appended: 0, reads: 0, valuesRead: 0, badValues: 0, firstBad: undefined, refusals: 0, churned: [], churnMismatches: 0, defers: 0,
 };
@@ -118,7 +115,7 @@ function checkRead(words: Float64Array, start: number, n: number): void {
 startTogether(job);
 
 if (job.role === "append") {
-  const staging = lab.scratch;
+  const staging = lab.reserveScratch();
   let i = 0;
   while (i < job.perAppender) {
     const n = job.id % 2 === 0 ? 1 : Math.min(job.perAppender - i, 1 + below(300));
@@ -141,7 +138,7 @@ if (job.role === "append") {
   }
   Atomics.add(done, 0, 1);
 } else {
-  const out = lab.scratch;
+  const out = lab.reserveScratch();
   const capacity = 2048;
   while (Atomics.load(done, 0) < job.appenders) {
     const pin = participant.pin(); // a reader is a participant (nested under a stalled guard)
@@ -162,5 +159,4 @@ held?.release();
 const last = participant.pin();
 last.flush();
 last.release();
-lab.close();
-parentPort!.postMessage(summary);
+finish(lab, summary);
