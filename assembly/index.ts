@@ -12,30 +12,30 @@ import {
   heapBlockSize as blockSize, heapLock as lock, heapUnlock as unlock, heapReserve as reserve, GROW_CHUNK,
   heapInjectFailure as injectFailure, heapInjectTrap as injectTrap, heapAllocCalls as allocCalls, heapInjectPending as injectPending
 } from "./memory/heap";
-import { heapCheck as checkHeap, checkCodeName as codeName, CHECK_CODE_COUNT, CHECK_REPORT_SIZE } from "./memory/check";
-import { epochCheck as checkEpoch } from "./epoch/check";
-import { streamCheck as checkStream } from "./stream/check";
-import { indexCheck as checkIndex } from "./index/check";
+import * as heapChecker from "./memory/check";
+import { CHECK_CODE_COUNT, CHECK_REPORT_SIZE } from "./memory/check";
+import * as epochChecker from "./epoch/check";
+import * as streamChecker from "./stream/check";
+import * as indexChecker from "./index/check";
 import { SITE_HOST_BUFFER } from "./memory/sites";
 import { STARTS_PAGES } from "./memory/starts";
-import { threadStart, threadReportSlot, labStateAddress as stateAddress } from "./memory/lab_state";
+import * as labState from "./memory/lab_state";
+import { threadStart, threadReportSlot } from "./memory/lab_state";
 import { refuse, ABI_BAD_COUNT, ABI_BAD_POLICY, ABI_BAD_SITE } from "./abi/error";
 import { PENDING_LOCAL_FREES } from "./epoch/bag";
-import { takeAbiError, abiErrorValue as lastAbiValue, abiErrorName as abiName, ABI_CODE_COUNT } from "./abi/error";
+import * as abiErrors from "./abi/error";
+import { takeAbiError, ABI_CODE_COUNT } from "./abi/error";
 import { FOOTPRINT_GLIBC, glibcChunk } from "./memory/footprint";
 import { HEAP_ROOT, LEDGER, SITE_TABLE, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG } from "./memory/layout";
-import { SITE_COUNT, MAX_SITES, siteName as nameOf, siteIsRust as isRust } from "./memory/sites";
+import * as sites from "./memory/sites";
+import { SITE_COUNT, MAX_SITES } from "./memory/sites";
 import { LARGE_CAPACITY, FAILURE_CAPACITY, BAD_FREE_CAPACITY } from "./memory/ledger";
-import {
-  streamNew as newStream, streamDrop as dropStream, streamAppend as append, streamAppendBatch as appendBatch,
-  streamGet as get, streamRead as read, streamLen as len, streamPageCount as pageCount
-} from "./stream/segmented_stream";
+import * as segmentedStream from "./stream/segmented_stream";
 import { arcStrong, arcWeak, arcFromRaw } from "./sync/arc";
-import { pageSwapNew, pageSwapLoadFull, pageSwapStore, pageSwapDrop, pageRelease as releasePage } from "./stream/page_swap";
-import {
-  indexNew as newIndex, indexDrop as dropIndex, indexUpsert as upsert, indexGet as getByKey, indexKeyOf,
-  indexKeys, indexSlots, indexValues as values, indexStream
-} from "./index/optimised_index";
+import * as pageSwap from "./stream/page_swap";
+import { pageSwapNew, pageSwapLoadFull, pageSwapStore, pageSwapDrop } from "./stream/page_swap";
+import * as optimisedIndex from "./index/optimised_index";
+import { indexKeyOf, indexKeys, indexSlots, indexStream } from "./index/optimised_index";
 import { TABLE_HASHBROWN, tableSlots, tableRequestBytes, tableControlBytes, hashbrownAllocationBytes } from "./index/table";
 import {
   registerParticipant, currentParticipant, unregisterParticipant, existingCollector, pendingDeferred, queuedBags, queueSnapshot
@@ -64,14 +64,14 @@ export function heapInit(): bool {
 /** The bad-argument code behind this thread's last trap (0: the trap was a fault), cleared on read. */
 export function abiError(): u32 { return takeAbiError(); }
 /** The offending value of that refusal. */
-export function abiErrorValue(): f64 { return lastAbiValue(); }
+export function abiErrorValue(): f64 { return abiErrors.abiErrorValue(); }
 export function abiErrorCount(): u32 { return ABI_CODE_COUNT; }
 /** What a refused argument is not, for code `code` ("is not a live SegmentedStream of this lab"). */
-export function abiErrorName(code: u32): string { return abiName(code); }
+export function abiErrorName(code: u32): string { return abiErrors.abiErrorName(code); }
 /** Enums the host mirrors (abi/names.ts): how many values enum `e` has, and each one's name. */
 export { enumCount, enumName } from "./abi/names";
 /** Where the poisoned flag lives (memory/lab_state.ts), for the host to set it when a call trapped. */
-export function labStateAddress(): usize { return stateAddress(); }
+export function labStateAddress(): usize { return labState.labStateAddress(); }
 
 /** Returns false (changing nothing) for an unknown policy or model, or a zero chunk. */
 export function heapConfigure(policy: u32, chunkPages: u32, footprintModel: u32, limitBytes: f64, largeThreshold: f64): bool {
@@ -118,21 +118,21 @@ export function heapInjectPending(): u32 { return injectPending(); }
 
 export function heapCheck(out: usize, deep: bool): u32 {
   validReport(out);
-  return checkHeap(out, deep);
+  return heapChecker.heapCheck(out, deep);
 }
 export function epochCheck(out: usize): u32 {
   validReport(out);
-  return checkEpoch(out);
+  return epochChecker.epochCheck(out);
 }
 export function streamCheck(out: usize, stream: usize): u32 {
   validBuffer(out, CHECK_REPORT_SIZE);
   validOwnStream(stream);
-  return checkStream(out, stream, 0);
+  return streamChecker.streamCheck(out, stream, 0);
 }
 export function indexCheck(out: usize, index: usize): u32 {
   validBuffer(out, CHECK_REPORT_SIZE);
   validIndex(index);
-  return checkIndex(out, index);
+  return indexChecker.indexCheck(out, index);
 }
 export function checkCodeCount(): u32 { return CHECK_CODE_COUNT; }
 /** This thread's own CheckReport slot in the reserved region (the debug build's after-call checks use it). */
@@ -142,7 +142,7 @@ export function checkReportSlot(): usize { return threadReportSlot(); }
 function validReport(out: usize): void {
   if (out != threadReportSlot()) validBuffer(out, CHECK_REPORT_SIZE);
 }
-export function checkCodeName(code: u32): string { return codeName(code); }
+export function checkCodeName(code: u32): string { return heapChecker.checkCodeName(code); }
 /** Bytes glibc malloc on x86-64 would hold for one request (memory/footprint.ts). */
 export function glibcChunkBytes(bytes: f64): f64 { return <f64>glibcChunk(validCount(bytes)); }
 export function heapBlockSize(payload: usize): usize { return blockSize(payload); }
@@ -167,11 +167,11 @@ export function siteCount(): u32 { return SITE_COUNT; }
 export function maxSites(): u32 { return MAX_SITES; }
 export function siteName(site: u32): string {
   if (site >= SITE_COUNT) refuse(ABI_BAD_SITE, <f64>site);
-  return nameOf(site);
+  return sites.siteName(site);
 }
 export function siteIsRust(site: u32): bool {
   if (site >= SITE_COUNT) refuse(ABI_BAD_SITE, <f64>site);
-  return isRust(site);
+  return sites.siteIsRust(site);
 }
 
 // --- SegmentedStream (every address and enum is checked first: abi/validate.ts) ---
@@ -180,45 +180,45 @@ export function siteIsRust(site: u32): bool {
 export function streamNew(variant: u32, pageSlots: u32): usize {
   validVariant(variant);
   validPageSlots(pageSlots);
-  return newStream(variant, pageSlots);
+  return segmentedStream.streamNew(variant, pageSlots);
 }
 /** False if the epoch pin an epoch-deferred Drop needs was refused: nothing was dropped. */
 export function streamDrop(stream: usize): bool {
   validOwnStream(stream);
-  return dropStream(stream);
+  return segmentedStream.streamDrop(stream);
 }
 
 /** Index of the value, or -1 if a page allocation was refused. Words are stored as f64 bit patterns. */
 export function streamAppend(stream: usize, a: f64, b: f64): f64 {
   validOwnStream(stream); // an index's stream takes values through indexUpsert only
-  return <f64>append(stream, reinterpret<u64>(a), reinterpret<u64>(b));
+  return <f64>segmentedStream.streamAppend(stream, reinterpret<u64>(a), reinterpret<u64>(b));
 }
 
 export function streamAppendBatch(stream: usize, source: usize, count: u32): f64 {
   validOwnStream(stream);
   validElements(source, <u64>count, V16_SIZE);
-  return <f64>appendBatch(stream, source, <u64>count);
+  return <f64>segmentedStream.streamAppendBatch(stream, source, <u64>count);
 }
 
 export function streamGet(stream: usize, index: f64, out: usize): bool {
   validStream(stream);
   let at = validCount(index);
   validBuffer(out, V16_SIZE);
-  return get(stream, at, out);
+  return segmentedStream.streamGet(stream, at, out);
 }
 export function streamRead(stream: usize, start: f64, count: u32, out: usize): u32 {
   validStream(stream);
   let from = validCount(start);
   validBuffer(out, <u64>count * V16_SIZE);
-  return <u32>read(stream, from, <u64>count, out);
+  return <u32>segmentedStream.streamRead(stream, from, <u64>count, out);
 }
 export function streamLen(stream: usize): f64 {
   validStream(stream);
-  return <f64>len(stream);
+  return <f64>segmentedStream.streamLen(stream);
 }
 export function streamPageCount(stream: usize): f64 {
   validStream(stream);
-  return <f64>pageCount(stream);
+  return <f64>segmentedStream.streamPageCount(stream);
 }
 
 // --- Arc counts, for tests and reports ---
@@ -254,7 +254,7 @@ export function arcSwapPageDrop(swap: usize): void {
 /** Drops an Arc<Page> reference held as a data pointer (from arcSwapPageLoadFull). */
 export function pageRelease(data: usize): void {
   validPage(data);
-  releasePage(data);
+  pageSwap.pageRelease(data);
 }
 
 // --- OptimisedIndex ---
@@ -284,23 +284,23 @@ export function indexNew(indexer: u32, capacity: f64, variant: u32, pageSlots: u
   validVariant(variant);
   validPageSlots(pageSlots);
   validTableKind(tableKind);
-  return newIndex(indexer, keys, variant, pageSlots, tableKind);
+  return optimisedIndex.indexNew(indexer, keys, variant, pageSlots, tableKind);
 }
 /** False if the epoch pin an epoch-deferred Drop needs was refused: nothing was dropped. */
 export function indexDrop(index: usize): bool {
   validIndex(index);
-  return dropIndex(index);
+  return optimisedIndex.indexDrop(index);
 }
 /** Stream position of the value, or -1 if refused. */
 export function indexUpsert(index: usize, a: f64, b: f64): f64 {
   validIndex(index);
-  return <f64>upsert(index, reinterpret<u64>(a), reinterpret<u64>(b));
+  return <f64>optimisedIndex.indexUpsert(index, reinterpret<u64>(a), reinterpret<u64>(b));
 }
 /** Latest value of the key the indexer derives from the words (a, b); false if absent. */
 export function indexGet(index: usize, a: f64, b: f64, out: usize): bool {
   validIndex(index);
   validBuffer(out, V16_SIZE);
-  return getByKey(index, indexKeyOf(index, reinterpret<u64>(a), reinterpret<u64>(b)), out);
+  return optimisedIndex.indexGet(index, indexKeyOf(index, reinterpret<u64>(a), reinterpret<u64>(b)), out);
 }
 export function indexLen(index: usize): f64 {
   validIndex(index);
@@ -320,7 +320,7 @@ export function indexValues(index: usize, from: f64, out: usize, max: u32, writt
   let start = validCount(from);
   validBuffer(out, <u64>max * V16_SIZE);
   validBuffer(written, 4);
-  return <f64>values(index, start, out, max, written);
+  return <f64>optimisedIndex.indexValues(index, start, out, max, written);
 }
 
 // --- epoch (participants are checked to be registered, and driven by the thread that owns them) ---
