@@ -10,23 +10,47 @@
 //     0   deferreds [Deferred; 64]  (64 x 32)         0  epoch  Epoch (u64)
 //  2048   len       usize                             8  bag    Bag
 // ╘═══════════════════════════════════════════════╛   ╘════════════════════════════════════════════════╛
+//
+// AS classes hold no arrays and embed another structure only as their base (its fields first), so
+// these are laid out as rt/tlsf.ts lays out its Root: a class declares the scalar fields, and an
+// array or an embedded structure in between takes its extent from its element's class (BagTail's
+// `len` follows MAX_OBJECTS Deferreds; SealedBagHead's `epoch` is followed by a Bag).
 
-import { DEFERRED_SIZE, deferredRun, deferredInnerFn, fnIsInternal, freeQueueNodeFn, freeLocalFn } from "./deferred";
+import { Deferred, DEFERRED_SIZE, deferredRun, deferredInnerFn, fnIsInternal, freeQueueNodeFn, freeLocalFn } from "./deferred";
 import { epochDistance } from "./epoch";
 
 /** crossbeam-epoch's MAX_OBJECTS: Deferreds per Bag. */
 // @ts-ignore: decorator
 @inline export const MAX_OBJECTS: u64 = 64;
+
+/** Bag's fields after `deferreds: [Deferred; MAX_OBJECTS]`, which starts it. */
+@unmanaged export class BagTail {
+  len: u64;
+}
+/** SealedBag's fields before `_bag: Bag`, which ends it. */
+@unmanaged export class SealedBagHead {
+  epoch: u64;
+}
+
 // @ts-ignore: decorator
-@inline export const BAG_SIZE: usize = 2056;
+@inline const BAG_DEFERREDS: usize = 0;
 // @ts-ignore: decorator
-@inline const BAG_LEN: usize = 2048;
+@inline const BAG_TAIL: usize = BAG_DEFERREDS + <usize>MAX_OBJECTS * offsetof<Deferred>();
 // @ts-ignore: decorator
-@inline export const SEALED_BAG_SIZE: usize = 2064;
+@inline const BAG_LEN: usize = BAG_TAIL + offsetof<BagTail>("len");
 // @ts-ignore: decorator
-@inline const SEALED_EPOCH: usize = 0;
+@inline export const BAG_SIZE: usize = BAG_TAIL + offsetof<BagTail>();
 // @ts-ignore: decorator
-@inline const SEALED_BAG: usize = 8;
+@inline const SEALED_EPOCH: usize = offsetof<SealedBagHead>("epoch");
+// @ts-ignore: decorator
+@inline const SEALED_BAG: usize = offsetof<SealedBagHead>();
+// @ts-ignore: decorator
+@inline export const SEALED_BAG_SIZE: usize = SEALED_BAG + BAG_SIZE;
+// crossbeam-epoch: Bag is 64 Deferreds and a usize; SealedBag an Epoch (usize) and a Bag.
+if (BAG_SIZE != 2056) ERROR("Bag must be 2,056 bytes, as crossbeam-epoch's");
+if (BAG_LEN != 2048) ERROR("Bag's len must follow its 64 Deferreds (2,048 bytes), as crossbeam-epoch's");
+if (SEALED_BAG_SIZE != 2064) ERROR("SealedBag must be 2,064 bytes, as crossbeam-epoch's");
+if (SEALED_EPOCH != 0 || SEALED_BAG != 8) ERROR("SealedBag must hold its epoch, then its bag at 8, as crossbeam-epoch's");
 
 // @ts-ignore: decorator
 @inline export function bagLen(bag: usize): u64 { return load<u64>(bag + BAG_LEN); }

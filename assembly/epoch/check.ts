@@ -27,7 +27,7 @@ import { NODE_SIZE, nodeNext, nodeData } from "./queue";
 import { localBag } from "./local";
 import { localSize } from "./version";
 import { bagLen, bagSlot, sealedBag, sealedEpoch, MAX_OBJECTS } from "./bag";
-import { deferredCall, runBoxedFn } from "./deferred";
+import { deferredCall, deferredData, boxCall, runBoxedFn } from "./deferred";
 
 /** Checks the default collector, if one exists. Returns CHECK_OK or the first broken invariant's code. */
 export function epochCheck(out: usize): u32 {
@@ -82,10 +82,10 @@ function checkBag(out: usize, bag: usize, contents: bool): u32 {
     let call = deferredCall(slot);
     if (!isTableIndex(call)) return report(out, CHECK_DEFERRED, slot, TABLE_INDEX_MAX, call);
     if (<u32>call == runBoxedFn()) {
-      let box = <usize>load<u64>(slot, 8);
+      let box = <usize>deferredData(slot);
       let block = liveBlockAt(box);
       if (!block || siteOf(block) != SITE_DEFERRED_BOX) return report(out, CHECK_DEFERRED, slot, box, block ? siteOf(block) : 0);
-      let inner = load<u64>(box);
+      let inner = boxCall(box);
       if (!isTableIndex(inner) || <u32>inner == runBoxedFn()) return report(out, CHECK_DEFERRED, box, TABLE_INDEX_MAX, inner);
     }
   }

@@ -40,7 +40,7 @@
 //   4  global u32    the default collector's ArcInner<Global>
 // ╘══════════════════════════════════════════════════════════════════════════════════════╛
 
-import { EPOCH_ROOT } from "../memory/layout";
+import { EPOCH_ROOT, MEMORY_VIEW } from "../memory/layout";
 import { trapIfPoisoned } from "../memory/lab_state";
 import { futexWait32 } from "../sync/futex";
 import { globalNew, firstLocal, nextLocal, queueHead } from "./global";
@@ -48,10 +48,24 @@ import { localRegister, localUnregister, localBag } from "./local";
 import { bagPending, bagLen, sealedBag, sealedEpoch } from "./bag";
 import { nodeNext, nodeData } from "./queue";
 
+/** EPOCH_ROOT (layout above); the model's own, no Rust figure. */
+@unmanaged export class EpochRoot {
+  state: u32;
+  global: u32;
+}
+if (offsetof<EpochRoot>() > MEMORY_VIEW - EPOCH_ROOT) ERROR("EpochRoot must fit in its reserved range (memory/layout.ts)");
+
+/** One record of queueSnapshot's output. */
+@unmanaged export class BagSnapshot {
+  epoch: u64;
+  len: u64;
+}
+if (offsetof<BagSnapshot>() != 16) ERROR("a queueSnapshot record must be 16 bytes, as the host reads it");
+
 // @ts-ignore: decorator
-@inline const ROOT_STATE: usize = EPOCH_ROOT;
+@inline const ROOT_STATE: usize = EPOCH_ROOT + offsetof<EpochRoot>("state");
 // @ts-ignore: decorator
-@inline const ROOT_GLOBAL: usize = EPOCH_ROOT + 4;
+@inline const ROOT_GLOBAL: usize = EPOCH_ROOT + offsetof<EpochRoot>("global");
 // @ts-ignore: decorator
 @inline const NONE: u32 = 0;
 // @ts-ignore: decorator
@@ -135,8 +149,9 @@ export function queueSnapshot(out: usize, max: u32): u32 {
   let count: u32 = 0;
   for (let node = nodeNext(<usize>atomic.load<u64>(queueHead(global))); node && count < max; node = nodeNext(node)) {
     let sealed = nodeData(node);
-    store<u64>(out + <usize>count * 16, sealedEpoch(sealed));
-    store<u64>(out + <usize>count * 16, bagLen(sealedBag(sealed)), 8);
+    let record = out + <usize>count * offsetof<BagSnapshot>();
+    store<u64>(record, sealedEpoch(sealed), offsetof<BagSnapshot>("epoch"));
+    store<u64>(record, bagLen(sealedBag(sealed)), offsetof<BagSnapshot>("len"));
     count++;
   }
   return count;

@@ -32,19 +32,39 @@
 // ╒═══════════════════════ Deferred (32 bytes) ═══════════════════════╕
 //  off  field     native                      here
 //   0   call      unsafe fn(*mut u8)          table index of a DeferredFn (u64)
-//   8   data      MaybeUninit<[usize; 3]>     captured words, or the Box's address when boxed
+//   8   data      MaybeUninit<[usize; 3]>     captured words (data0..data2), or the Box's address
 // ╘════════════════════════════════════════════════════════════════════╛
-//  A boxed closure's allocation holds [inner function's index u64, words...] and is `captureBytes`
-//  long; the Deferred's call is then runBoxed.
+//  A boxed closure's allocation (DeferredBox) holds [call: the inner function's index u64, data0:
+//  its first word, ...] and is `captureBytes` long; the Deferred's call is then runBoxed.
 
 import { SITE_DEFERRED_BOX, SITE_QUEUE_NODE, SITE_LOCAL } from "../memory/sites";
 import { heapAlloc, heapFree } from "../memory/heap";
+import { WORD_ALIGN } from "./epoch";
+
+/** crossbeam-epoch's Deferred (layout above). Only its offsets are used (linear memory, no objects). */
+@unmanaged export class Deferred {
+  call: u64;
+  data0: u64;
+  data1: u64;
+  data2: u64;
+}
+// crossbeam-epoch: `call` (a fn pointer, 8 bytes), then `data` (3 x usize, 24 bytes).
+if (offsetof<Deferred>() != 32) ERROR("Deferred must be 32 bytes, as crossbeam-epoch's");
+if (offsetof<Deferred>("data0") != 8) ERROR("Deferred's data must follow its 8-byte call, as crossbeam-epoch's");
+
+/** The head of a boxed closure's allocation (`captureBytes` long; the model's Box<F>). */
+@unmanaged export class DeferredBox {
+  call: u64;
+  data0: u64;
+}
 
 // @ts-ignore: decorator
-@inline export const DEFERRED_SIZE: usize = 32;
-/** Inline capacity: three words. */
+@inline export const DEFERRED_SIZE: usize = offsetof<Deferred>();
+/** Inline capacity: the three data words. */
 // @ts-ignore: decorator
-@inline export const DEFERRED_INLINE_BYTES: u32 = 24;
+@inline export const DEFERRED_INLINE_BYTES: u32 = <u32>(offsetof<Deferred>() - offsetof<Deferred>("data0"));
+// A box is made only for a capture over the inline capacity, so its head always fits in the allocation.
+if (offsetof<DeferredBox>() > <usize>DEFERRED_INLINE_BYTES) ERROR("a boxed closure's head must fit in a capture too large to inline");
 
 /** What a Deferred calls: a module-level function of the first captured word. */
 export type DeferredFn = (data: u64) => void;
@@ -68,7 +88,7 @@ function freeQueueNode(node: u64): void { heapFree(<usize>node, SITE_QUEUE_NODE)
 function freeLocal(local: u64): void { heapFree(<usize>local, SITE_LOCAL); }
 /** Deferred::call for a closure over 24 bytes (data = its Box): runs it, then drops the box. */
 function runBoxed(box: u64): void {
-  callDeferred(<u32>load<u64>(<usize>box), load<u64>(<usize>box, 8));
+  callDeferred(<u32>boxCall(<usize>box), load<u64>(<usize>box, offsetof<DeferredBox>("data0")));
   deferredUnbox(<usize>box);
 }
 
@@ -99,10 +119,10 @@ export function fnIsInternal(fn: u32): bool {
  * `captureBytes` allocation). Returns the box, or 0 if refused.
  */
 export function deferredBox(fn: u32, word: u64, captureBytes: u32): usize {
-  let box = heapAlloc(SITE_DEFERRED_BOX, <u64>captureBytes, 8, false);
+  let box = heapAlloc(SITE_DEFERRED_BOX, <u64>captureBytes, WORD_ALIGN, false);
   if (box) {
-    store<u64>(box, <u64>fn);
-    store<u64>(box, word, 8);
+    store<u64>(box, <u64>fn, offsetof<DeferredBox>("call"));
+    store<u64>(box, word, offsetof<DeferredBox>("data0"));
   }
   return box;
 }
@@ -113,21 +133,27 @@ export function deferredUnbox(box: usize): void {
 }
 
 export function deferredStore(slot: usize, fn: u32, word: u64): void {
-  store<u64>(slot, <u64>fn);
-  store<u64>(slot, word, 8);
+  store<u64>(slot, <u64>fn, offsetof<Deferred>("call"));
+  store<u64>(slot, word, offsetof<Deferred>("data0"));
 }
 
 /** The call word of the Deferred at `slot` (a table index, or garbage for the checker to find). */
 // @ts-ignore: decorator
-@inline export function deferredCall(slot: usize): u64 { return load<u64>(slot); }
+@inline export function deferredCall(slot: usize): u64 { return load<u64>(slot, offsetof<Deferred>("call")); }
+/** The first data word of the Deferred at `slot` (the box's address when its call is runBoxed). */
+// @ts-ignore: decorator
+@inline export function deferredData(slot: usize): u64 { return load<u64>(slot, offsetof<Deferred>("data0")); }
+/** The inner function's index in a boxed closure. */
+// @ts-ignore: decorator
+@inline export function boxCall(box: usize): u64 { return load<u64>(box, offsetof<DeferredBox>("call")); }
 
 /** The function a Deferred will run, looking inside a box. */
 export function deferredInnerFn(slot: usize): u32 {
   let fn = <u32>deferredCall(slot);
-  return fn == runBoxedFn() ? <u32>load<u64>(<usize>load<u64>(slot, 8)) : fn;
+  return fn == runBoxedFn() ? <u32>boxCall(<usize>deferredData(slot)) : fn;
 }
 
 /** Runs the Deferred at `slot` (Deferred::call). */
 export function deferredRun(slot: usize): void {
-  callDeferred(<u32>deferredCall(slot), load<u64>(slot, 8));
+  callDeferred(<u32>deferredCall(slot), deferredData(slot));
 }

@@ -15,31 +15,48 @@
 // ╘════════════════════════════════════════════════════════════════════════════════════╛
 //
 // Global::new allocates the queue's sentinel node first, then Arc::new allocates the ArcInner.
+//
+// AS has no field alignment, so the class Global declares the four fields in rustc's order, one
+// word each, and each word stands for its CachePadded line (epoch.ts): the field at word i lies at
+// line i of Global, which starts at ArcInner's counts (sync/arc.ts) rounded up to a line.
 
 import { SITE_ARC_GLOBAL } from "../memory/sites";
 import { heapAlloc } from "../memory/heap";
 import { queueSentinel, queuePush, nodeFree } from "./queue";
-import { epochIsPinned, epochUnpinned, epochSuccessor } from "./epoch";
+import { ArcInner } from "../sync/arc";
+import { epochIsPinned, epochUnpinned, epochSuccessor, CACHE_LINE, CACHE_PADDED_SIZE } from "./epoch";
 import { bagIsFull, bagPushSlot } from "./bag";
 import { deferredStore, freeLocalFn } from "./deferred";
-import { localEpochOffset } from "./version";
+import { localEpochOffset, LOCAL_ENTRY_NEXT } from "./version";
 
-// @ts-ignore: decorator
-@inline export const GLOBAL_ARC_SIZE: usize = 640;
-// @ts-ignore: decorator
-@inline const GLOBAL_ALIGN: u32 = 128;
-// @ts-ignore: decorator
-@inline const G_QUEUE_HEAD: usize = 128;
-// @ts-ignore: decorator
-@inline const G_QUEUE_TAIL: usize = 256;
-// @ts-ignore: decorator
-@inline const G_LOCALS: usize = 384;
-// @ts-ignore: decorator
-@inline const G_EPOCH: usize = 512;
+/** crossbeam-epoch's Global, one word per CachePadded line (see the header). */
+@unmanaged export class Global {
+  queueHead: u64;
+  queueTail: u64;
+  localsHead: u64;
+  epoch: u64;
+}
 
-/** Where a participant's list link sits in its Local (local.ts owns the layout; version.ts the epoch word's offset). */
+/** Lines per word of Global: a field at byte `off` of the class lies at `off * LINES_PER_WORD`. */
 // @ts-ignore: decorator
-@inline export const LOCAL_ENTRY_NEXT: usize = 0;
+@inline const LINES_PER_WORD: usize = CACHE_PADDED_SIZE / sizeof<u64>();
+// @ts-ignore: decorator
+@inline const GLOBAL: usize = (offsetof<ArcInner>() + CACHE_LINE - 1) & ~(CACHE_LINE - 1);
+// @ts-ignore: decorator
+@inline const G_QUEUE_HEAD: usize = GLOBAL + offsetof<Global>("queueHead") * LINES_PER_WORD;
+// @ts-ignore: decorator
+@inline const G_QUEUE_TAIL: usize = GLOBAL + offsetof<Global>("queueTail") * LINES_PER_WORD;
+// @ts-ignore: decorator
+@inline const G_LOCALS: usize = GLOBAL + offsetof<Global>("localsHead") * LINES_PER_WORD;
+// @ts-ignore: decorator
+@inline const G_EPOCH: usize = GLOBAL + offsetof<Global>("epoch") * LINES_PER_WORD;
+// @ts-ignore: decorator
+@inline export const GLOBAL_ARC_SIZE: usize = GLOBAL + offsetof<Global>() * LINES_PER_WORD;
+// @ts-ignore: decorator
+@inline const GLOBAL_ALIGN: u32 = <u32>CACHE_LINE;
+// crossbeam-epoch, x86_64: Global is four CachePadded fields (512 bytes, align 128); its ArcInner 640.
+if (GLOBAL_ARC_SIZE != 640 || GLOBAL_ALIGN != 128) ERROR("ArcInner<Global> must be 640 bytes, align 128, as crossbeam-epoch's");
+if (GLOBAL != 128 || G_QUEUE_HEAD != 128 || G_QUEUE_TAIL != 256 || G_LOCALS != 384 || G_EPOCH != 512) ERROR("Global's fields must lie at 128, 256, 384 and 512 of its ArcInner, as rustc lays crossbeam-epoch's");
 
 // @ts-ignore: decorator
 @inline export function queueHead(global: usize): usize { return global + G_QUEUE_HEAD; }
@@ -67,8 +84,8 @@ export function globalNew(): usize {
     nodeFree(sentinel);
     return 0;
   }
-  store<u64>(global, 1);
-  store<u64>(global, 1, 8);
+  store<u64>(global, 1, offsetof<ArcInner>("strong"));
+  store<u64>(global, 1, offsetof<ArcInner>("weak"));
   store<u64>(queueHead(global), <u64>sentinel);
   store<u64>(queueTail(global), <u64>sentinel);
   return global;

@@ -1,7 +1,7 @@
 // `Local`: one participant of a collector (natively, one per thread), 2,304 bytes with 128-byte
-// alignment (crossbeam-epoch 0.9.20; 2,104, align 8, in 0.9.13: version.ts gives the size, the
-// alignment and the two offsets that differ), allocated when the participant registers, which is
-// at its first pin.
+// alignment (crossbeam-epoch 0.9.20; 2,104, align 8, in 0.9.13: version.ts declares the layout,
+// and gives the size, the alignment and the two offsets that differ), allocated when the
+// participant registers, which is at its first pin.
 //
 // ╒═══════════════════════ Local (2,304 bytes, align 128) ════════════════════════╕
 //  off    field          type                          meaning
@@ -14,6 +14,8 @@
 //  2096   owner          (model only, in the padding)  thread number of the instance that registered it
 //  2176   epoch          CachePadded<AtomicEpoch>      the epoch pinned in, low bit = pinned
 // ╘═══════════════════════════════════════════════════════════════════════════════╛
+//  Declared in version.ts: LocalHead (entry, collector; its base Entry) · the Bag · LocalCounts
+//  (the three counts) · LocalTail0920 (owner) or LocalTail0913 (epoch).
 //
 // Only the owning participant touches guard_count, pin_count and the bag; other participants read
 // `epoch` (in try_advance) and follow `entry`. Natively a Local belongs to the thread whose
@@ -40,23 +42,15 @@ import { epochPinned } from "./epoch";
 import {
   globalEpoch, globalAddLocal, globalTryAdvance, globalPushBag, globalMarkDeleted, queueHead, queueTail
 } from "./global";
-import { localSize, localAlign, localOwnerOffset, localEpochOffset } from "./version";
+import {
+  localSize, localAlign, localOwnerOffset, localEpochOffset, LOCAL_0920_SIZE,
+  LOCAL_COLLECTOR, LOCAL_BAG, LOCAL_GUARD_COUNT, LOCAL_HANDLE_COUNT, LOCAL_PIN_COUNT
+} from "./version";
 import { queuePopExpired, queueHasExpired, nodeNext, nodeData } from "./queue";
 
-// @ts-ignore: decorator
 /** Local's size in 0.9.20, the default (localSize() gives the configured version's). */
 // @ts-ignore: decorator
-@inline export const LOCAL_SIZE: usize = 2304;
-// @ts-ignore: decorator
-@inline const L_COLLECTOR: usize = 8;
-// @ts-ignore: decorator
-@inline export const L_BAG: usize = 16;
-// @ts-ignore: decorator
-@inline const L_GUARD_COUNT: usize = 2072;
-// @ts-ignore: decorator
-@inline const L_HANDLE_COUNT: usize = 2080;
-// @ts-ignore: decorator
-@inline const L_PIN_COUNT: usize = 2088;
+@inline export const LOCAL_SIZE: usize = LOCAL_0920_SIZE;
 
 /** crossbeam-epoch's PINNINGS_BETWEEN_COLLECT: an outermost pin collects when its count is a multiple. */
 // @ts-ignore: decorator
@@ -69,13 +63,13 @@ import { queuePopExpired, queueHasExpired, nodeNext, nodeData } from "./queue";
 @inline const EPOCH_STARTING: u64 = 0;
 
 // @ts-ignore: decorator
-@inline export function localGlobal(local: usize): usize { return <usize>load<u64>(local + L_COLLECTOR); }
+@inline export function localGlobal(local: usize): usize { return <usize>load<u64>(local + LOCAL_COLLECTOR); }
 // @ts-ignore: decorator
-@inline export function localBag(local: usize): usize { return local + L_BAG; }
+@inline export function localBag(local: usize): usize { return local + LOCAL_BAG; }
 // @ts-ignore: decorator
-@inline export function localGuardCount(local: usize): u64 { return load<u64>(local + L_GUARD_COUNT); }
+@inline export function localGuardCount(local: usize): u64 { return load<u64>(local + LOCAL_GUARD_COUNT); }
 // @ts-ignore: decorator
-@inline export function localPinCount(local: usize): u64 { return load<u64>(local + L_PIN_COUNT); }
+@inline export function localPinCount(local: usize): u64 { return load<u64>(local + LOCAL_PIN_COUNT); }
 // @ts-ignore: decorator
 @inline export function localEpoch(local: usize): u64 { return atomic.load<u64>(local + localEpochOffset()); }
 // @ts-ignore: decorator
@@ -86,11 +80,11 @@ export function localRegister(global: usize): usize {
   let local = heapAlloc(SITE_LOCAL, <u64>localSize(), localAlign(), false);
   if (!local) return 0;
   arcClone(global);
-  store<u64>(local + L_COLLECTOR, <u64>global);
+  store<u64>(local + LOCAL_COLLECTOR, <u64>global);
   bagClear(localBag(local));
-  store<u64>(local + L_GUARD_COUNT, 0);
-  store<u64>(local + L_HANDLE_COUNT, 1);
-  store<u64>(local + L_PIN_COUNT, 0);
+  store<u64>(local + LOCAL_GUARD_COUNT, 0);
+  store<u64>(local + LOCAL_HANDLE_COUNT, 1);
+  store<u64>(local + LOCAL_PIN_COUNT, 0);
   store<u32>(local + localOwnerOffset(), currentThread());
   atomic.store<u64>(local + localEpochOffset(), EPOCH_STARTING);
   globalAddLocal(global, local);
@@ -104,12 +98,12 @@ export function localRegister(global: usize): usize {
  */
 export function localPin(local: usize): bool {
   let guards = localGuardCount(local);
-  store<u64>(local + L_GUARD_COUNT, guards + 1);
+  store<u64>(local + LOCAL_GUARD_COUNT, guards + 1);
   if (guards != 0) return true;
   let global = localGlobal(local);
   atomic.store<u64>(local + localEpochOffset(), epochPinned(globalEpoch(global)));
   let count = localPinCount(local);
-  store<u64>(local + L_PIN_COUNT, count + 1);
+  store<u64>(local + LOCAL_PIN_COUNT, count + 1);
   return count % PINNINGS_BETWEEN_COLLECT != 0 || localCollect(local);
 }
 
@@ -117,7 +111,7 @@ export function localPin(local: usize): bool {
 export function localUnpin(local: usize): bool {
   let guards = localGuardCount(local);
   if (guards == 0) return false;
-  store<u64>(local + L_GUARD_COUNT, guards - 1);
+  store<u64>(local + LOCAL_GUARD_COUNT, guards - 1);
   if (guards == 1) atomic.store<u64>(local + localEpochOffset(), EPOCH_STARTING);
   return true;
 }

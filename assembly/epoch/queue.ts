@@ -11,25 +11,36 @@
 //     0   data  MaybeUninit<SealedBag>   (2,064; spent in the sentinel)
 //  2064   next  Atomic<Node>             (u64; 0: last node)
 // ╘════════════════════════════════════════════════════════════════════════╛
-// One sentinel node is allocated with the queue, when the collector is created.
+// One sentinel node is allocated with the queue, when the collector is created. NodeTail declares
+// the field after `data` (a SealedBag, bag.ts), as bag.ts declares its structures.
 
 import { SITE_QUEUE_NODE } from "../memory/sites";
 import { heapAlloc, heapFree } from "../memory/heap";
 import { bagSeal, sealedIsExpired, bagLen, sealedBag, SEALED_BAG_SIZE, MAX_OBJECTS } from "./bag";
 import { DEBUG } from "../memory/debug";
+import { WORD_ALIGN } from "./epoch";
+
+/** Node<SealedBag>'s fields after `data: MaybeUninit<SealedBag>`, which starts it. */
+@unmanaged export class NodeTail {
+  next: u64;
+}
 
 // @ts-ignore: decorator
-@inline export const NODE_SIZE: usize = 2072;
+@inline const NODE_DATA: usize = 0;
 // @ts-ignore: decorator
-@inline const NODE_NEXT: usize = SEALED_BAG_SIZE;
+@inline const NODE_NEXT: usize = NODE_DATA + SEALED_BAG_SIZE + offsetof<NodeTail>("next");
 // @ts-ignore: decorator
-@inline const NODE_ALIGN: u32 = 8;
+@inline export const NODE_SIZE: usize = NODE_DATA + SEALED_BAG_SIZE + offsetof<NodeTail>();
+// @ts-ignore: decorator
+@inline const NODE_ALIGN: u32 = WORD_ALIGN;
+// crossbeam-epoch: a Node<SealedBag> is the SealedBag, then an Atomic (one word).
+if (NODE_SIZE != 2072 || NODE_NEXT != 2064) ERROR("Node<SealedBag> must be 2,072 bytes, its next at 2,064, as crossbeam-epoch's");
 
 // @ts-ignore: decorator
 @inline export function nodeNext(node: usize): usize { return <usize>atomic.load<u64>(node + NODE_NEXT); }
 /** The SealedBag in a node. */
 // @ts-ignore: decorator
-@inline export function nodeData(node: usize): usize { return node; }
+@inline export function nodeData(node: usize): usize { return node + NODE_DATA; }
 
 /** Queue::new's sentinel: a node with no data. 0 if refused. */
 export function queueSentinel(): usize {
