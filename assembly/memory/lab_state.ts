@@ -14,7 +14,7 @@
 //   4  threads u32      thread numbers handed out so far
 // ╘═════════════════════════════════════════════════════════════════════════════════╛
 
-import { LAB_STATE, CHECK_REPORTS } from "./layout";
+import { LAB_STATE, CHECK_REPORTS, EPOCH_CONFIG, EPOCH_CONFIG_BYTES, RESERVED_END } from "./layout";
 
 // @ts-ignore: decorator
 @inline const POISONED: usize = LAB_STATE;
@@ -53,6 +53,11 @@ export function labStateAddress(): usize { return LAB_STATE; }
  * This thread's CheckReport slot (in CHECK_REPORTS, layout.ts): where the debug build's after-call
  * checks write, taking no allocation (which a test's injected refusal could hit).
  */
+// The report slots once shared their first 16 bytes with EPOCH_CONFIG: the 64th instance's checks
+// rewrote the crossbeam version (tests/reliability/reserved.test.ts).
+if (CHECK_REPORTS < EPOCH_CONFIG + EPOCH_CONFIG_BYTES) ERROR("CHECK_REPORTS must start after EPOCH_CONFIG");
+if (CHECK_REPORTS + <usize>REPORT_SLOTS * REPORT_SLOT_BYTES > RESERVED_END) ERROR("CHECK_REPORTS must end inside the reserved region");
+
 export function threadReportSlot(): usize {
   return CHECK_REPORTS + <usize>(thread % REPORT_SLOTS) * REPORT_SLOT_BYTES;
 }

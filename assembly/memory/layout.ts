@@ -32,6 +32,10 @@
 //         │ EPOCH_CONFIG                 │ the crossbeam-epoch version modelled (epoch/version.ts)
 //  0x8510 ├──────────────────────────────┤
 //         │ (unused)                     │
+//  0x8600 ├──────────────────────────────┤
+//         │ CHECK_REPORTS                │ a CheckReport slot per thread, 64 round robin (lab_state.ts)
+//  0x8C00 ├──────────────────────────────┤
+//         │ (unused)                     │
 //  0xFFFF └──────────────────────────────┘
 // ╘═════════════════════════════════════════════════════════════════════════════════════════╛
 
@@ -57,5 +61,11 @@
 @inline export const CHECK_SCRATCH: usize = 0x8180;
 // @ts-ignore: decorator
 @inline export const EPOCH_CONFIG: usize = 0x8500;
+/** Bytes EPOCH_CONFIG may use. */
 // @ts-ignore: decorator
-@inline export const CHECK_REPORTS: usize = 0x8500;
+@inline export const EPOCH_CONFIG_BYTES: usize = 0x10;
+// @ts-ignore: decorator
+@inline export const CHECK_REPORTS: usize = 0x8600;
+/** The first address past the reserved region (asconfig.json's memoryBase). */
+// @ts-ignore: decorator
+@inline export const RESERVED_END: usize = 0x10000;
