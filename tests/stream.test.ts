@@ -4,7 +4,7 @@
 // Sizes are the x86-64 Rust layouts of ../shared/reference/rust-original.md ("Layouts on x86-64"):
 // V16 = 16 bytes; Page<V16> = 40; ArcInner<T> = 16 + size_of T; the slot array of n slots = 16n; the
 // Vec<Arc<Page>> buffer's first capacity is 4 elements of 8 bytes. Heap arithmetic follows
-// assembly/memory/heap.ts (16-byte block header, 16-byte granules, a 16-byte tail sentinel per region).
+// assembly/memory/block.ts (16-byte block header, 16-byte granules, a 16-byte tail sentinel per region).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -22,7 +22,7 @@ const ARC_HEADER = 16; // rust-original.md: ArcInner<T> = strong 8 + weak 8 + T
 const ARC_PAGE = ARC_HEADER + PAGE; // ArcInner<Page<V16>> = 56
 const VEC_FIRST = 4 * 8; // rust-original.md: first non-zero Vec capacity 4, 8-byte Arc pointers
 const STREAM_INLINE = 64; // segmented_stream.ts: SegmentedStream is 64 bytes (a MODEL site)
-const HEADER = 16; // heap.ts block header (and tail sentinel)
+const HEADER = 16; // block.ts block header (and tail sentinel)
 const WASM_PAGE = 65536;
 
 const SITE = {
@@ -37,7 +37,7 @@ const SITE = {
 /**
  * Allocates the heap's remaining free space exactly, on the "test" site, without growing it. Pieces
  * are 256-byte blocks and one last block under 512: TLSF searches the bin a request rounds up to
- * (up to 1/16 larger, heap.ts searchSize), so one request for the whole free block would not be
+ * (up to 1/16 larger, tlsf.ts searchSize), so one request for the whole free block would not be
  * served from it; blocks below 512 bytes that are multiples of 16 are searched exactly.
  */
 function fillHeap(lab: Lab): number[] {
