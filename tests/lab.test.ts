@@ -1,7 +1,7 @@
 // The Lab API: allocation and free through the checked heap, the ledger's figures, the footprint
 // limit, growth policies, argument checking and bad frees.
 //
-// Block arithmetic comes from the block layout documented at the top of assembly/memory/heap.ts:
+// Block arithmetic comes from the block layout documented at the top of assembly/memory/block.ts:
 // a 16-byte header before every payload, block sizes a multiple of 16 (payload 16-aligned), and no
 // block smaller than MIN_BLOCK = 32 (header + two list links + footer of a free block). The heap
 // grows linear memory in 64 KiB wasm pages; a region ends in a 16-byte tail sentinel.
@@ -11,13 +11,13 @@ import assert from "node:assert/strict";
 import { Lab, AllocationFailedError, type LedgerSnapshot, type SiteFigures } from "../src/index.js";
 import { SITE } from "./rust-reference.js";
 
-const HEADER = 16; // heap.ts: block header
-const GRANULE = 16; // heap.ts: AL_SIZE, block sizes are multiples of it
-const MIN_BLOCK = 32; // heap.ts: MIN_BLOCK
+const HEADER = 16; // block.ts: block header
+const GRANULE = 16; // block.ts: AL_SIZE, block sizes are multiples of it
+const MIN_BLOCK = 32; // block.ts: MIN_BLOCK
 const WASM_PAGE = 65536; // the wasm page size
 const INITIAL_PAGES = 2; // asconfig.json initialMemory (src/wasm/module.ts INITIAL_PAGES)
 
-/** Block bytes the heap uses for a request of `bytes` (heap.ts blockSizeFor). */
+/** Block bytes the heap uses for a request of `bytes` (block.ts blockSizeFor). */
 function blockSize(bytes: number): number {
   return Math.max(MIN_BLOCK, Math.ceil((bytes + HEADER) / GRANULE) * GRANULE);
 }
@@ -104,13 +104,22 @@ test("freed memory is reused: same-size alloc after free takes the same block", 
 });
 
 test("zeroed allocation returns zeros even over a dirtied, reused block", () => {
+  // The dirtied block must stay dirty once freed: between two live neighbours it merges with
+  // nothing (beside a zero free block, the merge would wipe it and the request would be served
+  // from ZERO memory, never taking the fill this test is about). 200 bytes: a block of 224, below
+  // 256, where each bin holds one block size, so the next request of that size takes this block.
   const lab = Lab.create();
-  const a = lab.alloc("test", 500);
-  lab.bytes().fill(0xab, a, a + 500);
+  const left = lab.alloc("test", 200);
+  const a = lab.alloc("test", 200);
+  const right = lab.alloc("test", 200);
+  assert.equal(a, left + blockSize(200), "a right after its left neighbour");
+  assert.equal(right, a + blockSize(200), "a right before its right neighbour");
+  lab.bytes().fill(0xab, a, a + 200);
   lab.free(a, "test");
-  const b = lab.alloc("test", 500, { zeroed: true });
-  assert.ok(lab.bytes().subarray(b, b + 500).every((x) => x === 0), "zeroed payload");
-  lab.free(b, "test");
+  const b = lab.alloc("test", 200, { zeroed: true });
+  assert.equal(b, a, "the dirtied block is the one reused");
+  assert.ok(lab.bytes().subarray(b, b + blockSize(200) - HEADER).every((x) => x === 0), "zeroed payload, slack included");
+  for (const p of [b, left, right]) lab.free(p, "test");
 });
 
 test("align 128 (and the maximum, 64 KiB): aligned payloads, exact ledger, all freed", () => {

@@ -5,7 +5,7 @@
 // restated in rust-reference.ts):
 // V16 = 16 bytes; Page<V16> = 40; ArcInner<T> = 16 + size_of T; the slot array of n slots = 16n; the
 // Vec<Arc<Page>> buffer's first capacity is 4 elements of 8 bytes. Heap arithmetic follows
-// assembly/memory/heap.ts (16-byte block header, 16-byte granules, a 16-byte tail sentinel per region).
+// assembly/memory/block.ts (16-byte block header, 16-byte granules, a 16-byte tail sentinel per region).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -19,7 +19,7 @@ const VARIANTS = ["as-written", "explicit-drop", "box-drop", "mock"] as const;
 type Variant = (typeof VARIANTS)[number];
 
 const STREAM_INLINE = 64; // segmented_stream.ts: SegmentedStream is 64 bytes (a MODEL site)
-const HEADER = 16; // heap.ts block header (and tail sentinel)
+const HEADER = 16; // block.ts block header (and tail sentinel)
 const WASM_PAGE = 65536;
 
 const SITE = { ...RUST_SITE, host: "host buffer", test: "test" };
@@ -27,7 +27,7 @@ const SITE = { ...RUST_SITE, host: "host buffer", test: "test" };
 /**
  * Allocates the heap's remaining free space exactly, on the "test" site, without growing it. Pieces
  * are 256-byte blocks and one last block under 512: TLSF searches the bin a request rounds up to
- * (up to 1/16 larger, heap.ts searchSize), so one request for the whole free block would not be
+ * (up to 1/16 larger, tlsf.ts searchSize), so one request for the whole free block would not be
  * served from it; blocks below 512 bytes that are multiples of 16 are searched exactly.
  */
 function fillHeap(lab: Lab): number[] {

@@ -3,7 +3,7 @@
 // one ledger balances exactly and that every value is in the stream once, in order.
 //
 // Figures: rust-original.md ("Layouts on x86-64"): ArcInner<Page<V16>> = 16 + 40 bytes, slot array
-// = 16 bytes a slot. Block arithmetic: assembly/memory/heap.ts (16-byte header and tail sentinel).
+// = 16 bytes a slot. Block arithmetic: assembly/memory/block.ts (16-byte header and tail sentinel).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";

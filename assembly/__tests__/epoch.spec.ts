@@ -137,7 +137,7 @@ describe("epoch: registration", () => {
     expect<usize>(<usize>load<u32>(e1, 16)).toBe(global, "ArcInner<Global> address");
     expect<usize>(<usize>load<u32>(e2, 16)).toBe(first, "Local address");
 
-    // Addresses on this fresh heap (heap.ts block layout: 16-byte header; a 128-aligned request
+    // Addresses on this fresh heap (block.ts block layout: 16-byte header; a 128-aligned request
     // carves a padding block of >= 32 bytes in front). The first region starts at a page boundary S:
     //   sentinel block S, 2072 + 16 = 2088 -> 2096 bytes; payload S + 16
     //   Global: the rest starts at S + 2096; payload must be 128-aligned: (S+2096+16+127) & ~127

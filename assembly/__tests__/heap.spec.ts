@@ -10,7 +10,7 @@
 // the arithmetic is the documented non-adjacent case. No managed allocation (as-pect's `expect`
 // allocates) happens between a `memory.size()` reading and the heap call it is compared with.
 //
-// Figures: block = header 16 + payload, rounded to 16, at least 32 (heap.ts "Block layout").
+// Figures: block = header 16 + payload, rounded to 16, at least 32 (block.ts "Block layout").
 
 import {
   heapAlloc, heapFree, heapBlockSize,
@@ -53,7 +53,7 @@ describe("heap: block sizes", () => {
       expect<bool>(ptrs[i] != 0).toBe(true, "granted");
       expect<usize>(heapBlockSize(ptrs[i])).toBe(<usize>blk[i], "heapBlockSize");
       expect<u64>(blockSizeFor(req[i])).toBe(blk[i], "documented formula agrees with the table");
-      // Block header: 8 requested u32 · 12 site u32 (heap.ts "Block layout").
+      // Block header: 8 requested u32 · 12 site u32 (block.ts "Block layout").
       expect<u32>(load<u32>(ptrs[i] - 8)).toBe(<u32>req[i], "header.requested");
       expect<u32>(load<u32>(ptrs[i] - 4)).toBe(SITE_TEST, "header.site");
       if (i > 0) expect<usize>(ptrs[i] - ptrs[i - 1]).toBe(<usize>blk[i - 1], "split back to back from one top block");
@@ -462,7 +462,7 @@ describe("heap: footprint limit", () => {
   });
 });
 
-// heap.ts "Large requests apart": from 128 KiB (a block of LARGE_MIN = 131072 bytes or more) with
+// large.ts (large requests apart): from 128 KiB (a block of LARGE_MIN = 131072 bytes or more) with
 // the default alignment, a request gets a region of its own, exactly the pages it needs whatever
 // the growth policy, with no tail sentinel; freed, it joins a list only large requests draw from.
 let p5: usize = 0;

@@ -1,4 +1,4 @@
-// Edges of the heap's contract (assembly/memory/heap.ts, ledger.ts, sites.ts): double frees after
+// Edges of the heap's contract (assembly/memory/heap.ts, free.ts, ledger.ts, sites.ts): double frees after
 // merges with ZERO blocks, heapFreeZeroed, site ids outside the site table, and requests near the
 // largest block size.
 //
@@ -17,7 +17,7 @@ beforeAll(() => {
 });
 
 describe("heap: second frees after a merge into a ZERO neighbour", () => {
-  // heap.ts releaseBlock: when the freed block merges into a free ZERO block on its left,
+  // binned.ts releaseBlock (through tlsf.ts coalesce): when the freed block merges into a free ZERO block on its left,
   // mergedZero wipes the bytes the merge buries, the freed block's header (check word included)
   // among them: it must, or a zeroed request served from that block would not read zero. So the
   // second free is still refused and logged, but as an invalid free, naming no block.
@@ -45,7 +45,7 @@ describe("heap: heapFreeZeroed", () => {
     memory.fill(p, 0, 200); // the caller's promise
     expect<u32>(heapFreeZeroed(p, SITE_TEST)).toBe(FREED);
     // A marker the allocator cannot know about: if the zeroed request below filled the payload,
-    // it would be gone. heap.ts: a request for zeroed memory served from ZERO blocks "touches nothing".
+    // it would be gone. tlsf.ts, zero tracking: a request for zeroed memory served from ZERO blocks "touches nothing".
     store<u8>(p + 100, 0x5A);
     const q = heapAlloc(SITE_TEST, 200, 16, true);
     expect<usize>(q).toBe(p, "same block");

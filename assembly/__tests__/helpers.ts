@@ -3,7 +3,7 @@
 // figure it expects. Not a spec itself (no `.spec.ts`), and no top-level statements that touch memory.
 //
 // Ledger offsets come from ledger.ts's exports; heap root offsets (not exported) are copied from the
-// "Root (at HEAP_ROOT)" table in heap.ts and named here once.
+// "Root (at HEAP_ROOT)" table in block.ts and named here once.
 
 import { heapInit, heapConfigure, GROW_EXACT } from "../memory/heap";
 import { HEAP_ROOT, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG } from "../memory/layout";
@@ -31,13 +31,13 @@ export function failureEntry(index: u64): usize { return FAILURE_LOG + <usize>(i
 /** BadFreeEntry i: 0 event u64 · 8 address · 12 freeingSite · 16 kind · 20 blockSite · 24 blockAddress (u32s). */
 export function badFreeEntry(index: u64): usize { return BAD_FREE_LOG + <usize>(index % BAD_FREE_CAPACITY) * 32; }
 
-// --- Heap root (heap.ts, "Root (at HEAP_ROOT)") ---
+// --- Heap root (block.ts, "Root (at HEAP_ROOT)") ---
 export function footprint(): u64 { return load<u64>(HEAP_ROOT + 32); }
 export function peakFootprint(): u64 { return load<u64>(HEAP_ROOT + 40); }
 export function regions(): u32 { return load<u32>(HEAP_ROOT + 48); }
 export function growths(): u32 { return load<u32>(HEAP_ROOT + 52); }
 
-// --- Block arithmetic (heap.ts, "Block layout" and the bin description) ---
+// --- Block arithmetic (block.ts, "Block layout" and the bin description) ---
 export const PAGE: u64 = 65536;
 export const HEADER: u64 = 16;
 
@@ -69,7 +69,7 @@ export function pagesForNewRegion(need: u64): u64 { return pagesFor(searchSize(n
 /** More free blocks than any spec makes: a walk that goes past it is going round a cycle. */
 const MAX_LIST: u32 = 1 << 20;
 
-/** Root: heads[FL_COUNT][SL_SIZE] u32, the first free block of each bin (heap.ts root table). */
+/** Root: heads[FL_COUNT][SL_SIZE] u32, the first free block of each bin (block.ts root table). */
 const ROOT_HEADS: usize = HEAP_ROOT + 192;
 
 /** Largest free block, found by walking every bin list (root heads, next link at block+20). */

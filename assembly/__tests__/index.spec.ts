@@ -149,7 +149,7 @@ describe("indexNew", () => {
     expect<bool>(nonZeroBytes(tableA + 8, 2048 - 16) != 0).toBe(true, "entries were written");
     indexDrop(a); // wipes the written slots, then heapFreeZeroed
     // The freed memory, less what the heap itself writes into a free block (bin links in the first
-    // 8 payload bytes, the footer in the last 4: heap.ts block layout), must be zero: the heap now
+    // 8 payload bytes, the footer in the last 4: block.ts block layout), must be zero: the heap now
     // treats it as fresh and will not fill it for the next zeroed request.
     const dirty = nonZeroBytes(tableA + 8, 2048 - 16);
     expect<u32>(dirty).toBe(0, "wiped");
@@ -207,7 +207,7 @@ describe("indexDrop's wipe (from each value's home slot to the first empty one)"
     const wiped = wipedTable(table, 32768);
     expect<bool>(wiped).toBe(true, "every entry written is zero again");
     if (wiped) {
-      // Half the size, so the heap's good-fit search (heap.ts) takes it from the freed block.
+      // Half the size, so the heap's good-fit search (tlsf.ts) takes it from the freed block.
       const b = indexNew(INDEXER_FIRST_WORD, 500, VARIANT_AS_WRITTEN, 8); // 1024 slots, 16 KiB
       const tableB = tableOf(b);
       expect<bool>(tableB >= table && tableB + 16384 <= table + 32768).toBe(true, "the next index's table is carved from the freed one");

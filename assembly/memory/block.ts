@@ -1,6 +1,8 @@
 // The heap's vocabulary: the block header, its tags, the bins and the root, shared by the allocator
-// (heap.ts, large.ts), the block-start map (starts.ts) and the invariant checker (check.ts). Nothing
-// here allocates or locks; every function is a plain read or write of one field.
+// (tlsf.ts, large.ts, free.ts, heap.ts), the block-start map (starts.ts), the invariant checker
+// (check.ts) and the specs. Nothing here allocates or locks; every function is a plain read or
+// write of one field, or the arithmetic of a size class. The tables below are the one description
+// of these layouts (the host's src/memory/layout.ts and the specs' helpers.ts copy the offsets).
 //
 // ╒══════════════════════ Block layout (16-byte header, payload 16-aligned) ═════════════════════╕
 //  off  field        live block                          free block
@@ -8,7 +10,7 @@
 //   4   check u32    checkWord(block)                    kept from its live days, or 0 if never live
 //   8   requested    bytes the caller asked for          (stale)
 //  12   owner u32    site | USER?                        (stale)
-//  16   payload ...                                      prev u32 · next u32 (list links)
+//  16   payload ...                                      prev u32 · next u32 (bin or large list links)
 //  size-4                                                back u32: this block's address (footer)
 // ╘════════════════════════════════════════════════════════════════════════════════════════════════╛
 //  size counts the header, is a multiple of 16 and at least MIN_BLOCK. LEFTFREE says the block to
@@ -73,7 +75,7 @@ import { HEAP_ROOT } from "./layout";
 @inline export const LEFTFREE: u32 = 2;
 // @ts-ignore: decorator
 @inline export const ZERO: u32 = 4;
-/** The block is a large one: its own region, never in the bins (heap.ts, "Large requests apart"). */
+/** The block is a large one: its own region, never in the bins (large.ts). */
 // @ts-ignore: decorator
 @inline export const LARGE: u32 = 8;
 // @ts-ignore: decorator
@@ -171,6 +173,7 @@ import { HEAP_ROOT } from "./layout";
 @inline export function ownerOf(block: usize): u32 { return load<u32>(block, 12); }
 // @ts-ignore: decorator
 @inline export function siteOf(block: usize): u32 { return load<u32>(block, 12) & SITE_MASK; }
+/** A free binned block's links in its bin's list (payload words 0 and 1). */
 // @ts-ignore: decorator
 @inline export function prevFree(block: usize): usize { return <usize>load<u32>(block, 16); }
 // @ts-ignore: decorator
@@ -179,6 +182,15 @@ import { HEAP_ROOT } from "./layout";
 @inline export function setPrevFree(block: usize, prev: usize): void { store<u32>(block, <u32>prev, 16); }
 // @ts-ignore: decorator
 @inline export function setNextFree(block: usize, next: usize): void { store<u32>(block, <u32>next, 20); }
+/** A free large block's links in the large list: the same two payload words, named for their list. */
+// @ts-ignore: decorator
+@inline export function largePrev(block: usize): usize { return <usize>load<u32>(block, 16); }
+// @ts-ignore: decorator
+@inline export function largeNext(block: usize): usize { return <usize>load<u32>(block, 20); }
+// @ts-ignore: decorator
+@inline export function setLargePrev(block: usize, prev: usize): void { store<u32>(block, <u32>prev, 16); }
+// @ts-ignore: decorator
+@inline export function setLargeNext(block: usize, next: usize): void { store<u32>(block, <u32>next, 20); }
 /** A free block's footer: its own address in its last word, read by the right neighbour's merge. */
 // @ts-ignore: decorator
 @inline export function setFooter(block: usize, size: usize): void { store<u32>(block + size - 4, <u32>block); }
@@ -195,6 +207,10 @@ import { HEAP_ROOT } from "./layout";
 @inline export function checkWord(block: usize): u32 {
   return (<u32>block * 0x9E3779B1) ^ 0x5E65_7EA5;
 }
+
+/** Lowest address a region can start at (the memory's end when the heap was set up). */
+// @ts-ignore: decorator
+@inline export function heapBase(): usize { return <usize>load<u32>(ROOT_BASE); }
 
 export function memoryEnd(): u64 {
   return <u64>memory.size() << PAGE_BITS;

@@ -1,6 +1,7 @@
-// The heap's invariant checker: everything heap.ts, large.ts and ledger.ts promise, verified from
-// the memory itself. It walks every block through the start map (so it needs no list of regions and
-// steps over memory the heap does not own), then the bins, the large list and the ledger:
+// The heap's invariant checker: everything tlsf.ts, large.ts, heap.ts and ledger.ts promise,
+// verified from the memory itself. It walks every block through the start map (so it needs no list
+// of regions and steps over memory the heap does not own), then the bins, the large list and the
+// ledger:
 //
 //   blocks      size a multiple of 16, at least MIN_BLOCK, inside memory; no two overlap; a live
 //               block's check word, site and requested bytes agree with its size; a free block's
@@ -29,12 +30,11 @@
 
 import {
   HEADER, MIN_BLOCK, FREE, LEFTFREE, ZERO, LARGE, AL_MASK, FL_COUNT, SL_SIZE, ROOT_LOCK, ROOT_FLMAP, ROOT_TAIL,
-  ROOT_FOOTPRINT, ROOT_GLIBC, info, sizeOf, checkOf, requestedOf, siteOf, prevFree, nextFree, checkWord,
-  memoryEnd, binFl, binSl, headSlot, slMapSlot
+  ROOT_FOOTPRINT, ROOT_GLIBC, info, sizeOf, checkOf, requestedOf, siteOf, prevFree, nextFree, largePrev, largeNext,
+  checkWord, memoryEnd, heapBase, binFl, binSl, headSlot, slMapSlot
 } from "./block";
 import { startAtOrAfter, isStart } from "./starts";
-import { heapBase } from "./heap";
-import { firstFreeLarge, largeNext } from "./large";
+import { firstFreeLarge } from "./tlsf";
 import { CHECK_SCRATCH } from "./layout";
 import { MAX_SITES, SITE_COUNT, siteIsRust } from "./sites";
 import { glibcChunk } from "./footprint";
@@ -290,7 +290,7 @@ function checkLargeList(out: usize): u32 {
   let prev: usize = 0;
   for (let block = firstFreeLarge(); block; block = largeNext(block)) {
     if (++listed > limit) return report(out, CHECK_FREE_COUNT, block, limit, listed);
-    if (!isStart(block) || (info(block) & (FREE | LARGE)) != (FREE | LARGE) || prevFree(block) != prev) {
+    if (!isStart(block) || (info(block) & (FREE | LARGE)) != (FREE | LARGE) || largePrev(block) != prev) {
       return report(out, CHECK_LARGE_LIST, block, FREE | LARGE, info(block));
     }
     prev = block;

@@ -4,3 +4,7 @@
 
 // @ts-ignore: decorator
 @inline export const DEBUG: bool = isDefined(SEGSTREAM_DEBUG);
+
+/** How far a debug check walks a free list looking for a block (a full walk would make inserts quadratic). */
+// @ts-ignore: decorator
+@inline export const DEBUG_WALK: u32 = 64;

@@ -10,38 +10,19 @@
 // than growing a region beside it, so free memory that fits a request is found whatever pieces it
 // was freed in.
 //
-// The large list is doubly linked through the payload's first two words (largePrev, largeNext),
-// the same words the bins use for their links.
+// The large list is doubly linked through the payload's first two words, the same words the bins
+// use (block.ts: largePrev, largeNext); it is kept by tlsf.ts beside the bins, which also does the
+// merging for both kinds (coalesce), so here is only the policy: best fit, split at LARGE_MIN,
+// extend the top, else a region of its own.
 
 import {
-  HEADER, MIN_BLOCK, FREE, LEFTFREE, ZERO, LARGE, LARGE_MIN, PAGE_BITS, PAGE_SIZE, ROOT_LARGE_FREE, ROOT_REGIONS,
-  info, sizeOf, setInfo, setFooter, leftOf, memoryEnd, prevFree as largePrev, nextFree as largeNext,
-  setPrevFree as setLargePrev, setNextFree as setLargeNext
+  MIN_BLOCK, AL_MASK, FREE, LEFTFREE, ZERO, LARGE, LARGE_MIN, PAGE_BITS, PAGE_SIZE, ROOT_REGIONS,
+  info, sizeOf, setInfo, setFooter, memoryEnd, largeNext
 } from "./block";
-import { markStart, clearStart, isStart } from "./starts";
-import { takePages, takenStart, takenBytes, addFootprint } from "./grow";
-import { mergedZero } from "./zero";
+import { markStart, isStart } from "./starts";
+import { takePages, takenStart, takenBytes, addFootprint } from "./footprint";
+import { firstFreeLarge, pushLarge, removeLarge, coalesce } from "./tlsf";
 import { DEBUG } from "./debug";
-
-export function firstFreeLarge(): usize { return <usize>load<u32>(ROOT_LARGE_FREE); }
-export { largeNext };
-
-function listPush(block: usize): void {
-  if (DEBUG) assert((info(block) & (FREE | LARGE)) == (FREE | LARGE) && isStart(block), "large list: pushing a block that is not a free large block");
-  let head = firstFreeLarge();
-  setLargePrev(block, 0);
-  setLargeNext(block, head);
-  if (head) setLargePrev(head, block);
-  store<u32>(ROOT_LARGE_FREE, <u32>block);
-}
-
-function listRemove(block: usize): void {
-  if (DEBUG) assert((info(block) & (FREE | LARGE)) == (FREE | LARGE), "large list: removing a block that is not a free large block");
-  let prev = largePrev(block), next = largeNext(block);
-  if (prev) setLargeNext(prev, next);
-  else store<u32>(ROOT_LARGE_FREE, <u32>next);
-  if (next) setLargePrev(next, prev);
-}
 
 /** The large block right of `block` (of `size` bytes), or 0 at the edge of large memory. */
 function largeRight(block: usize, size: usize): usize {
@@ -50,13 +31,13 @@ function largeRight(block: usize, size: usize): usize {
   return info(right) & LARGE ? right : 0;
 }
 
-/** Makes `block` a free large block of `size` bytes on the list, telling its right neighbour. */
-function setFree(block: usize, size: usize, zero: u32, leftFree: u32): void {
-  setInfo(block, <u32>size | FREE | LARGE | zero | leftFree);
+/** Puts the free large block `block` (header written) on the list, with its footer, telling its right neighbour. */
+function listFree(block: usize): void {
+  let size = sizeOf(block);
   setFooter(block, size);
   let right = largeRight(block, size);
   if (right) setInfo(right, info(right) | LEFTFREE);
-  listPush(block);
+  pushLarge(block);
 }
 
 /** Best-fit free large block of at least `need` bytes, off the list; 0 if none. */
@@ -65,21 +46,24 @@ function takeBestFit(need: usize): usize {
   for (let block = firstFreeLarge(); block; block = largeNext(block)) {
     if (sizeOf(block) >= need && (!best || sizeOf(block) < sizeOf(best))) best = block;
   }
-  if (best) listRemove(best);
+  if (best) removeLarge(best);
   return best;
 }
 
 /** A large block of at least `need` bytes, handed out (FREE cleared); 0 if refused (a failure record says why). */
 export function takeLarge(need: usize, site: u32, requested: u64, align: u32): usize {
+  if (DEBUG) assert(need >= LARGE_MIN && (need & AL_MASK) == 0, "takeLarge: no large block size");
   let block = takeBestFit(need);
   if (!block) block = growLarge(need, site, requested, align);
   if (!block) return 0;
   let size = sizeOf(block);
+  if (DEBUG) assert((info(block) & LARGE) && size >= need && isStart(block), "takeLarge: the block is not a fitting large one");
   let tags = info(block) & (ZERO | LEFTFREE);
   if (size - need >= LARGE_MIN) {
     let rest = block + need;
     markStart(rest);
-    setFree(rest, size - need, tags & ZERO, 0);
+    setInfo(rest, <u32>(size - need) | FREE | LARGE | (tags & ZERO));
+    listFree(rest);
     size = need;
   } else {
     let right = largeRight(block, size);
@@ -95,7 +79,7 @@ function takeTop(end: u64): usize {
   let top = <usize>load<u32>(<usize>(end - 4));
   if ((top & 15) != 0 || <u64>top + MIN_BLOCK > end || !isStart(top)) return 0;
   if ((info(top) & (FREE | LARGE)) != (FREE | LARGE) || <u64>top + sizeOf(top) != end) return 0;
-  listRemove(top);
+  removeLarge(top);
   return top;
 }
 
@@ -110,7 +94,7 @@ function growLarge(need: usize, site: u32, requested: u64, align: u32): usize {
   let pages = <u32>((<u64>need - have + PAGE_SIZE - 1) >> PAGE_BITS);
   let taken = takePages(pages, pages, site, requested, align);
   if (taken < 0) {
-    if (top) listPush(top);
+    if (top) pushLarge(top);
     return 0;
   }
   let bytes = takenBytes(taken);
@@ -121,7 +105,7 @@ function growLarge(need: usize, site: u32, requested: u64, align: u32): usize {
     setInfo(top, <u32>(have + bytes) | LARGE | zero | (info(top) & LEFTFREE));
     block = top;
   } else {
-    if (top) listPush(top);
+    if (top) pushLarge(top);
     block = <usize>takenStart(taken);
     markStart(block);
     setInfo(block, <u32>bytes | LARGE | ZERO);
@@ -133,25 +117,6 @@ function growLarge(need: usize, site: u32, requested: u64, align: u32): usize {
 
 /** Gives a large block back (already accounted for), merged with free large neighbours. */
 export function freeLarge(block: usize, zero: u32): void {
-  let size = sizeOf(block);
-  let leftFree = info(block) & LEFTFREE;
-  let right = largeRight(block, size);
-  if (right && (info(right) & FREE)) {
-    let rightSize = sizeOf(right);
-    listRemove(right);
-    zero = mergedZero(block, size, zero, right, rightSize, info(right) & ZERO);
-    clearStart(right);
-    size += rightSize;
-  }
-  if (leftFree) {
-    let left = leftOf(block);
-    let leftSize = sizeOf(left);
-    listRemove(left);
-    zero = mergedZero(left, leftSize, info(left) & ZERO, block, size, zero);
-    clearStart(block);
-    leftFree = info(left) & LEFTFREE;
-    size += leftSize;
-    block = left;
-  }
-  setFree(block, size, zero, leftFree);
+  if (DEBUG) assert((info(block) & (FREE | LARGE)) == LARGE, "freeLarge: not a live large block");
+  listFree(coalesce(block, largeRight(block, sizeOf(block)), zero));
 }

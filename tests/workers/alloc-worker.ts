@@ -31,7 +31,7 @@ export interface AllocSummary {
 const { job, lab } = joinLab<AllocJob>();
 const site = lab.site("test");
 
-// heap.ts block layout: 16-byte header, sizes a multiple of 16, at least 32. A block carved from a
+// block.ts block layout: 16-byte header, sizes a multiple of 16, at least 32. A block carved from a
 // free block keeps the tail when what is left is too small to be a block (under 32 bytes: 16).
 const blockSize = (bytes: number) => Math.max(32, Math.ceil((bytes + 16) / 16) * 16);
 
