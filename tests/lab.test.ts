@@ -454,3 +454,17 @@ test("lab.free refuses the blocks the lab's own structures own, and leaves them 
   stream.drop();
   assert.equal(site(lab.ledger(), SITE.arc).liveBytes, 0);
 });
+
+test("reserving what the heap already holds grows nothing and breaks nothing (it trapped: an empty region merged past the end)", () => {
+  for (const reserve of [16, 1024, 1 << 20]) {
+    const lab = Lab.create({ reserveBytes: reserve });
+    const bytes = lab.memory.buffer.byteLength;
+    assert.equal(lab.raw.heapReserve(reserve), 1, `${reserve}: again`);
+    assert.equal(lab.raw.heapReserve(64), 1, `${reserve}: a smaller one`);
+    assert.equal(lab.memory.buffer.byteLength, bytes, `${reserve}: no growth for room the heap has`);
+    lab.free(lab.alloc("test", 300_000), "test"); // a large block, freed: the top is now free and large
+    assert.equal(lab.raw.heapReserve(200_000), 1, `${reserve}: after a large free`);
+    lab.check({ deep: true });
+    assert.equal(lab.poisoned, false);
+  }
+});

@@ -114,7 +114,8 @@ export function growBins(size: u64, site: u32, requested: u64, align: u32): bool
   // Adjacent: the new block starts at the old tail and is as large as the memory added (plus the
   // free block it merges with). Otherwise it needs its own tail sentinel at the end.
   let bytes: u64 = adjacent ? (rounded > leftFree ? rounded - leftFree : 0) : rounded + HEADER;
-  let needed = <u32>((bytes + PAGE_SIZE - 1) >> PAGE_BITS);
+  // At least a page: an empty region merged onto the top free block would corrupt it.
+  let needed = max<u32>(1, <u32>((bytes + PAGE_SIZE - 1) >> PAGE_BITS));
   let taken = takePages(needed, policyPages(needed), site, requested, align);
   if (taken < 0) return false;
   addRegion(takenStart(taken), takenBytes(taken));

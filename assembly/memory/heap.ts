@@ -37,7 +37,7 @@ import {
 import { isStart, startsInit } from "./starts";
 import { takeBinned, growBins } from "./binned";
 import { takeLarge } from "./large";
-import { zeroPayload } from "./tlsf";
+import { zeroPayload, searchSize, searchBlock } from "./tlsf";
 import { glibcAdmits, glibcAlloc } from "./footprint";
 import { freeChecked, liveBlockAt } from "./free";
 import { MAX_SITES, SITE_NONE } from "./sites";
@@ -205,7 +205,11 @@ export function heapConfigure(policy: u32, chunkPages: u32, model: u32, limit: u
  */
 export function heapReserve(bytes: u64): bool {
   mutexLock(ROOT_LOCK);
-  let ok = growBins(blockSizeFor(bytes), SITE_NONE, bytes, <u32>AL_SIZE);
+  let size = <u64>blockSizeFor(bytes);
+  // A free block that already holds the request needs no growth; growing anyway would add an
+  // empty region onto the heap's top free block (it trapped, merging past the memory's end).
+  let held = searchSize(size) <= <u64>MAX_BLOCK && searchBlock(size) != 0;
+  let ok = held || growBins(size, SITE_NONE, bytes, <u32>AL_SIZE);
   mutexUnlock(ROOT_LOCK);
   return ok;
 }
