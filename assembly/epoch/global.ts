@@ -28,6 +28,7 @@ import { epochIsPinned, epochUnpinned, epochSuccessor, CACHE_LINE, CACHE_PADDED_
 import { bagIsFull, bagPushSlot } from "./bag";
 import { deferredStore, freeLocalFn } from "./deferred";
 import { localEpochOffset, LOCAL_ENTRY_NEXT } from "./version";
+import { syncMemoryView } from "../memory/view";
 
 /** crossbeam-epoch's Global, one word per CachePadded line (see the header). */
 @unmanaged export class Global {
@@ -67,7 +68,13 @@ if (GLOBAL != 128 || G_QUEUE_HEAD != 128 || G_QUEUE_TAIL != 256 || G_LOCALS != 3
 @inline export const ENTRY_DELETED: u64 = 1;
 
 // @ts-ignore: decorator
-@inline export function firstLocal(global: usize): usize { return <usize>atomic.load<u64>(global + G_LOCALS); }
+@inline export function firstLocal(global: usize): usize {
+  let local = <usize>atomic.load<u64>(global + G_LOCALS);
+  // A participant registered by another thread may lie in memory it grew after this thread last
+  // synced its view; every older one was published before it, so one sync covers the whole list.
+  syncMemoryView();
+  return local;
+}
 // @ts-ignore: decorator
 @inline export function nextLocal(local: usize): usize { return <usize>(atomic.load<u64>(local + LOCAL_ENTRY_NEXT) & ~ENTRY_DELETED); }
 // @ts-ignore: decorator

@@ -19,6 +19,7 @@ import { heapAlloc, heapFree } from "../memory/heap";
 import { bagSeal, sealedIsExpired, bagLen, sealedBag, SEALED_BAG_SIZE, MAX_OBJECTS } from "./bag";
 import { DEBUG } from "../memory/debug";
 import { WORD_ALIGN } from "./epoch";
+import { syncMemoryView } from "../memory/view";
 
 /** Node<SealedBag>'s fields after `data: MaybeUninit<SealedBag>`, which starts it. */
 @unmanaged export class NodeTail {
@@ -38,6 +39,19 @@ if (NODE_SIZE != 2072 || NODE_NEXT != 2064) ERROR("Node<SealedBag> must be 2,072
 
 // @ts-ignore: decorator
 @inline export function nodeNext(node: usize): usize { return <usize>atomic.load<u64>(node + NODE_NEXT); }
+
+/**
+ * A node pointer another thread may have published (head, tail or a next link), made addressable:
+ * the node may lie in memory that thread grew after this one last synced its view (memory/view.ts),
+ * and touching it first would trap (it did, in the soak, under load: a push read a tail another
+ * thread had just allocated in fresh memory).
+ */
+// @ts-ignore: decorator
+@inline function loadNode(pointer: usize): usize {
+  let node = <usize>atomic.load<u64>(pointer);
+  syncMemoryView();
+  return node;
+}
 /** The SealedBag in a node. */
 // @ts-ignore: decorator
 @inline export function nodeData(node: usize): usize { return node + NODE_DATA; }
@@ -59,8 +73,8 @@ export function queuePush(tail: usize, bag: usize, epoch: u64): bool {
   bagSeal(bag, nodeData(node), epoch);
   atomic.store<u64>(node + NODE_NEXT, 0);
   while (true) {
-    let last = <usize>atomic.load<u64>(tail);
-    let next = nodeNext(last);
+    let last = loadNode(tail);
+    let next = loadNode(last + NODE_NEXT);
     if (next) {
       atomic.cmpxchg<u64>(tail, <u64>last, <u64>next);
       continue;
@@ -74,7 +88,7 @@ export function queuePush(tail: usize, bag: usize, epoch: u64): bool {
 
 /** True if the queue's first bag has expired by `globalEpoch` (a pop would take it, barring a race). */
 export function queueHasExpired(head: usize, globalEpoch: u64): bool {
-  let next = nodeNext(<usize>atomic.load<u64>(head));
+  let next = loadNode(loadNode(head) + NODE_NEXT);
   return next != 0 && sealedIsExpired(nodeData(next), globalEpoch);
 }
 
@@ -86,8 +100,8 @@ export function queueHasExpired(head: usize, globalEpoch: u64): bool {
  */
 export function queuePopExpired(head: usize, tail: usize, globalEpoch: u64): usize {
   while (true) {
-    let first = <usize>atomic.load<u64>(head);
-    let next = nodeNext(first);
+    let first = loadNode(head);
+    let next = loadNode(first + NODE_NEXT);
     if (!next || !sealedIsExpired(nodeData(next), globalEpoch)) return 0;
     if (atomic.cmpxchg<u64>(head, <u64>first, <u64>next) != <u64>first) continue;
     if (DEBUG) assert(bagLen(sealedBag(nodeData(next))) <= MAX_OBJECTS, "queue: a popped bag is longer than a bag can be");
