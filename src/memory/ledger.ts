@@ -65,8 +65,12 @@ export interface LargeRequest {
   align: number;
 }
 
-export type FailureReason = "limit" | "engine" | "too-large" | "injected";
-const REASONS: Record<number, FailureReason> = { 1: "limit", 2: "engine", 3: "too-large", 4: "injected" };
+/** Why a request was refused: FailureEntry.reason - 1 (0 is "none"; tests/raw-exports.test.ts checks the order). */
+export const FAILURE_REASONS = ["limit", "engine", "too-large", "injected"] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+/** What was wrong with a free: BadFreeEntry.kind - 1 (0 is "none"). */
+export const BAD_FREE_KINDS = ["invalid", "double"] as const;
 
 export interface FailureRecord {
   event: number;
@@ -85,7 +89,7 @@ export interface FailureRecord {
 
 export interface BadFree {
   event: number;
-  kind: "invalid" | "double";
+  kind: (typeof BAD_FREE_KINDS)[number];
   address: number;
   freeingSite: string;
   /** The block the address points into (invalid) or the block freed before (double), if known. */
@@ -235,7 +239,7 @@ function decode(instance: Instance, sites: readonly SiteInfo[], r: Reader): Ledg
         const blockAddress = r.u32(e + BAD_FREE_ENTRY.blockAddress);
         return {
           event: r.u64(e + BAD_FREE_ENTRY.event),
-          kind: r.u32(e + BAD_FREE_ENTRY.kind) === 2 ? "double" as const : "invalid" as const,
+          kind: BAD_FREE_KINDS[r.u32(e + BAD_FREE_ENTRY.kind) - 1] ?? "invalid",
           address,
           freeingSite: name(r.u32(e + BAD_FREE_ENTRY.freeingSite)),
           blockSite: blockAddress ? name(blockSite) : undefined,
@@ -258,7 +262,7 @@ function decodeFailure(r: Reader, e: number, sites: readonly SiteInfo[], name: (
     bytes: r.u64(e + FAILURE_ENTRY.bytes),
     site,
     siteName: name(site),
-    reason: REASONS[r.u32(e + FAILURE_ENTRY.reason)] ?? "limit",
+    reason: FAILURE_REASONS[r.u32(e + FAILURE_ENTRY.reason) - 1] ?? "limit",
     align: r.u32(e + FAILURE_ENTRY.align),
     footprintBytes: r.u64(e + FAILURE_ENTRY.footprint),
     limitBytes: r.u64(e + FAILURE_ENTRY.limit),
