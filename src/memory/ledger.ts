@@ -4,6 +4,9 @@
 
 import type { Instance } from "../wasm/raw-exports.js";
 import { SITE_RECORD, LEDGER, LARGE_ENTRY, FAILURE_ENTRY, BAD_FREE_ENTRY, HEAP_ROOT } from "./layout.js";
+import { FAILURE_REASONS, type FailureRecord } from "./failure.js";
+
+export { FAILURE_REASONS, type FailureReason, type FailureRecord } from "./failure.js";
 
 export interface Figures {
   requests: number;
@@ -65,27 +68,9 @@ export interface LargeRequest {
   align: number;
 }
 
-/** Why a request was refused: FailureEntry.reason - 1 (0 is "none"; tests/raw-exports.test.ts checks the order). */
-export const FAILURE_REASONS = ["limit", "engine", "too-large", "injected"] as const;
-export type FailureReason = (typeof FAILURE_REASONS)[number];
-
 /** What was wrong with a free: BadFreeEntry.kind - 1 (0 is "none"). */
 export const BAD_FREE_KINDS = ["invalid", "double"] as const;
 
-export interface FailureRecord {
-  event: number;
-  bytes: number;
-  site: number;
-  siteName: string;
-  reason: FailureReason;
-  align: number;
-  /** Heap footprint when the request was refused, and the limit in force (0: none). */
-  footprintBytes: number;
-  limitBytes: number;
-  pagesWanted: number;
-  /** Live requested bytes of every site with any, at the moment of the failure. */
-  liveBytesBySite: Record<string, number>;
-}
 
 export interface BadFree {
   event: number;
