@@ -27,6 +27,8 @@ import * as abiErrors from "./abi/error";
 import { takeAbiError, ABI_CODE_COUNT } from "./abi/error";
 import { FOOTPRINT_GLIBC, glibcChunk } from "./memory/footprint";
 import { HEAP_ROOT, LEDGER, SITE_TABLE, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG } from "./memory/layout";
+// Compile-time checks that no region of the reserved map runs into the next (emits no code).
+import "./memory/regions";
 import * as sites from "./memory/sites";
 import { SITE_COUNT, MAX_SITES } from "./memory/sites";
 import { LARGE_CAPACITY, FAILURE_CAPACITY, BAD_FREE_CAPACITY } from "./memory/ledger";
@@ -70,6 +72,7 @@ export function abiErrorCount(): u32 { return ABI_CODE_COUNT; }
 export function abiErrorName(code: u32): string { return abiErrors.abiErrorName(code); }
 /** Enums the host mirrors (abi/names.ts): how many values enum `e` has, and each one's name. */
 export { enumCount, enumName } from "./abi/names";
+export { layoutCount, layoutName, layoutOffset } from "./abi/layout";
 /** Where the poisoned flag lives (memory/lab_state.ts), for the host to set it when a call trapped. */
 export function labStateAddress(): usize { return labState.labStateAddress(); }
 

@@ -3,7 +3,7 @@
 // a value out of range), with a message "<argument> must be ..., got ..."; what the model itself
 // refuses, and a lab a trap left in an unknown state, have classes of their own.
 
-import type { FailureRecord } from "./memory/ledger.js";
+import type { FailureRecord } from "./memory/failure.js";
 
 /** The model's allocator refused a request: the native program would have aborted here. */
 export class AllocationFailedError extends Error {

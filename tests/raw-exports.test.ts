@@ -59,11 +59,27 @@ test("the host's enums are the module's, value for value (abi/names.ts)", async 
   const { instantiate, createMemory } = await import("../src/wasm/module.js");
   const { STREAM_VARIANTS } = await import("../src/stream/variants.js");
   const { INDEXERS, TABLE_KINDS } = await import("../src/index/optimised-index.js");
+  const { GROWTH_POLICIES, FOOTPRINT_MODELS, FAILURE_REASONS, BAD_FREE_KINDS } = await import("../src/memory/ledger.js");
+  const { CROSSBEAM_VERSIONS } = await import("../src/epoch/crossbeam.js");
   const { raw, getString } = instantiate(createMemory());
   const names = (e: number) => Array.from({ length: raw.enumCount(e) }, (_, v) => getString(raw.enumName(e, v)));
   assert.deepEqual(names(0), [...STREAM_VARIANTS], "stream variants");
   assert.deepEqual(names(1), [...INDEXERS], "indexers");
   assert.deepEqual(names(2), [...TABLE_KINDS], "index table kinds");
+  assert.deepEqual(names(3), [...GROWTH_POLICIES], "growth policies");
+  assert.deepEqual(names(4), [...FOOTPRINT_MODELS], "footprint models");
+  assert.deepEqual(names(5), ["none", ...FAILURE_REASONS], "failure reasons (from 1)");
+  assert.deepEqual(names(6), ["none", ...BAD_FREE_KINDS], "bad-free kinds (from 1)");
+  assert.deepEqual(names(7), [...CROSSBEAM_VERSIONS], "crossbeam versions");
   assert.equal(raw.enumCount(99), 0, "no such enum");
   assert.equal(getString(raw.enumName(0, 99)), "", "past the end");
+});
+
+test("the host's layouts are the module's: every name it reads is described, offsets within their structure", async () => {
+  const { layoutNames, SITE_RECORD, LEDGER, FAILURE_ENTRY, HEAP_ROOT, CHECK_REPORT, RESERVED_BYTES } = await import("../src/memory/layout.js");
+  const names = layoutNames();
+  assert.equal(new Set(names).size, names.length, "each name once");
+  assert.ok(names.includes("SiteRecord.liveBytes") && names.includes("HeapRoot.glibcPeak"), names.join(", "));
+  assert.equal(RESERVED_BYTES, 65536, "the reserved region ends at memoryBase (asconfig.json)");
+  for (const o of [SITE_RECORD, LEDGER, FAILURE_ENTRY, HEAP_ROOT, CHECK_REPORT]) for (const v of Object.values(o)) assert.ok(Number.isInteger(v) && v < RESERVED_BYTES);
 });

@@ -2,13 +2,16 @@
 // and the heap's size arithmetic written out from the layout comments, so a spec can state the exact
 // figure it expects. Not a spec itself (no `.spec.ts`), and no top-level statements that touch memory.
 //
-// Ledger offsets come from ledger.ts's exports; heap root offsets (not exported) are copied from the
-// "Root (at HEAP_ROOT)" table in block.ts and named here once.
+// Offsets come from the modules that declare the structures (ledger.ts, block.ts), never copied.
 
 import { heapInit, heapConfigure, GROW_EXACT } from "../memory/heap";
-import { HEAP_ROOT, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG } from "../memory/layout";
+import { LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG } from "../memory/layout";
+import {
+  ROOT_FOOTPRINT, ROOT_PEAK_FOOTPRINT, ROOT_REGIONS, ROOT_GROWTHS, FL_COUNT, SL_SIZE, headSlot, sizeOf, nextFree
+} from "../memory/block";
 import {
   siteRecord, DEFAULT_LARGE_THRESHOLD, LARGE_CAPACITY, FAILURE_CAPACITY, BAD_FREE_CAPACITY,
+  LARGE_ENTRY, FAILURE_ENTRY, BAD_FREE_ENTRY,
   R_REQUESTS, R_REQUESTED_BYTES, R_BLOCK_BYTES, R_LIVE_BYTES, R_LIVE_BLOCKS, R_PEAK_LIVE_BYTES,
   R_LIVE_BLOCK_BYTES, R_FREES, R_FAILED, R_LARGEST,
   L_ALL, L_RUST, L_EVENTS, L_LARGE_COUNT, L_FAILURE_COUNT, L_INVALID_FREES, L_DOUBLE_FREES
@@ -25,17 +28,17 @@ export function doubleFrees(): u64 { return load<u64>(L_DOUBLE_FREES); }
 
 // --- Logs (ledger.ts, LargeEntry / FailureEntry / BadFreeEntry) ---
 /** LargeEntry i: 0 event u64 · 8 bytes u64 · 16 address u32 · 20 site u32 · 24 granted u32 · 28 align u32. */
-export function largeEntry(index: u64): usize { return LARGE_LOG + <usize>(index % LARGE_CAPACITY) * 32; }
+export function largeEntry(index: u64): usize { return LARGE_LOG + <usize>(index % LARGE_CAPACITY) * LARGE_ENTRY; }
 /** FailureEntry i: 0 event · 8 bytes · 16 footprint · 24 limit (u64s) · 32 site · 36 reason · 40 align · 44 pagesWanted (u32s) · 64 liveBytes[MAX_SITES] u64. */
-export function failureEntry(index: u64): usize { return FAILURE_LOG + <usize>(index % FAILURE_CAPACITY) * 320; }
+export function failureEntry(index: u64): usize { return FAILURE_LOG + <usize>(index % FAILURE_CAPACITY) * FAILURE_ENTRY; }
 /** BadFreeEntry i: 0 event u64 · 8 address · 12 freeingSite · 16 kind · 20 blockSite · 24 blockAddress (u32s). */
-export function badFreeEntry(index: u64): usize { return BAD_FREE_LOG + <usize>(index % BAD_FREE_CAPACITY) * 32; }
+export function badFreeEntry(index: u64): usize { return BAD_FREE_LOG + <usize>(index % BAD_FREE_CAPACITY) * BAD_FREE_ENTRY; }
 
 // --- Heap root (block.ts, "Root (at HEAP_ROOT)") ---
-export function footprint(): u64 { return load<u64>(HEAP_ROOT + 32); }
-export function peakFootprint(): u64 { return load<u64>(HEAP_ROOT + 40); }
-export function regions(): u32 { return load<u32>(HEAP_ROOT + 48); }
-export function growths(): u32 { return load<u32>(HEAP_ROOT + 52); }
+export function footprint(): u64 { return load<u64>(ROOT_FOOTPRINT); }
+export function peakFootprint(): u64 { return load<u64>(ROOT_PEAK_FOOTPRINT); }
+export function regions(): u32 { return load<u32>(ROOT_REGIONS); }
+export function growths(): u32 { return load<u32>(ROOT_GROWTHS); }
 
 // --- Block arithmetic (block.ts, "Block layout" and the bin description) ---
 export const PAGE: u64 = 65536;
@@ -69,20 +72,17 @@ export function pagesForNewRegion(need: u64): u64 { return pagesFor(searchSize(n
 /** More free blocks than any spec makes: a walk that goes past it is going round a cycle. */
 const MAX_LIST: u32 = 1 << 20;
 
-/** Root: heads[FL_COUNT][SL_SIZE] u32, the first free block of each bin (block.ts root table). */
-const ROOT_HEADS: usize = HEAP_ROOT + 192;
-
-/** Largest free block, found by walking every bin list (root heads, next link at block+20). */
+/** Largest free block, found by walking every bin list (root heads, each block's next link). */
 export function largestFreeBlock(): u64 {
   let largest: u64 = 0;
-  for (let fl: usize = 0; fl < 25; fl++) {
-    for (let sl: usize = 0; sl < 16; sl++) {
-      let block = <usize>load<u32>(ROOT_HEADS + (fl * 16 + sl) * 4);
+  for (let fl: u32 = 0; fl < FL_COUNT; fl++) {
+    for (let sl: u32 = 0; sl < SL_SIZE; sl++) {
+      let block = <usize>load<u32>(headSlot(fl, sl));
       let steps: u32 = 0;
       while (block) {
-        let size = <u64>(load<u32>(block) & ~7);
+        let size = <u64>sizeOf(block);
         if (size > largest) largest = size;
-        block = <usize>load<u32>(block + 20);
+        block = nextFree(block);
         if (++steps > MAX_LIST) abort("bin list does not end (a block inserted twice?)");
       }
     }
@@ -93,12 +93,12 @@ export function largestFreeBlock(): u64 {
 /** Free blocks in the bins (same walk). */
 export function freeBlockCount(): u32 {
   let count: u32 = 0;
-  for (let fl: usize = 0; fl < 25; fl++) {
-    for (let sl: usize = 0; sl < 16; sl++) {
-      let block = <usize>load<u32>(ROOT_HEADS + (fl * 16 + sl) * 4);
+  for (let fl: u32 = 0; fl < FL_COUNT; fl++) {
+    for (let sl: u32 = 0; sl < SL_SIZE; sl++) {
+      let block = <usize>load<u32>(headSlot(fl, sl));
       while (block) {
         if (++count > MAX_LIST) abort("bin list does not end (a block inserted twice?)");
-        block = <usize>load<u32>(block + 20);
+        block = nextFree(block);
       }
     }
   }
@@ -116,7 +116,7 @@ export function startHeap(): void {
 
 /**
  * heapConfigure with the footprint model these specs assume: the limit applies to the linear memory
- * the heap has taken (FOOTPRINT_SEGSTREAM, footprint.ts), the figure read at HEAP_ROOT + 32.
+ * the heap has taken (FOOTPRINT_SEGSTREAM, footprint.ts), the figure read at ROOT_FOOTPRINT.
  */
 export function configure(policy: u32, chunkPages: u32, limit: u64, largeThreshold: u64): void {
   heapConfigure(policy, chunkPages, FOOTPRINT_SEGSTREAM, limit, largeThreshold);

@@ -51,6 +51,50 @@
 
 import { HEAP_ROOT } from "./layout";
 
+/** The block header (layout above). */
+@unmanaged export class Block {
+  info: u32;
+  check: u32;
+  requested: u32;
+  owner: u32;
+}
+/** A free block: the header, then its two list links (bin or large list) in the payload's first words. */
+@unmanaged export class FreeBlock extends Block {
+  prev: u32;
+  next: u32;
+}
+
+/** Root's fields before `slMap[FL_COUNT]`. */
+@unmanaged export class RootHead {
+  lock: u32;
+  state: u32;
+  flMap: u32;
+  policy: u32;
+  chunkPages: u32;
+  tail: u32;
+  limit: u64;
+  footprint: u64;
+  peakFootprint: u64;
+  regions: u32;
+  growths: u32;
+  engineRefusals: u32;
+  footprintModel: u32;
+}
+/** Root's fields between `slMap[FL_COUNT]` and `heads[FL_COUNT][SL_SIZE]` (8-aligned). */
+@unmanaged export class RootMid {
+  glibcFootprint: u64;
+  glibcPeak: u64;
+  largeFree: u32;
+  starts: u32;
+}
+/** Root's fields after `heads[FL_COUNT][SL_SIZE]`. */
+@unmanaged export class RootTail {
+  injectCountdown: u32;
+  base: u32;
+  allocCalls: u64;
+  injectTrap: u32;
+}
+
 // --- block constants ---
 
 // @ts-ignore: decorator
@@ -61,10 +105,13 @@ import { HEAP_ROOT } from "./layout";
 // @ts-ignore: decorator
 @inline export const AL_MASK: usize = AL_SIZE - 1;
 // @ts-ignore: decorator
-@inline export const HEADER: usize = 16;
+@inline export const HEADER: usize = offsetof<Block>();
 /** Header plus room for the two list links and the footer of a free block. */
 // @ts-ignore: decorator
 @inline export const MIN_BLOCK: usize = 32;
+if (HEADER != 16) ERROR("The block header must be 16 bytes (the payload stays 16-aligned)");
+if (offsetof<FreeBlock>("prev") != 16 || offsetof<FreeBlock>("next") != 20) ERROR("A free block's links must be the payload's first two words");
+if (offsetof<FreeBlock>() + 4 > MIN_BLOCK) ERROR("MIN_BLOCK must hold the header, both links and the footer");
 /** Largest block: keeps every size and bin computation inside u32 (the memory tops out at 4 GiB). */
 // @ts-ignore: decorator
 @inline export const MAX_BLOCK: u64 = 0xF000_0000;
@@ -105,52 +152,71 @@ import { HEAP_ROOT } from "./layout";
 
 // --- root fields ---
 
+/** Offsets within the root: each array takes its extent from FL_COUNT and SL_SIZE, the scalars between from the classes. */
 // @ts-ignore: decorator
-@inline export const ROOT_LOCK: usize = HEAP_ROOT;
+@inline export const ROOT_SLMAP_OFFSET: usize = offsetof<RootHead>();
 // @ts-ignore: decorator
-@inline export const ROOT_STATE: usize = HEAP_ROOT + 4;
+@inline export const ROOT_MID_OFFSET: usize = (ROOT_SLMAP_OFFSET + <usize>FL_COUNT * 4 + 7) & ~(<usize>7);
 // @ts-ignore: decorator
-@inline export const ROOT_FLMAP: usize = HEAP_ROOT + 8;
+@inline export const ROOT_HEADS_OFFSET: usize = ROOT_MID_OFFSET + offsetof<RootMid>();
 // @ts-ignore: decorator
-@inline export const ROOT_POLICY: usize = HEAP_ROOT + 12;
+@inline export const ROOT_TAIL_OFFSET: usize = ROOT_HEADS_OFFSET + <usize>(FL_COUNT * SL_SIZE) * 4;
+/** Bytes of the root at HEAP_ROOT. */
 // @ts-ignore: decorator
-@inline export const ROOT_CHUNK: usize = HEAP_ROOT + 16;
+@inline export const ROOT_SIZE: usize = ROOT_TAIL_OFFSET + offsetof<RootTail>();
+
 // @ts-ignore: decorator
-@inline export const ROOT_TAIL: usize = HEAP_ROOT + 20;
+@inline export const ROOT_LOCK: usize = HEAP_ROOT + offsetof<RootHead>("lock");
 // @ts-ignore: decorator
-@inline export const ROOT_LIMIT: usize = HEAP_ROOT + 24;
+@inline export const ROOT_STATE: usize = HEAP_ROOT + offsetof<RootHead>("state");
 // @ts-ignore: decorator
-@inline export const ROOT_FOOTPRINT: usize = HEAP_ROOT + 32;
+@inline export const ROOT_FLMAP: usize = HEAP_ROOT + offsetof<RootHead>("flMap");
 // @ts-ignore: decorator
-@inline export const ROOT_PEAK_FOOTPRINT: usize = HEAP_ROOT + 40;
+@inline export const ROOT_POLICY: usize = HEAP_ROOT + offsetof<RootHead>("policy");
 // @ts-ignore: decorator
-@inline export const ROOT_REGIONS: usize = HEAP_ROOT + 48;
+@inline export const ROOT_CHUNK: usize = HEAP_ROOT + offsetof<RootHead>("chunkPages");
 // @ts-ignore: decorator
-@inline export const ROOT_GROWTHS: usize = HEAP_ROOT + 52;
+@inline export const ROOT_TAIL: usize = HEAP_ROOT + offsetof<RootHead>("tail");
 // @ts-ignore: decorator
-@inline export const ROOT_ENGINE_REFUSALS: usize = HEAP_ROOT + 56;
+@inline export const ROOT_LIMIT: usize = HEAP_ROOT + offsetof<RootHead>("limit");
 // @ts-ignore: decorator
-@inline export const ROOT_MODEL: usize = HEAP_ROOT + 60;
+@inline export const ROOT_FOOTPRINT: usize = HEAP_ROOT + offsetof<RootHead>("footprint");
 // @ts-ignore: decorator
-@inline export const ROOT_SLMAP: usize = HEAP_ROOT + 64;
+@inline export const ROOT_PEAK_FOOTPRINT: usize = HEAP_ROOT + offsetof<RootHead>("peakFootprint");
 // @ts-ignore: decorator
-@inline export const ROOT_GLIBC: usize = HEAP_ROOT + 168;
+@inline export const ROOT_REGIONS: usize = HEAP_ROOT + offsetof<RootHead>("regions");
 // @ts-ignore: decorator
-@inline export const ROOT_GLIBC_PEAK: usize = HEAP_ROOT + 176;
+@inline export const ROOT_GROWTHS: usize = HEAP_ROOT + offsetof<RootHead>("growths");
 // @ts-ignore: decorator
-@inline export const ROOT_LARGE_FREE: usize = HEAP_ROOT + 184;
+@inline export const ROOT_ENGINE_REFUSALS: usize = HEAP_ROOT + offsetof<RootHead>("engineRefusals");
 // @ts-ignore: decorator
-@inline export const ROOT_STARTS: usize = HEAP_ROOT + 188;
+@inline export const ROOT_MODEL: usize = HEAP_ROOT + offsetof<RootHead>("footprintModel");
 // @ts-ignore: decorator
-@inline export const ROOT_HEADS: usize = HEAP_ROOT + 192;
+@inline export const ROOT_SLMAP: usize = HEAP_ROOT + ROOT_SLMAP_OFFSET;
 // @ts-ignore: decorator
-@inline export const ROOT_INJECT: usize = HEAP_ROOT + 1792;
+@inline export const ROOT_GLIBC: usize = HEAP_ROOT + ROOT_MID_OFFSET + offsetof<RootMid>("glibcFootprint");
 // @ts-ignore: decorator
-@inline export const ROOT_BASE: usize = HEAP_ROOT + 1796;
+@inline export const ROOT_GLIBC_PEAK: usize = HEAP_ROOT + ROOT_MID_OFFSET + offsetof<RootMid>("glibcPeak");
 // @ts-ignore: decorator
-@inline export const ROOT_ALLOC_CALLS: usize = HEAP_ROOT + 1800;
+@inline export const ROOT_LARGE_FREE: usize = HEAP_ROOT + ROOT_MID_OFFSET + offsetof<RootMid>("largeFree");
 // @ts-ignore: decorator
-@inline export const ROOT_INJECT_TRAP: usize = HEAP_ROOT + 1808;
+@inline export const ROOT_STARTS: usize = HEAP_ROOT + ROOT_MID_OFFSET + offsetof<RootMid>("starts");
+// @ts-ignore: decorator
+@inline export const ROOT_HEADS: usize = HEAP_ROOT + ROOT_HEADS_OFFSET;
+// @ts-ignore: decorator
+@inline export const ROOT_INJECT: usize = HEAP_ROOT + ROOT_TAIL_OFFSET + offsetof<RootTail>("injectCountdown");
+// @ts-ignore: decorator
+@inline export const ROOT_BASE: usize = HEAP_ROOT + ROOT_TAIL_OFFSET + offsetof<RootTail>("base");
+// @ts-ignore: decorator
+@inline export const ROOT_ALLOC_CALLS: usize = HEAP_ROOT + ROOT_TAIL_OFFSET + offsetof<RootTail>("allocCalls");
+// @ts-ignore: decorator
+@inline export const ROOT_INJECT_TRAP: usize = HEAP_ROOT + ROOT_TAIL_OFFSET + offsetof<RootTail>("injectTrap");
+// The root table above, and what the host and the specs have read at these offsets.
+if (ROOT_SLMAP_OFFSET != 64) ERROR("Root's slMap must follow its 64 bytes of scalars");
+if (ROOT_MID_OFFSET != 168) ERROR("Root's glibcFootprint must follow slMap[FL_COUNT], 8-aligned, at 168");
+if (ROOT_HEADS_OFFSET != 192) ERROR("Root's heads must start at 192");
+if (ROOT_TAIL_OFFSET != 1792) ERROR("Root's injectCountdown must follow heads[FL_COUNT][SL_SIZE], at 1792");
+if (offsetof<RootTail>("allocCalls") != 8 || ROOT_SIZE != 1812) ERROR("Root must end with allocCalls at 1800 and injectTrap at 1808 (1,812 bytes)");
 
 // @ts-ignore: decorator
 @inline export const PAGE_BITS: u32 = 16;
@@ -160,37 +226,37 @@ import { HEAP_ROOT } from "./layout";
 // --- block accessors ---
 
 // @ts-ignore: decorator
-@inline export function info(block: usize): u32 { return load<u32>(block); }
+@inline export function info(block: usize): u32 { return load<u32>(block, offsetof<Block>("info")); }
 // @ts-ignore: decorator
-@inline export function sizeOf(block: usize): usize { return <usize>(load<u32>(block) & ~TAGS); }
+@inline export function sizeOf(block: usize): usize { return <usize>(info(block) & ~TAGS); }
 // @ts-ignore: decorator
-@inline export function setInfo(block: usize, value: u32): void { store<u32>(block, value); }
+@inline export function setInfo(block: usize, value: u32): void { store<u32>(block, value, offsetof<Block>("info")); }
 // @ts-ignore: decorator
-@inline export function checkOf(block: usize): u32 { return load<u32>(block, 4); }
+@inline export function checkOf(block: usize): u32 { return load<u32>(block, offsetof<Block>("check")); }
 // @ts-ignore: decorator
-@inline export function requestedOf(block: usize): u32 { return load<u32>(block, 8); }
+@inline export function requestedOf(block: usize): u32 { return load<u32>(block, offsetof<Block>("requested")); }
 // @ts-ignore: decorator
-@inline export function ownerOf(block: usize): u32 { return load<u32>(block, 12); }
+@inline export function ownerOf(block: usize): u32 { return load<u32>(block, offsetof<Block>("owner")); }
 // @ts-ignore: decorator
-@inline export function siteOf(block: usize): u32 { return load<u32>(block, 12) & SITE_MASK; }
+@inline export function siteOf(block: usize): u32 { return load<u32>(block, offsetof<Block>("owner")) & SITE_MASK; }
 /** A free binned block's links in its bin's list (payload words 0 and 1). */
 // @ts-ignore: decorator
-@inline export function prevFree(block: usize): usize { return <usize>load<u32>(block, 16); }
+@inline export function prevFree(block: usize): usize { return <usize>load<u32>(block, offsetof<FreeBlock>("prev")); }
 // @ts-ignore: decorator
-@inline export function nextFree(block: usize): usize { return <usize>load<u32>(block, 20); }
+@inline export function nextFree(block: usize): usize { return <usize>load<u32>(block, offsetof<FreeBlock>("next")); }
 // @ts-ignore: decorator
-@inline export function setPrevFree(block: usize, prev: usize): void { store<u32>(block, <u32>prev, 16); }
+@inline export function setPrevFree(block: usize, prev: usize): void { store<u32>(block, <u32>prev, offsetof<FreeBlock>("prev")); }
 // @ts-ignore: decorator
-@inline export function setNextFree(block: usize, next: usize): void { store<u32>(block, <u32>next, 20); }
+@inline export function setNextFree(block: usize, next: usize): void { store<u32>(block, <u32>next, offsetof<FreeBlock>("next")); }
 /** A free large block's links in the large list: the same two payload words, named for their list. */
 // @ts-ignore: decorator
-@inline export function largePrev(block: usize): usize { return <usize>load<u32>(block, 16); }
+@inline export function largePrev(block: usize): usize { return <usize>load<u32>(block, offsetof<FreeBlock>("prev")); }
 // @ts-ignore: decorator
-@inline export function largeNext(block: usize): usize { return <usize>load<u32>(block, 20); }
+@inline export function largeNext(block: usize): usize { return <usize>load<u32>(block, offsetof<FreeBlock>("next")); }
 // @ts-ignore: decorator
-@inline export function setLargePrev(block: usize, prev: usize): void { store<u32>(block, <u32>prev, 16); }
+@inline export function setLargePrev(block: usize, prev: usize): void { store<u32>(block, <u32>prev, offsetof<FreeBlock>("prev")); }
 // @ts-ignore: decorator
-@inline export function setLargeNext(block: usize, next: usize): void { store<u32>(block, <u32>next, 20); }
+@inline export function setLargeNext(block: usize, next: usize): void { store<u32>(block, <u32>next, offsetof<FreeBlock>("next")); }
 /** A free block's footer: its own address in its last word, read by the right neighbour's merge. */
 // @ts-ignore: decorator
 @inline export function setFooter(block: usize, size: usize): void { store<u32>(block + size - 4, <u32>block); }

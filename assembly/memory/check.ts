@@ -114,15 +114,23 @@ export function checkCodeName(code: u32): string {
   return "unknown";
 }
 
+/** CheckReport (table above). */
+@unmanaged export class CheckReport {
+  code: u32;
+  address: u32;
+  expected: u64;
+  actual: u64;
+}
 // @ts-ignore: decorator
-@inline export const CHECK_REPORT_SIZE: u64 = 24;
+@inline export const CHECK_REPORT_SIZE: u64 = <u64>offsetof<CheckReport>();
+if (CHECK_REPORT_SIZE != 24) ERROR("CheckReport must be 24 bytes");
 
 /** Writes a verdict at `out` and returns its code. */
 export function report(out: usize, code: u32, address: usize, expected: u64, actual: u64): u32 {
-  store<u32>(out, code);
-  store<u32>(out, <u32>address, 4);
-  store<u64>(out, expected, 8);
-  store<u64>(out, actual, 16);
+  store<u32>(out, code, offsetof<CheckReport>("code"));
+  store<u32>(out, <u32>address, offsetof<CheckReport>("address"));
+  store<u64>(out, expected, offsetof<CheckReport>("expected"));
+  store<u64>(out, actual, offsetof<CheckReport>("actual"));
   return code;
 }
 
@@ -135,26 +143,48 @@ export function isLiveBlockOf(payload: usize, site: u32, bytes: u64): bool {
 }
 
 // --- per-site sums over the walk (in CHECK_SCRATCH: the checker holds the heap lock) ---
+//
+// ╒══════════════ CHECK_SCRATCH (800 bytes, in the reserved region, layout.ts) ══════════════╕
+//    0  sums[MAX_SITES] SiteSums   per site: 0 bytes u64 · 8 blocks u64 · 16 blockBytes u64
+//  768  freeBinned u64 · 776 freeLarge u64 · 784 regionBytes u64 · 792 glibc u64 (WalkTotals)
+// ╘═══════════════════════════════════════════════════════════════════════════════════════════╛
+
+/** One site's sums over the walk. */
+@unmanaged export class SiteSums {
+  bytes: u64;
+  blocks: u64;
+  blockBytes: u64;
+}
+/** After the per-site sums: free binned and free large blocks seen, region bytes, glibc bytes. */
+@unmanaged export class WalkTotals {
+  freeBinned: u64;
+  freeLarge: u64;
+  regionBytes: u64;
+  glibc: u64;
+}
 
 // @ts-ignore: decorator
-@inline const SUM_BYTES: usize = 0;
+@inline const SUM_BYTES: usize = offsetof<SiteSums>("bytes");
 // @ts-ignore: decorator
-@inline const SUM_BLOCKS: usize = 8;
+@inline const SUM_BLOCKS: usize = offsetof<SiteSums>("blocks");
 // @ts-ignore: decorator
-@inline const SUM_BLOCK_BYTES: usize = 16;
+@inline const SUM_BLOCK_BYTES: usize = offsetof<SiteSums>("blockBytes");
 // @ts-ignore: decorator
-@inline const SUM_SIZE: usize = 24;
-/** After the per-site sums: free binned and free large blocks seen, region bytes, glibc bytes. */
+@inline const SUM_SIZE: usize = offsetof<SiteSums>();
 // @ts-ignore: decorator
 @inline const W_FREE_BINNED: usize = CHECK_SCRATCH + <usize>MAX_SITES * SUM_SIZE;
 // @ts-ignore: decorator
-@inline const W_FREE_LARGE: usize = W_FREE_BINNED + 8;
+@inline const W_FREE_LARGE: usize = W_FREE_BINNED + offsetof<WalkTotals>("freeLarge");
 // @ts-ignore: decorator
-@inline const W_REGION_BYTES: usize = W_FREE_BINNED + 16;
+@inline const W_REGION_BYTES: usize = W_FREE_BINNED + offsetof<WalkTotals>("regionBytes");
 // @ts-ignore: decorator
-@inline const W_GLIBC: usize = W_FREE_BINNED + 24;
+@inline const W_GLIBC: usize = W_FREE_BINNED + offsetof<WalkTotals>("glibc");
 // @ts-ignore: decorator
-@inline const W_END: usize = W_FREE_BINNED + 32;
+@inline const W_END: usize = W_FREE_BINNED + offsetof<WalkTotals>();
+/** Bytes of CHECK_SCRATCH the checker uses. */
+// @ts-ignore: decorator
+@inline export const CHECK_SCRATCH_SIZE: usize = W_END - CHECK_SCRATCH;
+if (SUM_SIZE != 24 || CHECK_SCRATCH_SIZE != 800) ERROR("CHECK_SCRATCH must be MAX_SITES sums of 24 bytes and 32 bytes of totals");
 
 // @ts-ignore: decorator
 @inline function sumOf(site: u32): usize { return CHECK_SCRATCH + <usize>site * SUM_SIZE; }

@@ -14,12 +14,20 @@
 //   4  threads u32      thread numbers handed out so far
 // ╘═════════════════════════════════════════════════════════════════════════════════╛
 
-import { LAB_STATE, CHECK_REPORTS, EPOCH_CONFIG, EPOCH_CONFIG_BYTES, RESERVED_END } from "./layout";
+import { LAB_STATE, CHECK_REPORTS } from "./layout";
+import { CHECK_REPORT_SIZE } from "./check";
+
+/** LAB_STATE (table above). */
+@unmanaged export class LabState {
+  poisoned: u32;
+  threads: u32;
+}
+if (offsetof<LabState>() != 8) ERROR("LabState must be 8 bytes");
 
 // @ts-ignore: decorator
-@inline const POISONED: usize = LAB_STATE;
+@inline const POISONED: usize = LAB_STATE + offsetof<LabState>("poisoned");
 // @ts-ignore: decorator
-@inline const THREADS: usize = LAB_STATE + 4;
+@inline const THREADS: usize = LAB_STATE + offsetof<LabState>("threads");
 
 /** This instance's thread number, from 1 (0 until threadStart). */
 let thread: u32 = 0;
@@ -45,18 +53,18 @@ export function labStateAddress(): usize { return LAB_STATE; }
 
 /** Threads that get a check report slot of their own (more share one, round robin). */
 // @ts-ignore: decorator
-@inline const REPORT_SLOTS: u32 = 64;
+@inline export const REPORT_SLOTS: u32 = 64;
 // @ts-ignore: decorator
-@inline const REPORT_SLOT_BYTES: usize = 24;
+@inline const REPORT_SLOT_BYTES: usize = <usize>CHECK_REPORT_SIZE;
+/** Bytes of CHECK_REPORTS: a CheckReport per slot. */
+// @ts-ignore: decorator
+@inline export const CHECK_REPORTS_SIZE: usize = <usize>REPORT_SLOTS * REPORT_SLOT_BYTES;
 
 /**
  * This thread's CheckReport slot (in CHECK_REPORTS, layout.ts): where the debug build's after-call
  * checks write, taking no allocation (which a test's injected refusal could hit).
  */
-// The report slots once shared their first 16 bytes with EPOCH_CONFIG: the 64th instance's checks
-// rewrote the crossbeam version (tests/reliability/reserved.test.ts).
-if (CHECK_REPORTS < EPOCH_CONFIG + EPOCH_CONFIG_BYTES) ERROR("CHECK_REPORTS must start after EPOCH_CONFIG");
-if (CHECK_REPORTS + <usize>REPORT_SLOTS * REPORT_SLOT_BYTES > RESERVED_END) ERROR("CHECK_REPORTS must end inside the reserved region");
+// (That no slot overlaps EPOCH_CONFIG or leaves the reserved region is checked in layout.ts.)
 
 export function threadReportSlot(): usize {
   return CHECK_REPORTS + <usize>(thread % REPORT_SLOTS) * REPORT_SLOT_BYTES;

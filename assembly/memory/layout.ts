@@ -38,6 +38,11 @@
 //         │ (unused)                     │
 //  0xFFFF └──────────────────────────────┘
 // ╘═════════════════════════════════════════════════════════════════════════════════════════╛
+//
+// Each region's size comes from the structure its module declares; regions.ts (which imports those
+// modules: this file is their leaf, so cannot) fails the build if a region runs into the next one.
+// CHECK_REPORTS once overlapped EPOCH_CONFIG, and the 64th instance's checks rewrote the crossbeam
+// version (tests/reliability/reserved.test.ts).
 
 // @ts-ignore: decorator
 @inline export const HEAP_ROOT: usize = 0x0040;
@@ -69,3 +74,4 @@
 /** The first address past the reserved region (asconfig.json's memoryBase). */
 // @ts-ignore: decorator
 @inline export const RESERVED_END: usize = 0x10000;
+

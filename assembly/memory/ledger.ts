@@ -2,8 +2,8 @@
 //
 // The allocator calls in here while it holds the heap lock, so plain loads and stores suffice: the
 // lock's atomics order them for every thread. The host reads the ledger under the same lock
-// (heapLock/heapUnlock in index.ts) and decodes it with src/memory/ledger.ts, which mirrors the
-// tables below.
+// (heapLock/heapUnlock in index.ts) and decodes it with src/memory/ledger.ts, at the offsets the
+// classes below the tables declare (exported through abi/layout.ts).
 //
 // Two sizes are kept for every block. *Requested* bytes are what the modelled Rust code asked for:
 // the figure the native program's allocator would see, and the one every report leads with.
@@ -47,82 +47,167 @@
 // LargeEntry (32 bytes):  0 event u64 · 8 bytes u64 · 16 address u32 (0 if refused) · 20 site u32
 //                         · 24 granted u32 · 28 align u32
 // FailureEntry (320 bytes): 0 event u64 · 8 bytes u64 · 16 footprint u64 · 24 limit u64 · 32 site u32
-//                         · 36 reason u32 · 40 align u32 · 44 pagesWanted u32 · 64 liveBytes[MAX_SITES] u64
+//                         · 36 reason u32 · 40 align u32 · 44 pagesWanted u32 · 48 (reserved, 16)
+//                         · 64 liveBytes[MAX_SITES] u64
 // BadFreeEntry (32 bytes): 0 event u64 · 8 address u32 · 12 freeingSite u32 · 16 kind u32
 //                         · 20 blockSite u32 (0 if unknown) · 24 blockAddress u32 (payload, 0 if unknown)
+//                         · 28 (reserved)
+//
+// The header embeds two SiteRecords and FailureEntry ends in an array; as in epoch/bag.ts, a class
+// declares the scalars on either side and the embedded part takes its extent from its own size.
 
 import { LEDGER, SITE_TABLE, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG } from "./layout";
 import { MAX_SITES, SITE_COUNT, siteIsRust } from "./sites";
 
-// @ts-ignore: decorator
-@inline export const SITE_RECORD_SIZE: usize = 128;
-// @ts-ignore: decorator
-@inline export const R_REQUESTS: usize = 0;
-// @ts-ignore: decorator
-@inline export const R_REQUESTED_BYTES: usize = 8;
-// @ts-ignore: decorator
-@inline export const R_BLOCK_BYTES: usize = 16;
-// @ts-ignore: decorator
-@inline export const R_LIVE_BYTES: usize = 24;
-// @ts-ignore: decorator
-@inline export const R_LIVE_BLOCKS: usize = 32;
-// @ts-ignore: decorator
-@inline export const R_PEAK_LIVE_BYTES: usize = 40;
-// @ts-ignore: decorator
-@inline export const R_LIVE_BLOCK_BYTES: usize = 48;
-// @ts-ignore: decorator
-@inline export const R_FREES: usize = 56;
-// @ts-ignore: decorator
-@inline export const R_FAILED: usize = 64;
-// @ts-ignore: decorator
-@inline export const R_LARGEST: usize = 72;
-// @ts-ignore: decorator
-@inline export const R_PEAK_LIVE_BLOCKS: usize = 80;
-// @ts-ignore: decorator
-@inline export const R_ALLOC_EVENTS: usize = 88;
-// @ts-ignore: decorator
-@inline export const R_FREE_EVENTS: usize = 96;
-// @ts-ignore: decorator
-@inline export const R_BYTES_AT_PEAK: usize = 104;
-// @ts-ignore: decorator
-@inline export const R_BLOCKS_AT_PEAK: usize = 112;
+/** SiteRecord (table above). */
+@unmanaged export class SiteRecord {
+  requests: u64;
+  requestedBytes: u64;
+  blockBytes: u64;
+  liveBytes: u64;
+  liveBlocks: u64;
+  peakLiveBytes: u64;
+  liveBlockBytes: u64;
+  frees: u64;
+  failedRequests: u64;
+  largestRequest: u64;
+  peakLiveBlocks: u64;
+  allocEvents: u64;
+  freeEvents: u64;
+  bytesAtPeak: u64;
+  blocksAtPeak: u64;
+  reserved: u64;
+}
+/** The ledger header's fields after `all` and `rust`, its two SiteRecords. */
+@unmanaged export class LedgerTail {
+  events: u64;
+  largestRequest: u64;
+  largestSite: u32;
+  largeThreshold: u64;
+  largeCount: u64;
+  failureCount: u64;
+  invalidFrees: u64;
+  doubleFrees: u64;
+  peakEvent: u64;
+}
+/** LargeEntry (above). */
+@unmanaged export class LargeEntry {
+  event: u64;
+  bytes: u64;
+  address: u32;
+  site: u32;
+  granted: u32;
+  align: u32;
+}
+/** FailureEntry's fields before `liveBytes[MAX_SITES]`, which ends it. */
+@unmanaged export class FailureHead {
+  event: u64;
+  bytes: u64;
+  footprint: u64;
+  limit: u64;
+  site: u32;
+  reason: u32;
+  align: u32;
+  pagesWanted: u32;
+  reserved0: u64;
+  reserved1: u64;
+}
+/** BadFreeEntry (above). */
+@unmanaged export class BadFreeEntry {
+  event: u64;
+  address: u32;
+  freeingSite: u32;
+  kind: u32;
+  blockSite: u32;
+  blockAddress: u32;
+  reserved: u32;
+}
 
+// @ts-ignore: decorator
+@inline export const SITE_RECORD_SIZE: usize = offsetof<SiteRecord>();
+// @ts-ignore: decorator
+@inline export const R_REQUESTS: usize = offsetof<SiteRecord>("requests");
+// @ts-ignore: decorator
+@inline export const R_REQUESTED_BYTES: usize = offsetof<SiteRecord>("requestedBytes");
+// @ts-ignore: decorator
+@inline export const R_BLOCK_BYTES: usize = offsetof<SiteRecord>("blockBytes");
+// @ts-ignore: decorator
+@inline export const R_LIVE_BYTES: usize = offsetof<SiteRecord>("liveBytes");
+// @ts-ignore: decorator
+@inline export const R_LIVE_BLOCKS: usize = offsetof<SiteRecord>("liveBlocks");
+// @ts-ignore: decorator
+@inline export const R_PEAK_LIVE_BYTES: usize = offsetof<SiteRecord>("peakLiveBytes");
+// @ts-ignore: decorator
+@inline export const R_LIVE_BLOCK_BYTES: usize = offsetof<SiteRecord>("liveBlockBytes");
+// @ts-ignore: decorator
+@inline export const R_FREES: usize = offsetof<SiteRecord>("frees");
+// @ts-ignore: decorator
+@inline export const R_FAILED: usize = offsetof<SiteRecord>("failedRequests");
+// @ts-ignore: decorator
+@inline export const R_LARGEST: usize = offsetof<SiteRecord>("largestRequest");
+// @ts-ignore: decorator
+@inline export const R_PEAK_LIVE_BLOCKS: usize = offsetof<SiteRecord>("peakLiveBlocks");
+// @ts-ignore: decorator
+@inline export const R_ALLOC_EVENTS: usize = offsetof<SiteRecord>("allocEvents");
+// @ts-ignore: decorator
+@inline export const R_FREE_EVENTS: usize = offsetof<SiteRecord>("freeEvents");
+// @ts-ignore: decorator
+@inline export const R_BYTES_AT_PEAK: usize = offsetof<SiteRecord>("bytesAtPeak");
+// @ts-ignore: decorator
+@inline export const R_BLOCKS_AT_PEAK: usize = offsetof<SiteRecord>("blocksAtPeak");
+
+/** Offset of the header's scalars (after its two SiteRecords) and its size. */
+// @ts-ignore: decorator
+@inline export const LEDGER_TAIL_OFFSET: usize = 2 * SITE_RECORD_SIZE;
+// @ts-ignore: decorator
+@inline export const LEDGER_SIZE: usize = LEDGER_TAIL_OFFSET + offsetof<LedgerTail>();
 // @ts-ignore: decorator
 @inline export const L_ALL: usize = LEDGER;
 // @ts-ignore: decorator
-@inline export const L_RUST: usize = LEDGER + 128;
+@inline export const L_RUST: usize = LEDGER + SITE_RECORD_SIZE;
 // @ts-ignore: decorator
-@inline export const L_EVENTS: usize = LEDGER + 256;
+@inline export const L_EVENTS: usize = LEDGER + LEDGER_TAIL_OFFSET + offsetof<LedgerTail>("events");
 // @ts-ignore: decorator
-@inline export const L_LARGEST: usize = LEDGER + 264;
+@inline export const L_LARGEST: usize = LEDGER + LEDGER_TAIL_OFFSET + offsetof<LedgerTail>("largestRequest");
 // @ts-ignore: decorator
-@inline export const L_LARGEST_SITE: usize = LEDGER + 272;
+@inline export const L_LARGEST_SITE: usize = LEDGER + LEDGER_TAIL_OFFSET + offsetof<LedgerTail>("largestSite");
 // @ts-ignore: decorator
-@inline export const L_LARGE_THRESHOLD: usize = LEDGER + 280;
+@inline export const L_LARGE_THRESHOLD: usize = LEDGER + LEDGER_TAIL_OFFSET + offsetof<LedgerTail>("largeThreshold");
 // @ts-ignore: decorator
-@inline export const L_LARGE_COUNT: usize = LEDGER + 288;
+@inline export const L_LARGE_COUNT: usize = LEDGER + LEDGER_TAIL_OFFSET + offsetof<LedgerTail>("largeCount");
 // @ts-ignore: decorator
-@inline export const L_FAILURE_COUNT: usize = LEDGER + 296;
+@inline export const L_FAILURE_COUNT: usize = LEDGER + LEDGER_TAIL_OFFSET + offsetof<LedgerTail>("failureCount");
 // @ts-ignore: decorator
-@inline export const L_INVALID_FREES: usize = LEDGER + 304;
+@inline export const L_INVALID_FREES: usize = LEDGER + LEDGER_TAIL_OFFSET + offsetof<LedgerTail>("invalidFrees");
 // @ts-ignore: decorator
-@inline export const L_DOUBLE_FREES: usize = LEDGER + 312;
+@inline export const L_DOUBLE_FREES: usize = LEDGER + LEDGER_TAIL_OFFSET + offsetof<LedgerTail>("doubleFrees");
 // @ts-ignore: decorator
-@inline export const L_PEAK_EVENT: usize = LEDGER + 320;
+@inline export const L_PEAK_EVENT: usize = LEDGER + LEDGER_TAIL_OFFSET + offsetof<LedgerTail>("peakEvent");
+
+// @ts-ignore: decorator
+@inline export const LARGE_ENTRY: usize = offsetof<LargeEntry>();
+/** FailureEntry.liveBytes[MAX_SITES]: live requested bytes of every site (u64 each). */
+// @ts-ignore: decorator
+@inline export const F_LIVE_BYTES: usize = offsetof<FailureHead>();
+// @ts-ignore: decorator
+@inline export const FAILURE_ENTRY: usize = F_LIVE_BYTES + <usize>MAX_SITES * 8;
+// @ts-ignore: decorator
+@inline export const BAD_FREE_ENTRY: usize = offsetof<BadFreeEntry>();
+
+// The tables above (and the figures the host has always decoded at these offsets).
+if (SITE_RECORD_SIZE != 128 || R_BLOCKS_AT_PEAK != 112) ERROR("SiteRecord must be 128 bytes, blocksAtPeak at 112");
+if (LEDGER_SIZE != 328 || offsetof<LedgerTail>("largeThreshold") != 24) ERROR("The ledger header must be 328 bytes, largeThreshold at 280");
+if (LARGE_ENTRY != 32) ERROR("LargeEntry must be 32 bytes");
+if (F_LIVE_BYTES != 64 || FAILURE_ENTRY != 320) ERROR("FailureEntry must be 320 bytes, liveBytes[MAX_SITES] at 64");
+if (BAD_FREE_ENTRY != 32 || offsetof<BadFreeEntry>("blockAddress") != 24) ERROR("BadFreeEntry must be 32 bytes, blockAddress at 24");
 
 /** Ring sizes, chosen to fill their slots of the reserved region (layout.ts). */
 // @ts-ignore: decorator
 @inline export const LARGE_CAPACITY: u64 = 256;
 // @ts-ignore: decorator
-@inline const LARGE_ENTRY: usize = 32;
-// @ts-ignore: decorator
 @inline export const FAILURE_CAPACITY: u64 = 16;
 // @ts-ignore: decorator
-@inline const FAILURE_ENTRY: usize = 320;
-// @ts-ignore: decorator
 @inline export const BAD_FREE_CAPACITY: u64 = 256;
-// @ts-ignore: decorator
-@inline const BAD_FREE_ENTRY: usize = 32;
 
 /** Why a request was refused (FailureEntry.reason). */
 export const REASON_LIMIT: u32 = 1;
@@ -224,12 +309,12 @@ function noteLargestOverall(site: u32, requested: u64): void {
 function logLarge(event: u64, site: u32, requested: u64, address: usize, align: u32): void {
   let count = load<u64>(L_LARGE_COUNT);
   let entry = LARGE_LOG + <usize>(count % LARGE_CAPACITY) * LARGE_ENTRY;
-  store<u64>(entry, event);
-  store<u64>(entry, requested, 8);
-  store<u32>(entry, <u32>address, 16);
-  store<u32>(entry, site, 20);
-  store<u32>(entry, address != 0 ? 1 : 0, 24);
-  store<u32>(entry, align, 28);
+  store<u64>(entry, event, offsetof<LargeEntry>("event"));
+  store<u64>(entry, requested, offsetof<LargeEntry>("bytes"));
+  store<u32>(entry, <u32>address, offsetof<LargeEntry>("address"));
+  store<u32>(entry, site, offsetof<LargeEntry>("site"));
+  store<u32>(entry, address != 0 ? 1 : 0, offsetof<LargeEntry>("granted"));
+  store<u32>(entry, align, offsetof<LargeEntry>("align"));
   store<u64>(L_LARGE_COUNT, count + 1);
 }
 
@@ -254,16 +339,16 @@ export function recordFailure(
 
   let count = load<u64>(L_FAILURE_COUNT);
   let entry = FAILURE_LOG + <usize>(count % FAILURE_CAPACITY) * FAILURE_ENTRY;
-  store<u64>(entry, event);
-  store<u64>(entry, requested, 8);
-  store<u64>(entry, footprint, 16);
-  store<u64>(entry, limit, 24);
-  store<u32>(entry, site, 32);
-  store<u32>(entry, reason, 36);
-  store<u32>(entry, align, 40);
-  store<u32>(entry, pagesWanted, 44);
+  store<u64>(entry, event, offsetof<FailureHead>("event"));
+  store<u64>(entry, requested, offsetof<FailureHead>("bytes"));
+  store<u64>(entry, footprint, offsetof<FailureHead>("footprint"));
+  store<u64>(entry, limit, offsetof<FailureHead>("limit"));
+  store<u32>(entry, site, offsetof<FailureHead>("site"));
+  store<u32>(entry, reason, offsetof<FailureHead>("reason"));
+  store<u32>(entry, align, offsetof<FailureHead>("align"));
+  store<u32>(entry, pagesWanted, offsetof<FailureHead>("pagesWanted"));
   for (let s: u32 = 0; s < MAX_SITES; s++) {
-    store<u64>(entry + 64 + <usize>s * 8, load<u64>(siteRecord(s) + R_LIVE_BYTES));
+    store<u64>(entry + F_LIVE_BYTES + <usize>s * 8, load<u64>(siteRecord(s) + R_LIVE_BYTES));
   }
   store<u64>(L_FAILURE_COUNT, count + 1);
 }
@@ -274,10 +359,10 @@ export function recordBadFree(address: usize, freeingSite: u32, kind: u32, block
   let counter = kind == BAD_FREE_DOUBLE ? L_DOUBLE_FREES : L_INVALID_FREES;
   store<u64>(counter, load<u64>(counter) + 1);
   let entry = BAD_FREE_LOG + <usize>(index % BAD_FREE_CAPACITY) * BAD_FREE_ENTRY;
-  store<u64>(entry, event);
-  store<u32>(entry, <u32>address, 8);
-  store<u32>(entry, freeingSite, 12);
-  store<u32>(entry, kind, 16);
-  store<u32>(entry, blockSite, 20);
-  store<u32>(entry, <u32>blockAddress, 24);
+  store<u64>(entry, event, offsetof<BadFreeEntry>("event"));
+  store<u32>(entry, <u32>address, offsetof<BadFreeEntry>("address"));
+  store<u32>(entry, freeingSite, offsetof<BadFreeEntry>("freeingSite"));
+  store<u32>(entry, kind, offsetof<BadFreeEntry>("kind"));
+  store<u32>(entry, blockSite, offsetof<BadFreeEntry>("blockSite"));
+  store<u32>(entry, <u32>blockAddress, offsetof<BadFreeEntry>("blockAddress"));
 }

@@ -16,19 +16,29 @@
 
 import { MEMORY_VIEW } from "./layout";
 
+/** MEMORY_VIEW (table above). */
+@unmanaged export class MemoryView {
+  pages: u32;
+}
+// @ts-ignore: decorator
+@inline const VIEW_PAGES: usize = MEMORY_VIEW + offsetof<MemoryView>("pages");
+/** Bytes of MEMORY_VIEW. */
+// @ts-ignore: decorator
+@inline export const MEMORY_VIEW_SIZE: usize = offsetof<MemoryView>();
+
 /** Pages this instance has brought its view up to. */
 let viewPages: u32 = 0;
 
 /** Called by the heap after it grew the memory (its own instance grew, so its view is current). */
 export function noteGrowth(): void {
   viewPages = <u32>memory.size();
-  atomic.store<u32>(MEMORY_VIEW, viewPages);
+  atomic.store<u32>(VIEW_PAGES, viewPages);
 }
 
 /** Brings this instance's view of the memory up to the heap's last growth. */
 // @ts-ignore: decorator
 @inline export function syncMemoryView(): void {
-  let pages = atomic.load<u32>(MEMORY_VIEW);
+  let pages = atomic.load<u32>(VIEW_PAGES);
   if (viewPages < pages) refreshView(pages);
 }
 

@@ -1,68 +1,60 @@
-// Field offsets of the tables in the module's reserved region, mirroring the layout comments in
-// assembly/memory/ledger.ts and assembly/memory/heap.ts (the base addresses come from the module's
-// own exports, so only the offsets within each table are repeated here).
+// Field offsets of the tables in the module's reserved region, read from the module itself at load
+// (assembly/abi/layout.ts: "Structure.field" names and offsets), so none is written here. The base
+// addresses come from the module's own exports (ledgerAddress() and the like).
+
+import { instantiate, createMemory } from "../wasm/module.js";
+
+function readLayout(): Map<string, number> {
+  const { raw, getString } = instantiate(createMemory());
+  const table = new Map<string, number>();
+  for (let i = 0; i < raw.layoutCount(); i++) table.set(getString(raw.layoutName(i)), raw.layoutOffset(i) >>> 0);
+  return table;
+}
+
+const TABLE = readLayout();
+
+/** The offsets of `structure`'s `fields`, by name; throws naming every name the module does not describe. */
+function structure<const F extends readonly string[]>(name: string, fields: F): { readonly [K in F[number]]: number } {
+  const missing = fields.filter((f) => !TABLE.has(`${name}.${f}`));
+  if (missing.length) throw new Error(`segstream: the module describes no layout for ${missing.map((f) => `${name}.${f}`).join(", ")} (assembly/abi/layout.ts)`);
+  return Object.fromEntries(fields.map((f) => [f, TABLE.get(`${name}.${f}`)])) as { readonly [K in F[number]]: number };
+}
 
 /**
  * Bytes below the module's memoryBase (asconfig.json): the reserved region where the heap's root, the
  * ledger, the collector's root and the lab state live (assembly/memory/layout.ts). No address a
  * user may hand the model (a counter, a block) lies in it.
  */
-export const RESERVED_BYTES = 65536;
+export const RESERVED_BYTES = structure("Reserved", ["end"]).end;
 
-/** SiteRecord: 128 bytes, one per site plus the all-sites and Rust totals. */
-export const SITE_RECORD = {
-  size: 128,
-  requests: 0,
-  requestedBytes: 8,
-  blockBytes: 16,
-  liveBytes: 24,
-  liveBlocks: 32,
-  peakLiveBytes: 40,
-  liveBlockBytes: 48,
-  frees: 56,
-  failedRequests: 64,
-  largestRequest: 72,
-  peakLiveBlocks: 80,
-  allocEvents: 88,
-  freeEvents: 96,
-  bytesAtPeak: 104,
-  blocksAtPeak: 112,
-} as const;
+/** SiteRecord: one per site plus the all-sites and Rust totals. */
+export const SITE_RECORD = structure("SiteRecord", [
+  "size", "requests", "requestedBytes", "blockBytes", "liveBytes", "liveBlocks", "peakLiveBytes", "liveBlockBytes", "frees",
+  "failedRequests", "largestRequest", "peakLiveBlocks", "allocEvents", "freeEvents", "bytesAtPeak", "blocksAtPeak",
+]);
 
 /** The ledger header at ledgerAddress(). */
-export const LEDGER = {
-  all: 0,
-  rust: 128,
-  events: 256,
-  largestRequest: 264,
-  largestSite: 272,
-  largeThreshold: 280,
-  largeCount: 288,
-  failureCount: 296,
-  invalidFrees: 304,
-  doubleFrees: 312,
-  peakEvent: 320,
-} as const;
+export const LEDGER = structure("Ledger", [
+  "all", "rust", "events", "largestRequest", "largestSite", "largeThreshold", "largeCount", "failureCount", "invalidFrees",
+  "doubleFrees", "peakEvent",
+]);
 
-export const LARGE_ENTRY = { size: 32, event: 0, bytes: 8, address: 16, site: 20, granted: 24, align: 28 } as const;
+export const LARGE_ENTRY = structure("LargeEntry", ["size", "event", "bytes", "address", "site", "granted", "align"]);
 
-export const FAILURE_ENTRY = {
-  size: 320, event: 0, bytes: 8, footprint: 16, limit: 24, site: 32, reason: 36, align: 40, pagesWanted: 44, liveBytes: 64,
-} as const;
+export const FAILURE_ENTRY = structure("FailureEntry", [
+  "size", "event", "bytes", "footprint", "limit", "site", "reason", "align", "pagesWanted", "liveBytes",
+]);
 
-export const BAD_FREE_ENTRY = { size: 32, event: 0, address: 8, freeingSite: 12, kind: 16, blockSite: 20, blockAddress: 24 } as const;
+export const BAD_FREE_ENTRY = structure("BadFreeEntry", ["size", "event", "address", "freeingSite", "kind", "blockSite", "blockAddress"]);
 
 /** The allocator root at heapRootAddress(). */
-export const HEAP_ROOT = {
-  policy: 12,
-  chunkPages: 16,
-  limit: 24,
-  footprint: 32,
-  peakFootprint: 40,
-  regions: 48,
-  growths: 52,
-  engineRefusals: 56,
-  footprintModel: 60,
-  glibcFootprint: 168,
-  glibcPeak: 176,
-} as const;
+export const HEAP_ROOT = structure("HeapRoot", [
+  "policy", "chunkPages", "limit", "footprint", "peakFootprint", "regions", "growths", "engineRefusals", "footprintModel",
+  "glibcFootprint", "glibcPeak",
+]);
+
+/** CheckReport, written by every check export (assembly/memory/check.ts). */
+export const CHECK_REPORT = structure("CheckReport", ["size", "code", "address", "expected", "actual"]);
+
+/** For tests: the names the module describes. */
+export const layoutNames = (): string[] => [...TABLE.keys()];

@@ -4,6 +4,9 @@
 
 import type { Instance } from "../wasm/raw-exports.js";
 import { SITE_RECORD, LEDGER, LARGE_ENTRY, FAILURE_ENTRY, BAD_FREE_ENTRY, HEAP_ROOT } from "./layout.js";
+import { FAILURE_REASONS, type FailureRecord } from "./failure.js";
+
+export { FAILURE_REASONS, type FailureReason, type FailureRecord } from "./failure.js";
 
 export interface Figures {
   requests: number;
@@ -65,27 +68,13 @@ export interface LargeRequest {
   align: number;
 }
 
-export type FailureReason = "limit" | "engine" | "too-large" | "injected";
-const REASONS: Record<number, FailureReason> = { 1: "limit", 2: "engine", 3: "too-large", 4: "injected" };
+/** What was wrong with a free: BadFreeEntry.kind - 1 (0 is "none"). */
+export const BAD_FREE_KINDS = ["invalid", "double"] as const;
 
-export interface FailureRecord {
-  event: number;
-  bytes: number;
-  site: number;
-  siteName: string;
-  reason: FailureReason;
-  align: number;
-  /** Heap footprint when the request was refused, and the limit in force (0: none). */
-  footprintBytes: number;
-  limitBytes: number;
-  pagesWanted: number;
-  /** Live requested bytes of every site with any, at the moment of the failure. */
-  liveBytesBySite: Record<string, number>;
-}
 
 export interface BadFree {
   event: number;
-  kind: "invalid" | "double";
+  kind: (typeof BAD_FREE_KINDS)[number];
   address: number;
   freeingSite: string;
   /** The block the address points into (invalid) or the block freed before (double), if known. */
@@ -235,7 +224,7 @@ function decode(instance: Instance, sites: readonly SiteInfo[], r: Reader): Ledg
         const blockAddress = r.u32(e + BAD_FREE_ENTRY.blockAddress);
         return {
           event: r.u64(e + BAD_FREE_ENTRY.event),
-          kind: r.u32(e + BAD_FREE_ENTRY.kind) === 2 ? "double" as const : "invalid" as const,
+          kind: BAD_FREE_KINDS[r.u32(e + BAD_FREE_ENTRY.kind) - 1] ?? "invalid",
           address,
           freeingSite: name(r.u32(e + BAD_FREE_ENTRY.freeingSite)),
           blockSite: blockAddress ? name(blockSite) : undefined,
@@ -258,7 +247,7 @@ function decodeFailure(r: Reader, e: number, sites: readonly SiteInfo[], name: (
     bytes: r.u64(e + FAILURE_ENTRY.bytes),
     site,
     siteName: name(site),
-    reason: REASONS[r.u32(e + FAILURE_ENTRY.reason)] ?? "limit",
+    reason: FAILURE_REASONS[r.u32(e + FAILURE_ENTRY.reason) - 1] ?? "limit",
     align: r.u32(e + FAILURE_ENTRY.align),
     footprintBytes: r.u64(e + FAILURE_ENTRY.footprint),
     limitBytes: r.u64(e + FAILURE_ENTRY.limit),

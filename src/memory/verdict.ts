@@ -4,10 +4,10 @@
 
 import { InvariantError } from "../errors.js";
 import type { Instance } from "../wasm/module.js";
+import { CHECK_REPORT } from "./layout.js";
 
 /** CheckReport (assembly/memory/check.ts): code u32 · address u32 · expected u64 · actual u64. */
-const CHECK_REPORT = { code: 0, address: 4, expected: 8, actual: 16 } as const;
-export const CHECK_REPORT_BYTES = 24;
+export const CHECK_REPORT_BYTES = CHECK_REPORT.size;
 
 export class Verdicts {
   private names: readonly string[] | undefined;

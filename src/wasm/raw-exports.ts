@@ -12,6 +12,9 @@ export interface RawExports {
   abiErrorName(code: number): number;
   enumCount(e: number): number;
   enumName(e: number, value: number): number;
+  layoutCount(): number;
+  layoutName(field: number): number;
+  layoutOffset(field: number): number;
   labStateAddress(): number;
   heapConfigure(policy: number, chunkPages: number, footprintModel: number, limitBytes: number, largeThreshold: number): number;
   epochConfigure(version: number): number;
