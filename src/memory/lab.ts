@@ -111,7 +111,6 @@ export class Lab implements LabPort {
   private readonly instance: Instance;
   private readonly verdicts: Verdicts;
   private readonly isPoisoned: () => boolean;
-  private releaseChecks: (() => void) | undefined;
   private scratchAddress = 0;
   private words: Float64Array | undefined;
   private readonly structures = new Set<Checkable>();
@@ -122,9 +121,8 @@ export class Lab implements LabPort {
     const guarded = guardExports(instance, memory);
     if (!guarded.raw.heapInit()) throw new RangeError("segstream: the engine refused the heap's start map (32 MiB of linear memory)");
     const checked = buildKind() === "debug" ? withInvariantChecks(guarded.raw, new Verdicts({ ...instance, raw: guarded.raw }, memory)) : undefined;
-    this.raw = checked?.raw ?? guarded.raw;
+    this.raw = checked ?? guarded.raw;
     this.isPoisoned = guarded.poisoned;
-    this.releaseChecks = checked?.release;
     this.instance = { raw: this.raw, getString: instance.getString };
     this.verdicts = new Verdicts(this.instance, memory);
     this.sites = readSites(this.instance);
@@ -282,8 +280,6 @@ export class Lab implements LabPort {
   close(): void {
     this.epoch.unregisterAll();
     if (this.scratchAddress) this.raw.hostBufferFree(this.scratchAddress);
-    this.releaseChecks?.();
-    this.releaseChecks = undefined;
     this.scratchAddress = 0;
     this.words = undefined;
   }
