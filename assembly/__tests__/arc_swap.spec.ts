@@ -9,34 +9,16 @@
 // load_full adds a strong reference; store releases the old one at once; drop releases the
 // container's. Reclamation is exact: the last reference's release frees the page there and then.
 
-import { heapInit, heapAlloc, heapFree, heapBlockSize } from "../memory/heap";
-import {
-  siteRecord, ledgerSetThreshold, DEFAULT_LARGE_THRESHOLD, LARGE_CAPACITY,
-  R_REQUESTED_BYTES, R_LIVE_BYTES, R_LIVE_BLOCKS, R_FREES, L_RUST, L_LARGE_COUNT
-} from "../memory/ledger";
-import { LARGE_LOG } from "../memory/layout";
+import { heapAlloc, heapFree, heapBlockSize } from "../memory/heap";
+import { ledgerSetThreshold, DEFAULT_LARGE_THRESHOLD } from "../memory/ledger";
 import { SITE_ARC_PAGE, SITE_PAGE_SLOTS, SITE_ARC_SWAP_INLINE, SITE_TEST, siteIsRust } from "../memory/sites";
 import { arcAlloc, arcIntoRaw, arcFromRaw, arcStrong, arcWeak, arcReleaseStrong, arcReleaseImplicitWeak } from "../sync/arc";
 import { arcSwapInit, arcSwapPeek, arcSwapLoadFull, arcSwapSwap, ARC_SWAP_SIZE } from "../sync/arc_swap";
 import { pageSwapNew, pageSwapLoadFull, pageSwapStore, pageSwapDrop, pageRelease } from "../stream/page_swap";
 import { pageNo, pageSlots, pageCapacity } from "../stream/page";
+import { requestedBytes, liveBytes, liveBlocks, frees, rustLive, largeCount, largeEntry, startHeap } from "./helpers";
 
-// --- ledger readers: offsets are ledger.ts's exported constants (SiteRecord R_*, header L_*);
-// LargeEntry's fields are from its comment in ledger.ts. ---
-function requestedBytes(site: u32): u64 { return load<u64>(siteRecord(site) + R_REQUESTED_BYTES); }
-function liveBytes(site: u32): u64 { return load<u64>(siteRecord(site) + R_LIVE_BYTES); }
-function liveBlocks(site: u32): u64 { return load<u64>(siteRecord(site) + R_LIVE_BLOCKS); }
-function frees(site: u32): u64 { return load<u64>(siteRecord(site) + R_FREES); }
-/** Live bytes of the `rust` record (RUST sites only). */
-function rustLive(): u64 { return load<u64>(L_RUST + R_LIVE_BYTES); }
-function largeCount(): u64 { return load<u64>(L_LARGE_COUNT); }
-/** LargeEntry i: 0 event u64 · 8 bytes u64 · 16 address u32 · 20 site u32 · 24 granted u32 · 28 align u32. */
-function largeEntry(i: u64): usize { return LARGE_LOG + <usize>(i % LARGE_CAPACITY) * 32; }
 
-function startHeap(): void {
-  heap.free(heap.alloc(16));
-  heapInit();
-}
 
 /** The strong count of the page behind a data pointer (Arc::into_raw / load_full). */
 function strongOf(data: usize): u64 { return arcStrong(arcFromRaw(data)); }

@@ -11,11 +11,7 @@
 // the tests run in order over the same collector, so the first test sees the first registration.
 
 import { heapInit, heapAlloc, heapBlockSize } from "../memory/heap";
-import {
-  siteRecord, ledgerSetThreshold, DEFAULT_LARGE_THRESHOLD, LARGE_CAPACITY,
-  R_REQUESTS, R_REQUESTED_BYTES, R_LIVE_BYTES, R_FREES, L_ALL, L_EVENTS, L_LARGE_COUNT
-} from "../memory/ledger";
-import { LARGE_LOG } from "../memory/layout";
+import { ledgerSetThreshold, DEFAULT_LARGE_THRESHOLD } from "../memory/ledger";
 import {
   SITE_QUEUE_NODE, SITE_ARC_GLOBAL, SITE_LOCAL, SITE_DEFERRED_BOX, SITE_TEST
 } from "../memory/sites";
@@ -35,27 +31,9 @@ import {
 import { nodeNext, nodeData } from "../epoch/queue";
 import { epochCheck } from "../epoch/check";
 import { CHECK_OK, CHECK_DEFERRED, CHECK_QUEUE, CHECK_REPORT_SIZE } from "../memory/check";
+import { requests, requestedBytes, liveBytes, frees, allRequests, events, largeCount, largeEntry, startHeap } from "./helpers";
 
-// --- ledger readers: offsets are ledger.ts's exported constants (SiteRecord R_*, header L_*),
-// so the specs follow that layout; LargeEntry's fields are from its comment in ledger.ts. ---
-function requests(site: u32): u64 { return load<u64>(siteRecord(site) + R_REQUESTS); }
-function requestedBytes(site: u32): u64 { return load<u64>(siteRecord(site) + R_REQUESTED_BYTES); }
-function liveBytes(site: u32): u64 { return load<u64>(siteRecord(site) + R_LIVE_BYTES); }
-function frees(site: u32): u64 { return load<u64>(siteRecord(site) + R_FREES); }
-/** `all` record's requests. */
-function allRequests(): u64 { return load<u64>(L_ALL + R_REQUESTS); }
-/** Ledger events counter. */
-function events(): u64 { return load<u64>(L_EVENTS); }
-/** Entries ever written to LARGE_LOG. */
-function largeCount(): u64 { return load<u64>(L_LARGE_COUNT); }
-/** LargeEntry i (32 bytes, ring of LARGE_CAPACITY): 0 event u64 · 8 bytes u64 · 16 address u32 · 20 site u32 · 24 granted u32 · 28 align u32. */
-function largeEntry(i: u64): usize { return LARGE_LOG + <usize>(i % LARGE_CAPACITY) * 32; }
 
-/** Per-file set-up (as helpers.ts startHeap): AS's own TLSF takes its memory before ours grows. */
-function startHeap(): void {
-  heap.free(heap.alloc(16));
-  heapInit();
-}
 
 /** Log every request (threshold 1 byte) / back to the default 1 MiB threshold heapInit sets. */
 function logEverything(): void { ledgerSetThreshold(1); }

@@ -20,6 +20,19 @@ import { FOOTPRINT_SEGSTREAM } from "../memory/footprint";
 
 // --- Ledger (ledger.ts exports the SiteRecord field offsets R_* and the header addresses L_*) ---
 
+/** One SiteRecord field of a site, and of the `all` (every site) and `rust` (RUST sites) records. */
+export function requests(site: u32): u64 { return load<u64>(siteRecord(site) + R_REQUESTS); }
+export function requestedBytes(site: u32): u64 { return load<u64>(siteRecord(site) + R_REQUESTED_BYTES); }
+export function liveBytes(site: u32): u64 { return load<u64>(siteRecord(site) + R_LIVE_BYTES); }
+export function liveBlocks(site: u32): u64 { return load<u64>(siteRecord(site) + R_LIVE_BLOCKS); }
+export function frees(site: u32): u64 { return load<u64>(siteRecord(site) + R_FREES); }
+export function allRequests(): u64 { return load<u64>(L_ALL + R_REQUESTS); }
+export function allRequested(): u64 { return load<u64>(L_ALL + R_REQUESTED_BYTES); }
+export function allLive(): u64 { return load<u64>(L_ALL + R_LIVE_BYTES); }
+export function allLiveBlocks(): u64 { return load<u64>(L_ALL + R_LIVE_BLOCKS); }
+export function rustRequested(): u64 { return load<u64>(L_RUST + R_REQUESTED_BYTES); }
+export function rustLive(): u64 { return load<u64>(L_RUST + R_LIVE_BYTES); }
+
 export function events(): u64 { return load<u64>(L_EVENTS); }
 export function largeCount(): u64 { return load<u64>(L_LARGE_COUNT); }
 export function failureCount(): u64 { return load<u64>(L_FAILURE_COUNT); }

@@ -8,18 +8,14 @@
 //   growth: an upsert of a new key first grows the table (double, 8 when none) if (keys + 1) x 8 > slots x 7
 //   indexers: FIRST_WORD -> a, SECOND_WORD -> b, HASH_BOTH -> (a x K1) ^ rotl(b x K2, 31)
 
-import { heapInit, heapAlloc, heapFree, heapBlockSize } from "../memory/heap";
-import {
-  siteRecord, ledgerSetThreshold, DEFAULT_LARGE_THRESHOLD, LARGE_CAPACITY,
-  R_REQUESTS, R_REQUESTED_BYTES, R_LIVE_BYTES, R_LIVE_BLOCKS, R_FREES, L_ALL, L_RUST, L_INVALID_FREES, L_LARGE_COUNT
-} from "../memory/ledger";
-import { LARGE_LOG } from "../memory/layout";
+import { heapAlloc, heapFree } from "../memory/heap";
+import { siteRecord, ledgerSetThreshold, DEFAULT_LARGE_THRESHOLD, R_REQUESTED_BYTES } from "../memory/ledger";
 import {
   SITE_INDEX_INLINE, SITE_INDEX_TABLE, SITE_PAGE_SLOTS, SITE_ARC_PAGE, SITE_STREAM_PAGES, SITE_TEST,
   SITE_QUEUE_NODE, SITE_ARC_GLOBAL, SITE_LOCAL, siteIsRust
 } from "../memory/sites";
 import {
-  indexNew, indexDrop, indexUpsert, indexFind, indexGet, indexKeyOf, indexKeys, indexSlots, indexValues, INDEX_SIZE
+  OptimisedIndex, indexNew, indexDrop, indexUpsert, indexFind, indexGet, indexKeyOf, indexKeys, indexSlots, indexValues, INDEX_SIZE
 } from "../index/optimised_index";
 import { slotsForCapacity, MAX_SLOTS, TABLE_HASHBROWN, tableSlots, tableRequestBytes, tableControlBytes, hashbrownAllocationBytes } from "../index/table";
 import { indexKey, INDEXER_FIRST_WORD, INDEXER_SECOND_WORD, INDEXER_HASH_BOTH } from "../index/indexer";
@@ -29,29 +25,12 @@ import {
 import { streamLen, streamPageCount } from "../stream/segmented_stream";
 import { currentParticipant, pendingDeferred } from "../epoch/collector";
 import { localFlush } from "../epoch/local";
+import { requests, liveBytes, frees, allRequested, allLive, allLiveBlocks, rustRequested, largeCount, invalidFrees, largeEntry, startHeap } from "./helpers";
 
-// --- ledger readers: offsets are ledger.ts's exported constants (SiteRecord R_*, header L_*);
-// LargeEntry's fields are from its comment in ledger.ts. ---
-function requests(site: u32): u64 { return load<u64>(siteRecord(site) + R_REQUESTS); }
-function liveBytes(site: u32): u64 { return load<u64>(siteRecord(site) + R_LIVE_BYTES); }
-function frees(site: u32): u64 { return load<u64>(siteRecord(site) + R_FREES); }
-/** The `all` record (every site) and the `rust` record (RUST sites only). */
-function allRequested(): u64 { return load<u64>(L_ALL + R_REQUESTED_BYTES); }
-function allLive(): u64 { return load<u64>(L_ALL + R_LIVE_BYTES); }
-function allLiveBlocks(): u64 { return load<u64>(L_ALL + R_LIVE_BLOCKS); }
-function rustRequested(): u64 { return load<u64>(L_RUST + R_REQUESTED_BYTES); }
-function invalidFrees(): u64 { return load<u64>(L_INVALID_FREES); }
-function largeCount(): u64 { return load<u64>(L_LARGE_COUNT); }
-/** LargeEntry i: 0 event u64 · 8 bytes u64 · 16 address u32 · 20 site u32 · 24 granted u32 · 28 align u32. */
-function largeEntry(i: u64): usize { return LARGE_LOG + <usize>(i % LARGE_CAPACITY) * 32; }
 
-function startHeap(): void {
-  heap.free(heap.alloc(16));
-  heapInit();
-}
 
-/** OptimisedIndex field: the table address (offset 64, optimised_index.ts). */
-function tableOf(index: usize): usize { return <usize>load<u64>(index + 64); }
+/** OptimisedIndex field: the table address (optimised_index.ts). */
+function tableOf(index: usize): usize { return <usize>load<u64>(index + offsetof<OptimisedIndex>("table")); }
 
 /** Bytes in [p, p + n) that are not zero. */
 function nonZeroBytes(p: usize, n: usize): u32 {
