@@ -1,6 +1,7 @@
 // The layouts of the reserved region's tables, as the host reads them: "Structure.field" names and
 // their offsets (within the structure; the structures' base addresses have exports of their own, in
-// index.ts), and "Structure.size" for each structure's size or ring stride. src/memory/layout.ts
+// index.ts), "Structure.size" for each structure's size or ring stride, and the largest index
+// capacity the model allows (its table's slots, MAX_SLOTS, at 7/8 load). src/memory/layout.ts
 // builds its offsets from these at load, by name, so no offset is written twice.
 
 import { RESERVED_END, LEDGER, HEAP_ROOT } from "../memory/layout";
@@ -16,6 +17,8 @@ import {
   FailureHead, FAILURE_ENTRY, F_LIVE_BYTES, BadFreeEntry, BAD_FREE_ENTRY
 } from "../memory/ledger";
 import { CheckReport, CHECK_REPORT_SIZE } from "../memory/check";
+import { V16_SIZE } from "../stream/page";
+import { MAX_SLOTS } from "../index/table";
 
 /** The offset of the row layoutRow last returned the name of. */
 let rowOffset: usize = 0;
@@ -97,6 +100,8 @@ function layoutRow(i: u32): string {
     case 65: return row(offsetof<CheckReport>("address"), "CheckReport.address");
     case 66: return row(offsetof<CheckReport>("expected"), "CheckReport.expected");
     case 67: return row(offsetof<CheckReport>("actual"), "CheckReport.actual");
+    case 68: return row(V16_SIZE, "V16.size");
+    case 69: return row(<usize>(MAX_SLOTS / 8 * 7), "OptimisedIndex.maxCapacity");
   }
   return row(0, "");
 }

@@ -8,6 +8,7 @@ import { INTERNAL, requireInternal } from "../internal.js";
 import { requireLab, type Lab } from "../memory/lab.js";
 import type { Checkable, LabPort } from "../memory/port.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
+import { V16_BYTES, MAX_INDEX_CAPACITY } from "../memory/layout.js";
 import { requireWords, streamSettings } from "../stream/segmented-stream.js";
 import { STREAM_VARIANTS, type StreamVariant } from "../stream/variants.js";
 
@@ -19,7 +20,7 @@ export const TABLE_KINDS = ["flat", "hashbrown"] as const;
 export type TableKind = (typeof TABLE_KINDS)[number];
 
 /** The largest capacity whose table (table.ts: 2^27 slots of 16 bytes) the model allows. */
-export const MAX_CAPACITY = ((1 << 27) / 8) * 7;
+export const MAX_CAPACITY = MAX_INDEX_CAPACITY;
 
 export interface IndexOptions {
   indexer?: Indexer;
@@ -32,7 +33,6 @@ export interface IndexOptions {
 }
 const INDEX_KEYS = ["indexer", "capacity", "table", "variant", "pageSlots"] as const satisfies readonly (keyof IndexOptions)[];
 
-const V16_BYTES = 16;
 /** Values per indexValues call: the lab's scratch, less the word where the count comes back. */
 const VALUES_CHUNK = SCRATCH_BYTES / V16_BYTES - 1;
 

@@ -57,4 +57,10 @@ export const HEAP_ROOT = structure("HeapRoot", [
 export const CHECK_REPORT = structure("CheckReport", ["size", "code", "address", "expected", "actual"]);
 
 /** For tests: the names the module describes. */
+/** The seed's value: two u64 words (assembly/stream/page.ts). */
+export const V16_BYTES = structure("V16", ["size"]).size;
+
+/** The largest capacity whose table the model allows (assembly/index/table.ts MAX_SLOTS, at 7/8 load). */
+export const MAX_INDEX_CAPACITY = structure("OptimisedIndex", ["maxCapacity"]).maxCapacity;
+
 export const layoutNames = (): string[] => [...TABLE.keys()];

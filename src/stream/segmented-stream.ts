@@ -11,6 +11,7 @@ import { INTERNAL, requireInternal } from "../internal.js";
 import { requireLab, type Lab } from "../memory/lab.js";
 import type { Checkable, LabPort } from "../memory/port.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
+import { V16_BYTES } from "../memory/layout.js";
 import { STREAM_VARIANTS, type StreamVariant } from "./variants.js";
 
 export interface StreamOptions {
@@ -23,7 +24,6 @@ const STREAM_KEYS = ["variant", "pageSlots"] as const satisfies readonly (keyof 
 export const DEFAULT_PAGE_SLOTS = 64;
 /** Large enough for any page the model cares about, small enough that one page stays one request below 4 GiB. */
 export const MAX_PAGE_SLOTS = 1 << 24;
-const V16_BYTES = 16;
 const MAX_BATCH = 0x7fff_ffff;
 /** Values staged per call through the lab's scratch buffer. */
 const CHUNK = SCRATCH_BYTES / V16_BYTES;
