@@ -44,6 +44,7 @@ import {
 } from "./epoch/collector";
 import { localPin, localUnpin, localDefer, localFlush, localEpoch, localGuardCount, localPinCount, localBag } from "./epoch/local";
 import { globalEpoch } from "./epoch/global";
+import { epochCount, epochIsPinned } from "./epoch/epoch";
 import { setCrossbeamVersion } from "./epoch/version";
 import { bagLen } from "./epoch/bag";
 import { countFn, runCountNow } from "./epoch/count";
@@ -365,6 +366,9 @@ export function epochDeferCountUnprotected(counter: usize): void {
   validCounter(counter);
   runCountNow(counter);
 }
+/** The epoch an epoch word (epochGlobalEpoch, epochLocalEpoch, a queue snapshot's) counts, and whether it says pinned. */
+export function epochNumber(word: f64): f64 { return <f64>epochCount(validCount(word)); }
+export function epochWordPinned(word: f64): bool { return epochIsPinned(validCount(word)); }
 export function epochGlobalEpoch(): f64 {
   let global = existingCollector();
   return global ? <f64>globalEpoch(global) : 0;

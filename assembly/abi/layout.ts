@@ -19,6 +19,7 @@ import {
 import { CheckReport, CHECK_REPORT_SIZE } from "../memory/check";
 import { V16_SIZE } from "../stream/page";
 import { MAX_SLOTS } from "../index/table";
+import { BagSnapshot } from "../epoch/collector";
 
 /** The offset of the row layoutRow last returned the name of. */
 let rowOffset: usize = 0;
@@ -102,6 +103,9 @@ function layoutRow(i: u32): string {
     case 67: return row(offsetof<CheckReport>("actual"), "CheckReport.actual");
     case 68: return row(V16_SIZE, "V16.size");
     case 69: return row(<usize>(MAX_SLOTS / 8 * 7), "OptimisedIndex.maxCapacity");
+    case 70: return row(offsetof<BagSnapshot>(), "BagSnapshot.size");
+    case 71: return row(offsetof<BagSnapshot>("epoch"), "BagSnapshot.epoch");
+    case 72: return row(offsetof<BagSnapshot>("len"), "BagSnapshot.length");
   }
   return row(0, "");
 }

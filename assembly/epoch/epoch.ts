@@ -16,6 +16,9 @@
 @inline export function epochUnpinned(data: u64): u64 { return data & ~PINNED_BIT; }
 // @ts-ignore: decorator
 @inline export function epochIsPinned(data: u64): bool { return (data & PINNED_BIT) != 0; }
+/** The epoch a word counts, its pinned bit aside. */
+// @ts-ignore: decorator
+@inline export function epochCount(data: u64): u64 { return data >> 1; }
 
 /** Epochs from `earlier` to `later` (crossbeam's Epoch::wrapping_sub): pinned bits ignored. */
 // @ts-ignore: decorator

@@ -4,6 +4,7 @@ import { AllocationFailedError, requireInteger } from "../errors.js";
 import { INTERNAL, requireInternal } from "../internal.js";
 import type { LabPort } from "../memory/port.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
+import { BAG_SNAPSHOT } from "../memory/layout.js";
 import { Participant, requireCounter } from "./participant.js";
 
 export interface QueuedBag {
@@ -27,8 +28,7 @@ export interface CollectorState {
   queuedBags: number;
 }
 
-const SNAPSHOT_ENTRY = 16;
-const MAX_SNAPSHOT = SCRATCH_BYTES / SNAPSHOT_ENTRY;
+const MAX_SNAPSHOT = SCRATCH_BYTES / BAG_SNAPSHOT.size;
 
 export class Epochs {
   private own: Participant | undefined;
@@ -74,7 +74,7 @@ export class Epochs {
   state(): CollectorState {
     const raw = this.lab.raw;
     return {
-      epoch: Math.floor(raw.epochGlobalEpoch() / 2),
+      epoch: raw.epochNumber(raw.epochGlobalEpoch()),
       pendingDeferred: raw.epochPending(0),
       pendingUserDeferred: raw.epochPending(1),
       pendingNodeFrees: raw.epochPending(2),
@@ -92,8 +92,8 @@ export class Epochs {
     const bags: QueuedBag[] = [];
     for (let i = 0; i < count; i++) {
       bags.push({
-        epoch: Math.floor(Number(view.getBigUint64(out + i * SNAPSHOT_ENTRY, true)) / 2),
-        length: Number(view.getBigUint64(out + i * SNAPSHOT_ENTRY + 8, true)),
+        epoch: this.lab.raw.epochNumber(Number(view.getBigUint64(out + i * BAG_SNAPSHOT.size + BAG_SNAPSHOT.epoch, true))),
+        length: Number(view.getBigUint64(out + i * BAG_SNAPSHOT.size + BAG_SNAPSHOT.length, true)),
       });
     }
     return bags;

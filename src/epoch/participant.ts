@@ -86,8 +86,8 @@ export class Participant {
     const word = raw.epochLocalEpoch(this.local);
     return {
       registered: true,
-      epoch: Math.floor(word / 2),
-      pinned: word % 2 === 1,
+      epoch: raw.epochNumber(word),
+      pinned: raw.epochWordPinned(word) !== 0,
       guards: raw.epochGuardCount(this.local),
       pins: raw.epochPinCount(this.local),
       bagLength: raw.epochBagLen(this.local),

@@ -63,4 +63,7 @@ export const V16_BYTES = structure("V16", ["size"]).size;
 /** The largest capacity whose table the model allows (assembly/index/table.ts MAX_SLOTS, at 7/8 load). */
 export const MAX_INDEX_CAPACITY = structure("OptimisedIndex", ["maxCapacity"]).maxCapacity;
 
+/** A queueSnapshot record: a queued bag's sealed epoch word and length. */
+export const BAG_SNAPSHOT = structure("BagSnapshot", ["size", "epoch", "length"]);
+
 export const layoutNames = (): string[] => [...TABLE.keys()];

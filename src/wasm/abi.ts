@@ -106,6 +106,8 @@ export const RAW_EXPORTS: { readonly [K in RawExportName]: ExportInfo<RawExports
   epochFlush: changes("local"),
   epochDeferCount: changes("local", "counter", "captureBytes"),
   epochDeferCountUnprotected: changes("counter"),
+  epochNumber: reads("word"),
+  epochWordPinned: reads("word"),
   epochGlobalEpoch: reads(),
   epochLocalEpoch: reads("local"),
   epochGuardCount: reads("local"),

@@ -86,6 +86,8 @@ export interface RawExports {
   epochFlush(local: number): number;
   epochDeferCount(local: number, counter: number, captureBytes: number): number;
   epochDeferCountUnprotected(counter: number): void;
+  epochNumber(word: number): number;
+  epochWordPinned(word: number): number;
   epochGlobalEpoch(): number;
   epochLocalEpoch(local: number): number;
   epochGuardCount(local: number): number;

@@ -155,7 +155,7 @@ const RAW_VALID: Readonly<Record<string, Value>> = {
   payload: (r) => r.fx.counter, site: (r) => r.fx.lab.site("test"),
   variant: 1, indexer: 0, pageSlots: 64, capacity: 16, align: 16, policy: 0, chunkPages: 16, footprintModel: 0, limitBytes: 0,
   largeThreshold: 1 << 20, a: 1, b: 2, count: 1, max: 1, from: 0, start: 0, code: 0, deep: 0, captureBytes: 8, n: 0, bytes: 8,
-  which: 0, zeroed: 0, pageNo: 1, tableKind: 1, e: 0, value: 0, entryBytes: 24, field: 0,
+  which: 0, zeroed: 0, pageNo: 1, tableKind: 1, word: 5, e: 0, value: 0, entryBytes: 24, field: 0,
 };
 const RAW_VALID_FOR: Readonly<Partial<Record<RawExportName, Readonly<Record<string, Value>>>>> = { streamGet: { index: 0 } };
 
