@@ -6,4 +6,3 @@ export const CROSSBEAM_VERSIONS = ["0.9.20", "0.9.13"] as const;
 export type CrossbeamVersion = (typeof CROSSBEAM_VERSIONS)[number];
 export const DEFAULT_CROSSBEAM: CrossbeamVersion = "0.9.20";
 
-export const LOCAL_BYTES: Record<CrossbeamVersion, number> = { "0.9.20": 2304, "0.9.13": 2104 };
