@@ -194,6 +194,28 @@ for (const variant of STREAM_VARIANTS) {
   }
 }
 
+// A HashMap table (hashbrown: 4 buckets from none, then doubling; one request of entries and
+// control bytes) refused at every step, created and grown, as the flat one above.
+for (const variant of ["as-written", "explicit-drop", "epoch-deferred"] as const) {
+  for (const capacity of [0, 3]) {
+    const what = `${variant}, hashbrown table, capacity ${capacity}`;
+    define("index create", {
+      name: `index create: ${what}`,
+      setup: (world) => {
+        world.lab.reserveScratch();
+        return [() => void world.createIndex(variant, capacity, 4, "hashbrown")];
+      },
+    });
+    define("index upsert", {
+      name: `index 40 upserts with table growth: ${what}`,
+      setup: (world) => {
+        const index = world.createIndex(variant, capacity, 4, "hashbrown");
+        return world.values(40).map((value) => () => index.upsert(value));
+      },
+    });
+  }
+}
+
 // --- epoch ---
 
 for (const state of EPOCH_STATES) {

@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import {
-  SegmentedStream, OptimisedIndex, type Lab, type Guard, type Participant, type StreamOptions, type StreamVariant,
+  SegmentedStream, OptimisedIndex, type Lab, type Guard, type Participant, type StreamOptions, type StreamVariant, type TableKind,
 } from "../../src/index.js";
 import { StreamModel, IndexModel, SwapModel, type Value } from "./models.js";
 
@@ -72,9 +72,9 @@ export class World {
     dropFrom(this.streams, model);
   }
 
-  createIndex(variant: StreamVariant, capacity: number, pageSlots: number): IndexModel {
-    const handle = OptimisedIndex.create(this.lab, { indexer: "first-word", capacity, variant, pageSlots });
-    const model = new IndexModel(handle, `${variant} index #${this.indexes.length} (capacity ${capacity}, pageSlots ${pageSlots})`);
+  createIndex(variant: StreamVariant, capacity: number, pageSlots: number, table: TableKind = "flat"): IndexModel {
+    const handle = OptimisedIndex.create(this.lab, { indexer: "first-word", capacity, variant, pageSlots, table });
+    const model = new IndexModel(handle, `${variant} index #${this.indexes.length} (${table} table, capacity ${capacity}, pageSlots ${pageSlots})`);
     this.indexes.push(model);
     return model;
   }
