@@ -47,6 +47,8 @@ if (offsetof<Entry>() != 16) ERROR("a table Entry (key, position) must be 16 byt
 // @ts-ignore: decorator
 @inline export const ENTRY_SIZE: u64 = offsetof<Entry>();
 // @ts-ignore: decorator
+@inline const ENTRY_KEY: usize = offsetof<Entry>("key");
+// @ts-ignore: decorator
 @inline const ENTRY_POSITION: usize = offsetof<Entry>("position");
 // @ts-ignore: decorator
 @inline const MIN_SLOTS: u64 = 8;
@@ -118,7 +120,7 @@ export function tableAlign(kind: u32): u32 {
 }
 
 // @ts-ignore: decorator
-@inline export function entryKey(table: usize, slot: u64): u64 { return load<u64>(table + <usize>(slot * ENTRY_SIZE) + offsetof<Entry>("key")); }
+@inline export function entryKey(table: usize, slot: u64): u64 { return load<u64>(table + <usize>(slot * ENTRY_SIZE) + ENTRY_KEY); }
 // @ts-ignore: decorator
 @inline export function entryPosition(table: usize, slot: u64): u64 { return load<u64>(table + <usize>(slot * ENTRY_SIZE) + ENTRY_POSITION); }
 
@@ -132,7 +134,7 @@ export function tableFind(table: usize, slots: u64, key: u64): u64 {
 
 export function tableWrite(table: usize, slot: u64, key: u64, position: u64): void {
   let entry = table + <usize>(slot * ENTRY_SIZE);
-  store<u64>(entry + offsetof<Entry>("key"), key);
+  store<u64>(entry + ENTRY_KEY, key);
   store<u64>(entry + ENTRY_POSITION, position);
 }
 

@@ -17,7 +17,7 @@ export type { Checkable, LabPort };
 import { guardExports } from "./poison.js";
 import { withInvariantChecks } from "./invariant-checks.js";
 import { Verdicts } from "./verdict.js";
-import { CROSSBEAM_VERSIONS, type CrossbeamVersion } from "../epoch/crossbeam.js";
+import { CROSSBEAM_VERSIONS, DEFAULT_CROSSBEAM, type CrossbeamVersion } from "../epoch/crossbeam.js";
 import {
   readLedger, readSites, GROWTH_POLICIES, FOOTPRINT_MODELS,
   type FailureRecord, type FootprintModel, type GrowthPolicy, type LedgerSnapshot, type SiteInfo,
@@ -89,7 +89,7 @@ function configuration(options: Partial<ConfigureOptions>): Configuration {
   const chunkPages = requireInteger("chunkPages", options.chunkPages ?? DEFAULT_CHUNK_PAGES, 1, MAXIMUM_PAGES);
   const limit = requireInteger("limitBytes", options.limitBytes ?? 0, 0, Number.MAX_SAFE_INTEGER);
   const threshold = requireInteger("largeThreshold", options.largeThreshold ?? DEFAULT_LARGE_THRESHOLD, 1, Number.MAX_SAFE_INTEGER);
-  const crossbeam = CROSSBEAM_VERSIONS.indexOf(requireChoice("crossbeam", options.crossbeam ?? "0.9.20", CROSSBEAM_VERSIONS));
+  const crossbeam = CROSSBEAM_VERSIONS.indexOf(requireChoice("crossbeam", options.crossbeam ?? DEFAULT_CROSSBEAM, CROSSBEAM_VERSIONS));
   return { heap: [policy, chunkPages, model, limit, threshold], crossbeam };
 }
 
