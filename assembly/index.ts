@@ -198,6 +198,12 @@ export function streamAppend(stream: usize, a: f64, b: f64): f64 {
   return <f64>segmentedStream.streamAppend(stream, reinterpret<u64>(a), reinterpret<u64>(b));
 }
 
+/** streamAppend with the words as u64s (BigInts from JavaScript: exact above 2^53). */
+export function streamAppendWords(stream: usize, a: i64, b: i64): f64 {
+  validOwnStream(stream);
+  return <f64>segmentedStream.streamAppend(stream, <u64>a, <u64>b);
+}
+
 export function streamAppendBatch(stream: usize, source: usize, count: u32): f64 {
   validOwnStream(stream);
   validElements(source, <u64>count, V16_SIZE);

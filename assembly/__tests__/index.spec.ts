@@ -189,7 +189,9 @@ describe("indexDrop's wipe (from each value's home slot to the first empty one)"
       // Half the size, so the heap's good-fit search (tlsf.ts) takes it from the freed block.
       const b = indexNew(INDEXER_FIRST_WORD, 500, VARIANT_AS_WRITTEN, 8); // 1024 slots, 16 KiB
       const tableB = tableOf(b);
-      expect<bool>(tableB >= table && tableB + 16384 <= table + 32768).toBe(true, "the next index's table is carved from the freed one");
+      // Carved from the freed table's block, which may have merged with a small free block before
+      // it (which ones are free depends on the model-only page directory's blocks, too).
+      expect<bool>(tableB + 16384 > table + 1024 && tableB + 16384 <= table + 32768).toBe(true, "the next index's table is carved from the freed one");
       expect<u32>(nonZeroBytes(tableB, 16384)).toBe(0, "and is all zero");
       let found = 0;
       for (let i = 0; i < keys.length; i++) if (indexFind(b, keys[i]) >= 0) found++;

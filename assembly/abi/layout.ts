@@ -20,6 +20,7 @@ import { CheckReport, CHECK_REPORT_SIZE } from "../memory/check";
 import { V16_SIZE } from "../stream/page";
 import { MAX_SLOTS } from "../index/table";
 import { BagSnapshot } from "../epoch/collector";
+import { S_LEN, S_WAITERS } from "../stream/segmented_stream";
 
 /** The offset of the row layoutRow last returned the name of. */
 let rowOffset: usize = 0;
@@ -106,6 +107,8 @@ function layoutRow(i: u32): string {
     case 70: return row(offsetof<BagSnapshot>(), "BagSnapshot.size");
     case 71: return row(offsetof<BagSnapshot>("epoch"), "BagSnapshot.epoch");
     case 72: return row(offsetof<BagSnapshot>("len"), "BagSnapshot.length");
+    case 73: return row(S_LEN, "SegmentedStream.len");
+    case 74: return row(S_WAITERS, "SegmentedStream.waiters");
   }
   return row(0, "");
 }

@@ -26,8 +26,9 @@ export const SITE_INDEX_INLINE: u32 = 11;
 export const SITE_ARC_SWAP_INLINE: u32 = 12;
 export const SITE_HOST_BUFFER: u32 = 13;
 export const SITE_TEST: u32 = 14;
+export const SITE_STREAM_DIRECTORY: u32 = 15;
 /** One past the highest site id in use. */
-export const SITE_COUNT: u32 = 15;
+export const SITE_COUNT: u32 = 16;
 /** Capacity of the ledger's site table; ids at or above it are rejected. */
 export const MAX_SITES: u32 = 32;
 
@@ -47,6 +48,7 @@ export function siteName(site: u32): string {
     case SITE_ARC_SWAP_INLINE: return "ArcSwap<Page<V16>> (inline in its owner)";
     case SITE_HOST_BUFFER: return "host buffer";
     case SITE_TEST: return "test";
+    case SITE_STREAM_DIRECTORY: return "SegmentedStream.directory";
   }
   return "none";
 }

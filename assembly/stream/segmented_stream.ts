@@ -12,10 +12,26 @@
 // then everyone retries. Pages are never freed while the stream lives (the Vec holds each one), so
 // a pointer loaded from `active_page` stays valid however late its holder uses it.
 //
-// Values become visible in index order. A writer that filled slot g (a global index) waits until
-// the stream's published length is g, then makes it g + 1 (batches publish a run at once). The
-// wait is short, since the writers in front of it hold reservations they are about to fill, and
-// it lets a reader trust every index below `len` without per-slot flags.
+// Publication never makes a writer wait. `len` (values readable without gaps) is advanced over
+// completed slots by whoever completes the run. A page's `committed` is the COUNT of its slots
+// written so far (a writer adds n after writing n slots), not an in-order prefix. After adding, a
+// writer calls advance: loop { l = len; q = the page holding index l (stop if not installed);
+// c = q.committed; r = min(q.next_index, capacity); stop unless c == r and base(q) + r > l;
+// CAS len from l to base(q) + r; loop }. Why it is sound: c counts completions of distinct slots,
+// each reserved before its completion and so below the cursor r read after c; c == r means every
+// slot of [0, r) is complete, so every index below the new len is readable. Why len never stalls
+// behind a completed run: the last completer of a run sees c == r; at a page boundary, the page-p
+// finisher (CAS len, then load page p+1's counters) and a page-(p+1) completer (add to committed,
+// then load len) cannot both miss each other under wasm's sequentially consistent atomics, so one
+// of them moves len on. A descheduled writer holding a reserved slot delays len (it stops at that
+// slot until the writer completes it), never another writer's append: nobody waits, nobody sleeps.
+// After a successful CAS, if some thread waits on len (the `waiters` count, which the host raises
+// around Atomics.wait/waitAsync), the advancer wakes it with memory.atomic.notify on len.
+//
+// Reads take no lock. Pages are never freed while the stream lives, and the page directory
+// (directory.ts, model-only, allocated at the first rollover) finds any page in O(1) without the
+// Vec, whose buffer moves as it grows. While the directory is absent the stream has one page,
+// which a reader finds through `active_page` (MOCK, which has none, takes the mutex then).
 //
 // MockSegmentedStream (VARIANT_MOCK) has no `active_page`: its active page is the Vec's last element,
 // read under the mutex on every append. What happens to `active_page`'s own reference at a rollover
@@ -24,7 +40,9 @@
 // ╒════════════ SegmentedStream (64 bytes; inline in its owner natively, so a MODEL site) ═══════════╕
 //  off  field         Rust type                         here
 //   0   pages.lock    Mutex futex word (u32)            sync/mutex.ts
-//   4   pages.poison  bool                              unused: nothing here panics
+//   4   pages.poison  bool (+ 3 bytes of padding)       nothing here panics, so its 4 bytes hold the
+//                                                       model's waiter count (u32: threads in
+//                                                       wait/waitAsync on len; see above)
 //   8   pages.vec     Vec<Arc<Page<V16>>> (24 bytes)    stream/vec.ts
 //  32   active_page   crossbeam_epoch::Atomic<Page>,    Page pointer (ArcInner + 16); 0 for MOCK
 //                     or ArcSwap<Page> (ARCSWAP)
@@ -32,26 +50,30 @@
 //        lock)
 //  44   variant       u32                               variant.ts
 //  48   len           AtomicU64                         values published
-//  56   page_slots    u32                               slots per page (power of two)
-//  60   page_shift    u32                               log2(page_slots)
+//  56   page_slots    u32                               the model keeps page_slots as 1 << page_shift
+//                                                       and these 4 bytes for the page directory's
+//                                                       root (a wasm32 address; 0 until the first
+//                                                       rollover: directory.ts)
+//  60   page_shift    u32                               log2(slots per page)
 // ╘══════════════════════════════════════════════════════════════════════════════════════════════════╛
 
 import { SITE_STREAM_PAGES, SITE_STREAM_INLINE, SITE_BOX_PAGE } from "../memory/sites";
 import { heapAlloc, heapFree } from "../memory/heap";
 import { syncMemoryView } from "../memory/view";
 import { mutexLock, mutexUnlock } from "../sync/mutex";
-import { futexWait64 } from "../sync/futex";
 import { arcClone, arcIntoRaw, arcFromRaw, arcData } from "../sync/arc";
 import {
   pageArcNew, pageArcRelease, pageDropInPlace, pageCapacity, pageNo, pageSlot, V16_SIZE,
   P_NEXT_INDEX, P_COMMITTED, P_NEXT
 } from "./page";
+import {
+  directoryFind, directoryReserve, directoryUnreserve, directoryCommit, directoryEnter, directoryFree, DIRECTORY_REFUSED
+} from "./directory";
 import { Vec, vecPush, vecPop, vecGet, vecLen, vecFreeBuffer } from "./vec";
 import { ArcSwapSlot, arcSwapInit, arcSwapSwap } from "../sync/arc_swap";
 import { currentParticipant } from "../epoch/collector";
 import { localPin, localUnpin, localDefer, localReserve } from "../epoch/local";
 import { DEBUG } from "../memory/debug";
-import { trapIfPoisoned } from "../memory/lab_state";
 import { DeferredFn, deferredIndex } from "../epoch/deferred";
 import {
   VARIANT_AS_WRITTEN, VARIANT_MOCK, VARIANT_EXPLICIT_DROP, VARIANT_BOX_DROP, VARIANT_EPOCH_DEFERRED, VARIANT_ARCSWAP
@@ -60,7 +82,7 @@ import {
 /** SegmentedStream (layout above): the Vec and the ArcSwap slot inline, as their fields. */
 @unmanaged export class SegmentedStream {
   lock: u32;
-  poison: u32;
+  waiters: u32;
   pagesCap: u64;
   pagesPtr: u64;
   pagesLen: u64;
@@ -68,7 +90,7 @@ import {
   swapLock: u32;
   variant: u32;
   len: u64;
-  pageSlots: u32;
+  directory: u32;
   pageShift: u32;
 }
 // The inline Vec and ArcSwap must keep their own layouts (vec.ts, sync/arc_swap.ts).
@@ -87,19 +109,15 @@ if (offsetof<SegmentedStream>() != 64) ERROR("SegmentedStream must be 64 bytes (
 // @ts-ignore: decorator
 @inline const S_VARIANT: usize = offsetof<SegmentedStream>("variant");
 // @ts-ignore: decorator
-@inline const S_LEN: usize = offsetof<SegmentedStream>("len");
+@inline export const S_LEN: usize = offsetof<SegmentedStream>("len");
 // @ts-ignore: decorator
-@inline const S_PAGE_SLOTS: usize = offsetof<SegmentedStream>("pageSlots");
+@inline const S_DIRECTORY: usize = offsetof<SegmentedStream>("directory");
+// @ts-ignore: decorator
+@inline export const S_WAITERS: usize = offsetof<SegmentedStream>("waiters");
 // @ts-ignore: decorator
 @inline const S_PAGE_SHIFT: usize = offsetof<SegmentedStream>("pageShift");
 // @ts-ignore: decorator
 @inline const STREAM_ALIGN: u32 = 8;
-
-/** Spins before a publisher waiting for earlier writers starts to nap, and how long a nap lasts. */
-// @ts-ignore: decorator
-@inline const PUBLISH_SPINS: i32 = 256;
-// @ts-ignore: decorator
-@inline const PUBLISH_NAP_NS: i64 = 20_000;
 
 /** Returned by appends when a page allocation was refused. */
 export const APPEND_FAILED: i64 = -1;
@@ -111,7 +129,10 @@ export const APPEND_FAILED: i64 = -1;
 // @ts-ignore: decorator
 @inline export function streamPageCount(stream: usize): u64 { return vecLen(stream + S_PAGES); }
 // @ts-ignore: decorator
-@inline export function streamPageSlots(stream: usize): u32 { return load<u32>(stream + S_PAGE_SLOTS); }
+@inline export function streamPageSlots(stream: usize): u32 { return <u32>1 << streamPageShift(stream); }
+/** The page directory's root (0 until the first rollover), loaded for a lock-free reader. */
+// @ts-ignore: decorator
+@inline export function streamDirectory(stream: usize): usize { return <usize>atomic.load<u32>(stream + S_DIRECTORY); }
 // @ts-ignore: decorator
 @inline export function streamPageShift(stream: usize): u32 { return load<u32>(stream + S_PAGE_SHIFT); }
 
@@ -133,7 +154,6 @@ export function streamNew(variant: u32, pageSlots: u32): usize {
  * `active_page`, and the Vec holding the other reference. False (nothing left allocated) if refused.
  */
 export function streamInit(stream: usize, variant: u32, pageSlots: u32): bool {
-  store<u32>(stream + S_PAGE_SLOTS, pageSlots);
   store<u32>(stream + S_PAGE_SHIFT, ctz<u32>(pageSlots));
   store<u32>(stream + S_VARIANT, variant);
   let first = pageArcNew(pageSlots, 0);
@@ -158,10 +178,14 @@ function activePage(stream: usize): usize {
     return page;
   }
   mutexLock(stream + S_LOCK);
-  let pages = stream + S_PAGES;
-  let page = arcData(<usize>vecGet(pages, vecLen(pages) - 1));
+  let page = lastPageLocked(stream);
   mutexUnlock(stream + S_LOCK);
   return page;
+}
+
+function lastPageLocked(stream: usize): usize {
+  let pages = stream + S_PAGES;
+  return arcData(<usize>vecGet(pages, vecLen(pages) - 1));
 }
 
 /** Appends one value; returns its index, or APPEND_FAILED if a new page could not be allocated. */
@@ -173,7 +197,7 @@ export function streamAppend(stream: usize, a: u64, b: u64): i64 {
       let slot = pageSlot(page, index);
       store<u64>(slot, a);
       store<u64>(slot, b, 8);
-      return <i64>publish(stream, page, index, 1);
+      return <i64>streamComplete(stream, page, index, 1);
     }
     if (!rollover(stream, page)) return APPEND_FAILED;
   }
@@ -197,31 +221,80 @@ export function streamAppendBatch(stream: usize, source: usize, count: u64): i64
     }
     let got = min<u64>(count - done, capacity - index);
     memory.copy(pageSlot(page, index), source + <usize>(done * V16_SIZE), <usize>(got * V16_SIZE));
-    let at = publish(stream, page, index, got);
+    let at = streamComplete(stream, page, index, got);
     if (first < 0) first = <i64>at;
     done += got;
   }
   return first < 0 ? <i64>streamLen(stream) : first;
 }
 
-/** Makes slots [index, index + count) of `page` visible once all earlier values are; returns the global index. */
-function publish(stream: usize, page: usize, index: u64, count: u64): u64 {
-  let global = (<u64>pageNo(page) << load<u32>(stream + S_PAGE_SHIFT)) + index;
-  for (let spins = 0; ; spins++) {
+/** The global index of slot `index` of `page`. */
+// @ts-ignore: decorator
+@inline function globalIndex(stream: usize, page: usize, index: u64): u64 {
+  return (<u64>pageNo(page) << streamPageShift(stream)) + index;
+}
+
+/**
+ * Completes slots [index, index + count) of `page`, already written by this thread: counts them
+ * in the page's `committed` and moves `len` over whatever run is now complete (advance). Returns
+ * the global index of the first. Exported for the specs, which stall a reservation on purpose.
+ */
+export function streamComplete(stream: usize, page: usize, index: u64, count: u64): u64 {
+  atomic.add<u32>(page + P_COMMITTED, <u32>count);
+  advance(stream, page);
+  return globalIndex(stream, page, index);
+}
+
+/**
+ * Moves `len` over every completed run it can reach (the module prose says why this is enough).
+ * `hint` is the page this thread just completed slots of: most of the time the page len is in.
+ */
+function advance(stream: usize, hint: usize): void {
+  let shift = streamPageShift(stream);
+  while (true) {
     let len = atomic.load<u64>(stream + S_LEN);
-    if (len == global) break;
-    // The writer in front was descheduled (an oversubscribed machine): sleep briefly rather than
-    // burn the core it needs. No notify is sent; the timeout alone wakes the waiter. A writer in
-    // front that trapped never publishes: the lab is poisoned then, and this thread stops too.
-    if (spins >= PUBLISH_SPINS) {
-      futexWait64(stream + S_LEN, len, PUBLISH_NAP_NS);
-      trapIfPoisoned();
+    let number = <u32>(len >> shift);
+    let page = pageNo(hint) == number ? hint : installedPage(stream, number);
+    if (!page) return;
+    let committed = <u64>atomic.load<u32>(page + P_COMMITTED);
+    let reserved = min<u64>(atomic.load<u64>(page + P_NEXT_INDEX), pageCapacity(page));
+    let reach = (<u64>number << shift) + reserved;
+    if (committed != reserved || reach <= len) return;
+    if (atomic.cmpxchg<u64>(stream + S_LEN, len, reach) == len && atomic.load<u32>(stream + S_WAITERS) != 0) {
+      atomic.notify(stream + S_LEN, u32.MAX_VALUE);
     }
   }
-  // A plain store: the sequentially consistent store of `len` that follows publishes it.
-  store<u32>(page + P_COMMITTED, <u32>(index + count));
-  atomic.store<u64>(stream + S_LEN, global + count);
-  return global;
+}
+
+/**
+ * Page `number` if it is installed, else 0, without the mutex. Before the first rollover there is
+ * no directory and page 0 is the only page: `active_page` (MOCK has none, and advance gets page 0
+ * as its hint, so this is never asked for it then).
+ */
+function installedPage(stream: usize, number: u32): usize {
+  if (streamVariant(stream) != VARIANT_MOCK) {
+    let active = activePage(stream);
+    if (pageNo(active) == number) return active;
+  }
+  return directoryFind(streamDirectory(stream), number);
+}
+
+/**
+ * Page `number`, which a reader knows is installed (an index below len lies in it), without the
+ * mutex but for MOCK's one-page state. If the directory is absent when loaded but active_page has
+ * moved on, the rollover that moved it published the directory first: the next round finds it.
+ */
+function publishedPage(stream: usize, number: u32): usize {
+  while (true) {
+    let page = installedPage(stream, number);
+    if (page) return page;
+    if (streamVariant(stream) == VARIANT_MOCK && !streamDirectory(stream)) {
+      mutexLock(stream + S_LOCK);
+      page = arcData(<usize>vecGet(stream + S_PAGES, <u64>number));
+      mutexUnlock(stream + S_LOCK);
+      return page;
+    }
+  }
 }
 
 /**
@@ -237,35 +310,53 @@ function rollover(stream: usize, full: usize): bool {
 
 function activePageLocked(stream: usize): usize {
   if (streamVariant(stream) != VARIANT_MOCK) return <usize>atomic.load<u64>(stream + S_ACTIVE);
-  let pages = stream + S_PAGES;
-  return arcData(<usize>vecGet(pages, vecLen(pages) - 1));
+  return lastPageLocked(stream);
 }
 
 /**
  * Allocates and links the page after `full`. Every step that can be refused comes first (the
- * page, the Vec's growth and, for EPOCH_DEFERRED, the pin with room for the deferral); a refusal
- * undoes what came before it, so the stream is left exactly as it was. Natively each of them
- * would abort the process.
+ * directory's room for the page, the page, the Vec's growth and, for EPOCH_DEFERRED, the pin with
+ * room for the deferral); a refusal undoes what came before it, so the stream is left exactly as
+ * it was. Natively each of them but the directory's would abort the process. The page goes into
+ * the directory before `active_page` moves to it, so readers and advance find it (directory.ts).
  */
 function installNextPage(stream: usize, full: usize): bool {
-  let next = pageArcNew(load<u32>(stream + S_PAGE_SLOTS), pageNo(full) + 1);
-  if (!next) return false;
+  let number = pageNo(full) + 1;
+  let root = <usize>load<u32>(stream + S_DIRECTORY); // written under this mutex only
+  let reserved = directoryReserve(root, number);
+  if (reserved == DIRECTORY_REFUSED) return false;
+  let next = pageArcNew(streamPageSlots(stream), number);
+  if (!next) {
+    directoryUnreserve(reserved);
+    return false;
+  }
   let pages = stream + S_PAGES;
   if (!vecPush(pages, <u64>next, SITE_STREAM_PAGES)) {
     pageArcRelease(next);
+    directoryUnreserve(reserved);
     return false;
   }
   let variant = streamVariant(stream);
   let local = variant == VARIANT_EPOCH_DEFERRED ? pinForDefer() : 0;
   if (variant == VARIANT_EPOCH_DEFERRED && !local) {
     pageArcRelease(<usize>vecPop(pages));
+    directoryUnreserve(reserved);
     return false;
   }
+  publishInDirectory(stream, root, reserved, number, arcData(next));
   atomic.store<u64>(full + P_NEXT, <u64>arcData(next));
   if (variant == VARIANT_MOCK) return true;
   arcClone(next);
   replaceActive(stream, arcIntoRaw(next), local);
   return true;
+}
+
+/** Enters page `number` at `page`; at the first rollover, page 0 too, then the fresh root. */
+function publishInDirectory(stream: usize, root: usize, reserved: u64, number: u32, page: usize): void {
+  let published = directoryCommit(root, reserved, number, page);
+  if (root) return;
+  directoryEnter(published, 0, arcData(<usize>vecGet(stream + S_PAGES, 0)));
+  atomic.store<u32>(stream + S_DIRECTORY, <u32>published);
 }
 
 /**
@@ -305,42 +396,31 @@ function replaceActive(stream: usize, raw: usize, local: usize): void {
   localUnpin(local);
 }
 
-/** Copies value `index` to `out` (16 bytes); false if it is not published yet. */
+/** Copies value `index` to `out` (16 bytes); false if it is not published yet. Takes no lock (but MOCK's, with one page). */
 export function streamGet(stream: usize, index: u64, out: usize): bool {
   if (index >= streamLen(stream)) return false;
-  let pageIndex = index >> load<u32>(stream + S_PAGE_SHIFT);
-  let offset = index & (<u64>load<u32>(stream + S_PAGE_SLOTS) - 1);
-  if (streamVariant(stream) != VARIANT_MOCK) {
-    let active = activePage(stream);
-    if (<u64>pageNo(active) == pageIndex) {
-      memory.copy(out, pageSlot(active, offset), V16_SIZE);
-      return true;
-    }
-  }
-  mutexLock(stream + S_LOCK);
-  memory.copy(out, pageSlot(arcData(<usize>vecGet(stream + S_PAGES, pageIndex)), offset), V16_SIZE);
-  mutexUnlock(stream + S_LOCK);
+  let shift = streamPageShift(stream);
+  let page = publishedPage(stream, <u32>(index >> shift));
+  memory.copy(out, pageSlot(page, index & ((<u64>1 << shift) - 1)), V16_SIZE);
   return true;
 }
 
-/** Copies up to `count` published values from `start` to `out`; returns how many. */
+/** Copies up to `count` published values from `start` to `out`; returns how many. One lookup per page, no lock. */
 export function streamRead(stream: usize, start: u64, count: u64, out: usize): u64 {
   let len = streamLen(stream);
   if (start >= len) return 0;
   let total = min<u64>(count, len - start);
-  let shift = load<u32>(stream + S_PAGE_SHIFT);
-  let slots = <u64>load<u32>(stream + S_PAGE_SLOTS);
-  mutexLock(stream + S_LOCK);
+  let shift = streamPageShift(stream);
+  let slots = <u64>1 << shift;
   let copied: u64 = 0;
   while (copied < total) {
     let index = start + copied;
     let offset = index & (slots - 1);
     let run = min<u64>(total - copied, slots - offset);
-    let page = arcData(<usize>vecGet(stream + S_PAGES, index >> shift));
+    let page = publishedPage(stream, <u32>(index >> shift));
     memory.copy(out + <usize>(copied * V16_SIZE), pageSlot(page, offset), <usize>(run * V16_SIZE));
     copied += run;
   }
-  mutexUnlock(stream + S_LOCK);
   return total;
 }
 
@@ -354,6 +434,7 @@ export function streamUnwind(stream: usize): void {
   let pages = stream + S_PAGES;
   pageArcRelease(<usize>vecGet(pages, 0));
   vecFreeBuffer(pages, SITE_STREAM_PAGES);
+  dropDirectory(stream);
 }
 
 /** Drops an owner-less stream (streamNew's) and frees its block. False, the stream untouched, as streamDeinit. */
@@ -402,4 +483,11 @@ export function streamDeinitWith(stream: usize, ticket: usize): void {
   let count = vecLen(pages);
   for (let i: u64 = 0; i < count; i++) pageArcRelease(<usize>vecGet(pages, i));
   vecFreeBuffer(pages, SITE_STREAM_PAGES);
+  dropDirectory(stream);
+}
+
+/** The model's directory goes after the Rust fields (it has no Rust counterpart). */
+function dropDirectory(stream: usize): void {
+  directoryFree(<usize>load<u32>(stream + S_DIRECTORY));
+  store<u32>(stream + S_DIRECTORY, 0);
 }

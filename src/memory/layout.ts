@@ -56,6 +56,9 @@ export const HEAP_ROOT = structure("HeapRoot", [
 /** CheckReport, written by every check export (assembly/memory/check.ts). */
 export const CHECK_REPORT = structure("CheckReport", ["size", "code", "address", "expected", "actual"]);
 
+/** A stream's published length (an AtomicU64) and the model's waiter count beside its mutex (assembly/stream/segmented_stream.ts). */
+export const STREAM_FIELDS = structure("SegmentedStream", ["len", "waiters"]);
+
 /** For tests: the names the module describes. */
 /** The seed's value: two u64 words (assembly/stream/page.ts). */
 export const V16_BYTES = structure("V16", ["size"]).size;

@@ -74,6 +74,7 @@ export const RAW_EXPORTS: { readonly [K in RawExportName]: ExportInfo<RawExports
   streamNew: changes("variant", "pageSlots"),
   streamDrop: changes("stream"),
   streamAppend: changes("stream", "a", "b"),
+  streamAppendWords: changes("stream", "a", "b"),
   streamAppendBatch: changes("stream", "source", "count"),
   streamGet: reads("stream", "index", "out"),
   streamRead: reads("stream", "start", "count", "out"),

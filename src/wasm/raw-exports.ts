@@ -55,6 +55,7 @@ export interface RawExports {
   streamNew(variant: number, pageSlots: number): number;
   streamDrop(stream: number): number;
   streamAppend(stream: number, a: number, b: number): number;
+  streamAppendWords(stream: number, a: bigint, b: bigint): number;
   streamAppendBatch(stream: number, source: number, count: number): number;
   streamGet(stream: number, index: number, out: number): number;
   streamRead(stream: number, start: number, count: number, out: number): number;
