@@ -315,32 +315,34 @@ function activePageLocked(stream: usize): usize {
 
 /**
  * Allocates and links the page after `full`. Every step that can be refused comes first (the
- * directory's room for the page, the page, the Vec's growth and, for EPOCH_DEFERRED, the pin with
- * room for the deferral); a refusal undoes what came before it, so the stream is left exactly as
- * it was. Natively each of them but the directory's would abort the process. The page goes into
- * the directory before `active_page` moves to it, so readers and advance find it (directory.ts).
+ * page, the directory's room for it, the Vec's growth and, for EPOCH_DEFERRED, the pin with room
+ * for the deferral); a refusal undoes what came before it, so the stream is left exactly as it
+ * was. Natively each of them but the directory's would abort the process. The page's own requests
+ * come first, as natively, so a full heap refuses the Rust request where the native program would
+ * fail; the directory's come before anything the stream holds changes. The page goes into the
+ * directory before `active_page` moves to it, so readers and advance find it (directory.ts).
  */
 function installNextPage(stream: usize, full: usize): bool {
   let number = pageNo(full) + 1;
+  let next = pageArcNew(streamPageSlots(stream), number);
+  if (!next) return false;
   let root = <usize>load<u32>(stream + S_DIRECTORY); // written under this mutex only
   let reserved = directoryReserve(root, number);
-  if (reserved == DIRECTORY_REFUSED) return false;
-  let next = pageArcNew(streamPageSlots(stream), number);
-  if (!next) {
-    directoryUnreserve(reserved);
+  if (reserved == DIRECTORY_REFUSED) {
+    pageArcRelease(next);
     return false;
   }
   let pages = stream + S_PAGES;
   if (!vecPush(pages, <u64>next, SITE_STREAM_PAGES)) {
-    pageArcRelease(next);
     directoryUnreserve(reserved);
+    pageArcRelease(next);
     return false;
   }
   let variant = streamVariant(stream);
   let local = variant == VARIANT_EPOCH_DEFERRED ? pinForDefer() : 0;
   if (variant == VARIANT_EPOCH_DEFERRED && !local) {
-    pageArcRelease(<usize>vecPop(pages));
     directoryUnreserve(reserved);
+    pageArcRelease(<usize>vecPop(pages));
     return false;
   }
   publishInDirectory(stream, root, reserved, number, arcData(next));
