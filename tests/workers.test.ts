@@ -9,9 +9,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { Lab, STREAM_VARIANTS, type StreamVariant } from "../src/index.js";
+import { Lab, STREAM_VARIANTS, SCRATCH_BYTES, type StreamVariant } from "../src/index.js";
 import type { AllocSummary } from "./workers/alloc-worker.js";
 import type { AppendSummary } from "./workers/append-worker.js";
+import type { ReadSummary } from "./workers/read-worker.js";
+import { waitForLengthAsync } from "../src/stream/wait.js";
 import { startWorker, allWorkers as all, type Running } from "./workers/start.js";
 import { ARC_PAGE, V16, slotArray } from "./rust-reference.js";
 
@@ -134,6 +136,47 @@ for (const { variant, pageSlots, modes } of appendCases) {
     const retained = variant === "as-written" ? pages * (ARC_PAGE + slotArray(pageSlots)) : 0;
     assert.equal(l.rust.liveBytes, retained);
     assert.equal(l.all.liveBytes, retained, "the workers closed their labs: no scratch buffer is left");
+    assert.equal(l.invalidFrees + l.doubleFrees, 0);
+  });
+}
+
+for (const { variant, pageSlots } of [{ variant: "explicit-drop", pageSlots: 64 }, { variant: "mock", pageSlots: 16 }] as const) {
+  test(`four writers and a lock-free reader on one ${variant} stream (pageSlots ${pageSlots}): every index below len is readable and right`, { timeout: 120_000 }, async () => {
+    const lab = Lab.create({ reserveBytes: RESERVE });
+    const writers = 4;
+    const perWriter = 50_000;
+    const total = writers * perWriter;
+    const stream = lab.raw.streamNew(STREAM_VARIANTS.indexOf(variant), pageSlots) >>> 0;
+    assert.notEqual(stream, 0);
+    const barrier = new SharedArrayBuffer(4);
+    const parties = writers + 1;
+    const appenders = [0, 1, 2, 3].map((id) => start<AppendSummary>("./workers/append-worker.js", {
+      memory: lab.memory, module: lab.module, stream, id, count: perWriter, mode: id % 2 ? "batch" : "single", seed: 777 + id, barrier, parties,
+    }));
+    const reader = start<ReadSummary>("./workers/read-worker.js", {
+      memory: lab.memory, module: lab.module, stream, id: writers, total, writers, perWriter, seed: 4242, barrier, parties,
+    });
+    // the main thread sleeps on the length too (waitAsync: it must not block)
+    const reached = await waitForLengthAsync(lab.memory, stream, total, 100_000);
+    const [readSummary, ...appendSummaries] = await all<ReadSummary | AppendSummary>([reader, ...appenders]) as [ReadSummary, ...AppendSummary[]];
+    assert.equal(reached, total, "waitAsync resolved with the whole length");
+    for (const s of appendSummaries) {
+      assert.equal(s.failures, 0, `writer ${s.id}: no append refused`);
+      assert.equal(s.appended, perWriter);
+      assert.equal(s.outOfOrder, 0, `writer ${s.id}: its indices only grew`);
+    }
+    assert.equal(readSummary.timeouts, 0, "the reader was woken every time it slept");
+    assert.equal(readSummary.unreadable, 0, "every index below len was readable");
+    assert.equal(readSummary.mismatches, 0, "each writer's values in order, once, with no gap");
+    assert.equal(readSummary.badGets, 0, `of ${readSummary.gets} random gets below len`);
+    assert.equal(readSummary.read, total);
+    assert.equal(lab.raw.streamLen(stream), total);
+    assert.equal(lab.raw.streamCheck(lab.reserveScratch(), stream), 0, "the stream's invariants hold (counts, directory)");
+    assert.equal(lab.raw.streamDrop(stream), 1);
+    const l = lab.ledger();
+    const mainScratch = l.sites.find((x) => x.name === "host buffer")!.liveBytes; // this thread's, for streamCheck
+    assert.equal(mainScratch, SCRATCH_BYTES);
+    assert.equal(l.all.liveBytes - mainScratch, 0, "pages, Vec, directory and the workers' scratch all freed");
     assert.equal(l.invalidFrees + l.doubleFrees, 0);
   });
 }

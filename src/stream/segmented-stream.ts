@@ -1,8 +1,13 @@
 // SegmentedStream from JavaScript: a handle on a stream in the lab's linear memory.
 //
 // Values are V16s: two 8-byte words. From JavaScript each word is a number, stored as its f64 bit
-// pattern (any number round-trips exactly); a BigUint64Array over the same bytes reads them as
-// integers. Bulk calls take and return Float64Arrays of word pairs.
+// pattern (any number round-trips exactly), or a BigInt, stored as the u64 it is (words.ts). Bulk
+// calls take Float64Array or BigUint64Array word pairs or Uint8Array bytes, and fill such views.
+//
+// Appends never wait for each other and reads take no lock (assembly/stream/segmented_stream.ts):
+// `length` counts the values readable without gaps, and every index below it is readable. A
+// reader that wants more sleeps on the length instead of polling: `wait` (worker threads),
+// `waitAsync`, and the async iterator `follow` (wait.ts).
 
 import {
   AllocationFailedError, UseAfterDropError, describe, requireChoice, requireInteger, requireNumber, requireOptions, requirePowerOfTwo,
@@ -13,6 +18,17 @@ import type { Checkable, LabPort } from "../memory/port.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
 import { V16_BYTES } from "../memory/layout.js";
 import { STREAM_VARIANTS, type StreamVariant } from "./variants.js";
+import { wordKind, asI64, valueBytes, type WordView } from "./words.js";
+import { requireWait, waitForLength, waitForLengthAsync } from "./wait.js";
+
+/** How `follow` ends: after `count` values, or when `signal` aborts (at least one of them). */
+export interface FollowOptions {
+  /** The index to start from (default 0). */
+  from?: number;
+  count?: number;
+  signal?: AbortSignal;
+}
+const FOLLOW_KEYS = ["from", "count", "signal"] as const satisfies readonly (keyof FollowOptions)[];
 
 export interface StreamOptions {
   variant?: StreamVariant;
@@ -39,10 +55,17 @@ export function requireWords(a: unknown, b: unknown): void {
   }
 }
 
-/** A stream variant and page size from options, checked (SegmentedStream.create, OptimisedIndex.create). */
+/** The variant a library user gets unless they name one: a correct one (the seed's leaks: name "as-written" to model it). */
+export const DEFAULT_VARIANT: StreamVariant = "explicit-drop";
+
+/**
+ * A stream variant and page size from options, checked (SegmentedStream.create, OptimisedIndex.create).
+ * The variant defaults to DEFAULT_VARIANT, "explicit-drop"; scenarios, the probe and the CLI name
+ * the seed's "as-written" explicitly.
+ */
 export function streamSettings(options: { variant?: unknown; pageSlots?: unknown }): { variant: StreamVariant; pageSlots: number } {
   return {
-    variant: requireChoice("variant", options.variant ?? "as-written", STREAM_VARIANTS),
+    variant: requireChoice("variant", options.variant ?? DEFAULT_VARIANT, STREAM_VARIANTS),
     pageSlots: requirePowerOfTwo("pageSlots", options.pageSlots ?? DEFAULT_PAGE_SLOTS, 1, MAX_PAGE_SLOTS),
   };
 }
@@ -61,7 +84,11 @@ export class SegmentedStream implements Checkable {
     lab.track(this);
   }
 
-  /** SegmentedStream::new. Throws AllocationFailedError if the model's allocator refuses. */
+  /**
+   * SegmentedStream::new. The variant defaults to "explicit-drop", whose Drop gives active_page's
+   * reference back (pass `{ variant: "as-written" }` for the seed's leaking stream). Throws
+   * AllocationFailedError if the model's allocator refuses.
+   */
   static create(lab: Lab, options?: StreamOptions): SegmentedStream {
     requireLab("lab", lab);
     const { variant, pageSlots } = streamSettings(requireOptions("options", options, STREAM_KEYS));
@@ -76,30 +103,35 @@ export class SegmentedStream implements Checkable {
     return this.at;
   }
 
-  /** Appends one value; returns its index. */
-  append(a: number, b: number): number {
-    requireWords(a, b);
-    const index = this.lab.raw.streamAppend(this.live(), a, b);
+  /**
+   * Appends one value, two numbers (f64 bit patterns) or two BigInts (u64 words); returns its index.
+   * The value is readable once every value before it is complete (`length` passes it).
+   */
+  append(a: number | bigint, b: number | bigint): number {
+    const index = wordKind(a, b) === "number"
+      ? this.lab.raw.streamAppend(this.live(), a as number, b as number)
+      : this.lab.raw.streamAppendWords(this.live(), asI64(a as bigint), asI64(b as bigint));
     if (index < 0) throw new AllocationFailedError("SegmentedStream::append", this.lab.lastFailure());
     return index;
   }
 
   /**
-   * Appends values given as word pairs; returns the index of the first. Values go in through the
-   * lab's scratch buffer in chunks of 2,048: each chunk is published as one run, but another
-   * thread's appends may fall between chunks.
+   * Appends the values of a view (Float64Array or BigUint64Array word pairs, or a Uint8Array of
+   * 16-byte values); returns the index of the first. Values go in through the lab's scratch buffer
+   * in chunks of 2,048: each chunk is one reservation per page, but another thread's appends may
+   * fall between chunks.
    */
-  appendBatch(words: Float64Array): number {
-    if (!(words instanceof Float64Array)) throw new TypeError(`words must be a Float64Array of word pairs, got ${describe(words)}`);
-    if (words.length % 2 !== 0) throw new RangeError(`words must hold an even number of words (pairs), got ${words.length}`);
-    const count = words.length / 2;
+  appendBatch(words: WordView): number {
+    const bytes = valueBytes("words", words, V16_BYTES);
+    const count = bytes.byteLength / V16_BYTES;
     requireInteger("batch length", count, 0, MAX_BATCH);
     const stream = this.live();
     const raw = this.lab.raw;
+    const staging = this.scratchBytes();
     let first = -1;
     for (let done = 0; done < count || first < 0; done += CHUNK) {
       const n = Math.min(CHUNK, count - done);
-      this.lab.scratchWords.set(words.subarray(done * 2, (done + n) * 2));
+      staging.set(bytes.subarray(done * V16_BYTES, (done + n) * V16_BYTES));
       const at = raw.streamAppendBatch(stream, this.lab.scratch, n);
       if (at < 0) throw new AllocationFailedError("SegmentedStream::append (batch)", this.lab.lastFailure());
       if (first < 0) first = at;
@@ -107,27 +139,103 @@ export class SegmentedStream implements Checkable {
     return first;
   }
 
-  /** The value at `index` as [a, b], or undefined if there is none yet. */
+  /** The value at `index` as [a, b] (numbers: the words' f64 readings), or undefined if there is none yet. */
   get(index: number): [number, number] | undefined {
-    requireInteger("index", index, 0, Number.MAX_SAFE_INTEGER);
-    if (!this.lab.raw.streamGet(this.live(), index, this.lab.scratch)) return undefined;
+    if (!this.fetch(index)) return undefined;
     const words = this.lab.scratchWords;
     return [words[0], words[1]];
+  }
+
+  /** The value at `index` as its two u64 words, or undefined if there is none yet. */
+  getWords(index: number): [bigint, bigint] | undefined {
+    if (!this.fetch(index)) return undefined;
+    const words = new BigUint64Array(this.lab.memory.buffer, this.lab.scratch, 2);
+    return [words[0], words[1]];
+  }
+
+  private fetch(index: number): boolean {
+    requireInteger("index", index, 0, Number.MAX_SAFE_INTEGER);
+    return this.lab.raw.streamGet(this.live(), index, this.lab.scratch) !== 0;
   }
 
   /** Up to `count` values from `start`, as word pairs. */
   read(start: number, count: number): Float64Array {
     requireInteger("start", start, 0, Number.MAX_SAFE_INTEGER);
     requireInteger("count", count, 0, MAX_BATCH);
+    const wanted = Math.max(0, Math.min(count, this.lab.raw.streamLen(this.live()) - start));
+    const result = new Float64Array(wanted * 2);
+    this.readInto(start, result);
+    return result;
+  }
+
+  /**
+   * Fills `into` (a Float64Array or BigUint64Array of word pairs, or a Uint8Array of 16-byte values)
+   * with the published values from `start`, as many as it holds; returns how many it got.
+   */
+  readInto(start: number, into: WordView): number {
+    requireInteger("start", start, 0, Number.MAX_SAFE_INTEGER);
+    const bytes = valueBytes("into", into, V16_BYTES);
     const stream = this.live();
     const raw = this.lab.raw;
-    const wanted = Math.max(0, Math.min(count, raw.streamLen(stream) - start));
-    const result = new Float64Array(wanted * 2);
-    for (let done = 0; done < wanted; done += CHUNK) {
-      const got = raw.streamRead(stream, start + done, Math.min(CHUNK, wanted - done), this.lab.scratch);
-      result.set(this.lab.scratchWords.subarray(0, got * 2), done * 2);
+    const staging = this.scratchBytes();
+    const room = bytes.byteLength / V16_BYTES;
+    let done = 0;
+    while (done < room) {
+      const got = raw.streamRead(stream, start + done, Math.min(CHUNK, room - done), this.lab.scratch);
+      if (got === 0) break;
+      bytes.set(staging.subarray(0, got * V16_BYTES), done * V16_BYTES);
+      done += got;
     }
-    return result;
+    return done;
+  }
+
+  private scratchBytes(): Uint8Array {
+    return new Uint8Array(this.lab.memory.buffer, this.lab.reserveScratch(), SCRATCH_BYTES);
+  }
+
+  /** The values published when iteration starts, in order, as [a, b] (see get). */
+  *[Symbol.iterator](): IterableIterator<[number, number]> {
+    const end = this.length;
+    const chunk = new Float64Array(2 * CHUNK);
+    for (let at = 0; at < end;) {
+      const got = this.readInto(at, chunk.subarray(0, 2 * Math.min(CHUNK, end - at)));
+      for (let k = 0; k < got; k++) yield [chunk[2 * k], chunk[2 * k + 1]];
+      at += got;
+    }
+  }
+
+  /**
+   * Blocks this worker thread until `length` values are published or `timeoutMs` passes (default:
+   * no timeout); returns the length then (below `length` if it timed out). The main thread must not
+   * block: there it throws, pointing to waitAsync.
+   */
+  wait(length: number, timeoutMs?: number): number {
+    const target = requireWait(length, timeoutMs);
+    return waitForLength(this.lab.memory, this.live(), target.length, target.timeoutMs);
+  }
+
+  /** Resolves once `length` values are published, or at `timeoutMs` (default: none), with the length then. */
+  waitAsync(length: number, timeoutMs?: number): Promise<number> {
+    const target = requireWait(length, timeoutMs);
+    return waitForLengthAsync(this.lab.memory, this.live(), target.length, target.timeoutMs);
+  }
+
+  /**
+   * The values from `from` (default 0) in order as they are published, sleeping on the length in
+   * between (no polling). Ends after `count` values or when `signal` aborts; one of them is required.
+   */
+  async *follow(options: FollowOptions): AsyncIterableIterator<[number, number]> {
+    const { from = 0, count, signal } = requireOptions("options", options, FOLLOW_KEYS, true);
+    requireInteger("from", from, 0, Number.MAX_SAFE_INTEGER);
+    if (count !== undefined) requireInteger("count", count, 0, Number.MAX_SAFE_INTEGER);
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`signal must be an AbortSignal, got ${describe(signal)}`);
+    if (count === undefined && signal === undefined) throw new TypeError("follow needs an end: options.count or options.signal");
+    const end = count === undefined ? Infinity : from + count;
+    for (let at = from; at < end && !signal?.aborted;) {
+      let length = this.length;
+      if (length <= at) length = await waitForLengthAsync(this.lab.memory, this.live(), at + 1, Infinity, signal);
+      for (; at < Math.min(length, end) && !signal?.aborted; at++) yield this.get(at)!;
+    }
   }
 
   /** The stream's address in the lab's memory, for the raw exports (lab.raw.stream*). */
