@@ -23,6 +23,7 @@ import { pageNo, pageCapacity, P_COMMITTED, P_NEXT } from "../stream/page";
 import {
   VARIANT_AS_WRITTEN, VARIANT_EXPLICIT_DROP, VARIANT_BOX_DROP, VARIANT_MOCK
 } from "../stream/variant";
+import { valueA, valueB, appendRange, appendBatch, badGets, badRead } from "./stream_helpers";
 import {
   startHeap, configure, defaultConfig, Rec, largeCount, largeEntry, invalidFrees, doubleFrees, badFreeEntry
 } from "./helpers";
@@ -38,56 +39,6 @@ const S_ACTIVE: usize = 32;
 beforeAll(() => {
   startHeap();
 });
-
-function valueA(i: u64): u64 { return i; }
-function valueB(i: u64): u64 { return i * 3 + 0x1_0000_0001; }
-
-/** Appends values first .. first+count-1 one at a time; returns false if an index was off. */
-function appendRange(stream: usize, first: u64, count: u64): bool {
-  let ok = true;
-  for (let i = first; i < first + count; i++) {
-    if (streamAppend(stream, valueA(i), valueB(i)) != <i64>i) ok = false;
-  }
-  return ok;
-}
-
-/** Appends values first .. first+count-1 in one batch from an AS-heap buffer; returns the batch's index. */
-function appendBatch(stream: usize, first: u64, count: u64): i64 {
-  const buffer = heap.alloc(<usize>count * 16 + 16);
-  for (let i: u64 = 0; i < count; i++) {
-    store<u64>(buffer + <usize>i * 16, valueA(first + i));
-    store<u64>(buffer + <usize>i * 16 + 8, valueB(first + i));
-  }
-  const at = streamAppendBatch(stream, buffer, count);
-  heap.free(buffer);
-  return at;
-}
-
-/** Number of values in [0, len) that streamGet returns wrong. */
-function badGets(stream: usize, len: u64): i32 {
-  const out = heap.alloc(16);
-  let bad = 0;
-  for (let i: u64 = 0; i < len; i++) {
-    if (!streamGet(stream, i, out) || load<u64>(out) != valueA(i) || load<u64>(out, 8) != valueB(i)) bad++;
-  }
-  heap.free(out);
-  return bad;
-}
-
-/** Number of values streamRead(start, count) returns wrong, or -1 if it returned the wrong count. */
-function badRead(stream: usize, start: u64, count: u64, expectedCount: u64): i32 {
-  const out = heap.alloc(<usize>count * 16 + 16);
-  const got = streamRead(stream, start, count, out);
-  let bad = 0;
-  if (got != expectedCount) bad = -1;
-  else {
-    for (let i: u64 = 0; i < got; i++) {
-      if (load<u64>(out + <usize>i * 16) != valueA(start + i) || load<u64>(out + <usize>i * 16 + 8) != valueB(start + i)) bad++;
-    }
-  }
-  heap.free(out);
-  return bad;
-}
 
 function pageInner(stream: usize, index: u64): usize { return <usize>vecGet(stream + S_PAGES, index); }
 

@@ -20,6 +20,7 @@ import { arcData } from "../sync/arc";
 import { pageSlot, P_NEXT_INDEX } from "../stream/page";
 import { VARIANT_AS_WRITTEN, VARIANT_EXPLICIT_DROP, VARIANT_MOCK, VARIANT_EPOCH_DEFERRED, VARIANT_ARCSWAP } from "../stream/variant";
 import { startHeap, Rec } from "./helpers";
+import { valueA, valueB, appendBatch, badGets, badRead } from "./stream_helpers";
 
 let report: usize = 0;
 
@@ -27,9 +28,6 @@ beforeAll(() => {
   startHeap();
   report = heapAlloc(SITE_TEST, 24, 8, true);
 });
-
-function valueA(i: u64): u64 { return i ^ 0xA5A5; }
-function valueB(i: u64): u64 { return i * 7 + 0x1_0000_0003; }
 
 function page(stream: usize, n: u64): usize { return arcData(<usize>vecGet(stream + S_PAGES, n)); }
 
@@ -40,38 +38,6 @@ function stall(pageAt: usize, index: u64): u64 {
   store<u64>(slot, valueA(index));
   store<u64>(slot, valueB(index), 8);
   return got;
-}
-
-/** Values [0, len) that streamGet gets wrong. */
-function badGets(stream: usize, len: u64): i32 {
-  const out = heap.alloc(16);
-  let bad = 0;
-  for (let i: u64 = 0; i < len; i++) {
-    if (!streamGet(stream, i, out) || load<u64>(out) != valueA(i) || load<u64>(out, 8) != valueB(i)) bad++;
-  }
-  heap.free(out);
-  return bad;
-}
-
-function badRead(stream: usize, len: u64): i32 {
-  const out = heap.alloc(<usize>len * 16 + 16);
-  let bad = streamRead(stream, 0, len + 5, out) == len ? 0 : -1;
-  for (let i: u64 = 0; bad >= 0 && i < len; i++) {
-    if (load<u64>(out + <usize>i * 16) != valueA(i) || load<u64>(out + <usize>i * 16, 8) != valueB(i)) bad++;
-  }
-  heap.free(out);
-  return bad;
-}
-
-function appendBatch(stream: usize, first: u64, count: u64): i64 {
-  const buffer = heap.alloc(<usize>count * 16 + 16);
-  for (let i: u64 = 0; i < count; i++) {
-    store<u64>(buffer + <usize>i * 16, valueA(first + i));
-    store<u64>(buffer + <usize>i * 16 + 8, valueB(first + i));
-  }
-  const at = streamAppendBatch(stream, buffer, count);
-  heap.free(buffer);
-  return at;
 }
 
 const VARIANTS: u32[] = [VARIANT_AS_WRITTEN, VARIANT_EXPLICIT_DROP, VARIANT_MOCK, VARIANT_ARCSWAP];
@@ -92,7 +58,7 @@ describe("advance: len moves over completed runs, nobody waits", () => {
       expect<u64>(streamComplete(s, page(s, 0), slot, 1)).toBe(1);
       expect<u64>(streamLen(s)).toBe(30, "len jumps over every completed value, across pages");
       expect<i32>(badGets(s, 30)).toBe(0);
-      expect<i32>(badRead(s, 30)).toBe(0);
+      expect<i32>(badRead(s, 0, 30, 30)).toBe(0);
       expect<u32>(streamCheck(report, s, 0)).toBe(CHECK_OK);
       streamDrop(s);
     }
@@ -130,7 +96,7 @@ describe("advance: len moves over completed runs, nobody waits", () => {
       expect<u64>(streamLen(s)).toBe(5);
       streamComplete(s, p0, slot, 1);
       expect<u64>(streamLen(s)).toBe(26);
-      expect<i32>(badRead(s, 26)).toBe(0);
+      expect<i32>(badRead(s, 0, 26, 26)).toBe(0);
       expect<u32>(streamCheck(report, s, 0)).toBe(CHECK_OK);
       streamDrop(s);
     }
@@ -182,7 +148,7 @@ describe("the page directory", () => {
       expect<u64>(Rec.site(SITE_STREAM_DIRECTORY).liveBytes - d0.liveBytes).toBe(<u64>DIRECTORY_ROOT_SIZE + entries * 4);
       expect<u64>(Rec.site(SITE_STREAM_DIRECTORY).liveBlocks - d0.liveBlocks).toBe(13, "the root and 12 segments");
       expect<i32>(badGets(s, 3000)).toBe(0);
-      expect<i32>(badRead(s, 3000)).toBe(0);
+      expect<i32>(badRead(s, 0, 3000, 3000)).toBe(0);
       streamDrop(s);
       expect<u64>(Rec.site(SITE_STREAM_DIRECTORY).liveBlocks).toBe(d0.liveBlocks);
     }
