@@ -239,10 +239,10 @@ test("bad options and arguments: RangeError/TypeError naming what was wrong, not
   stream.drop();
 });
 
-test("default options: as-written with the seed's 64-slot pages", () => {
+test("default options: explicit-drop (a correct Drop) with the seed's 64-slot pages", () => {
   const lab = Lab.create();
   const stream = SegmentedStream.create(lab);
-  assert.equal(stream.variant, "as-written");
+  assert.equal(stream.variant, "explicit-drop");
   assert.equal(stream.pageSlots, DEFAULT_PAGE_SLOTS);
   const l = lab.ledger();
   // SegmentedStream::new: the slot array, the ArcInner, and the Vec's first buffer (Rust sites);

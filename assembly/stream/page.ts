@@ -4,12 +4,13 @@
 // uninitialised) and a cursor. Appenders reserve slots with an atomic fetch_add on `next_index`;
 // an index at or past the capacity means the page is full and the appender must roll the stream
 // over to a new page. The cursor keeps counting past the capacity, which is harmless: every such
-// index is refused. `committed` counts slots published in order (see segmented_stream.ts).
+// index is refused. `committed` counts the slots completed so far, in whatever order their writers
+// finished (how `len` moves over them: segmented_stream.ts).
 //
 // ╒══════════════════════ Page<V16> (40 bytes, align 8; in an ArcInner of 56) ══════════════════╕
 //  off  field        Rust type                   here
 //   0   next_index   AtomicU64                   slot reservation cursor
-//   8   committed    AtomicU32                   slots written and published
+//   8   committed    AtomicU32                   slots completed (a count, in any order)
 //  12   page_no      AtomicU32                   position in the stream (Page::new's 2nd argument)
 //  16   next         AtomicPtr<Page<V16>>        the page after this one, set at rollover
 //  24   slots.ptr    Box<[MaybeUninit<V16>]>     slot array address ─┐ fat pointer

@@ -23,8 +23,11 @@
 // behind a completed run: the last completer of a run sees c == r; at a page boundary, the page-p
 // finisher (CAS len, then load page p+1's counters) and a page-(p+1) completer (add to committed,
 // then load len) cannot both miss each other under wasm's sequentially consistent atomics, so one
-// of them moves len on. A descheduled writer holding a reserved slot delays len (it stops at that
-// slot until the writer completes it), never another writer's append: nobody waits, nobody sleeps.
+// of them moves len on. A descheduled writer holding a reserved slot delays len (len stops at or
+// before that slot until the writer completes it), never another writer's append: nobody waits,
+// nobody sleeps. The price of a count: within a page, len moves only at a moment when every slot
+// reserved so far is complete, so under unbroken contention in one page it may trail until the
+// page's reservations settle (at the latest when the page is full and complete).
 // After a successful CAS, if some thread waits on len (the `waiters` count, which the host raises
 // around Atomics.wait/waitAsync), the advancer wakes it with memory.atomic.notify on len.
 //

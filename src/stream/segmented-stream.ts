@@ -127,7 +127,7 @@ export class SegmentedStream implements Checkable {
     requireInteger("batch length", count, 0, MAX_BATCH);
     const stream = this.live();
     const raw = this.lab.raw;
-    const staging = this.scratchBytes();
+    const staging = scratchBytes(this.lab);
     let first = -1;
     for (let done = 0; done < count || first < 0; done += CHUNK) {
       const n = Math.min(CHUNK, count - done);
@@ -141,22 +141,18 @@ export class SegmentedStream implements Checkable {
 
   /** The value at `index` as [a, b] (numbers: the words' f64 readings), or undefined if there is none yet. */
   get(index: number): [number, number] | undefined {
-    if (!this.fetch(index)) return undefined;
+    if (!fetchInto(this.lab, this.live(), index)) return undefined;
     const words = this.lab.scratchWords;
     return [words[0], words[1]];
   }
 
   /** The value at `index` as its two u64 words, or undefined if there is none yet. */
   getWords(index: number): [bigint, bigint] | undefined {
-    if (!this.fetch(index)) return undefined;
+    if (!fetchInto(this.lab, this.live(), index)) return undefined;
     const words = new BigUint64Array(this.lab.memory.buffer, this.lab.scratch, 2);
     return [words[0], words[1]];
   }
 
-  private fetch(index: number): boolean {
-    requireInteger("index", index, 0, Number.MAX_SAFE_INTEGER);
-    return this.lab.raw.streamGet(this.live(), index, this.lab.scratch) !== 0;
-  }
 
   /** Up to `count` values from `start`, as word pairs. */
   read(start: number, count: number): Float64Array {
@@ -177,7 +173,7 @@ export class SegmentedStream implements Checkable {
     const bytes = valueBytes("into", into, V16_BYTES);
     const stream = this.live();
     const raw = this.lab.raw;
-    const staging = this.scratchBytes();
+    const staging = scratchBytes(this.lab);
     const room = bytes.byteLength / V16_BYTES;
     let done = 0;
     while (done < room) {
@@ -189,9 +185,6 @@ export class SegmentedStream implements Checkable {
     return done;
   }
 
-  private scratchBytes(): Uint8Array {
-    return new Uint8Array(this.lab.memory.buffer, this.lab.reserveScratch(), SCRATCH_BYTES);
-  }
 
   /** The values published when iteration starts, in order, as [a, b] (see get). */
   *[Symbol.iterator](): IterableIterator<[number, number]> {
@@ -224,19 +217,15 @@ export class SegmentedStream implements Checkable {
    * The values from `from` (default 0) in order as they are published, sleeping on the length in
    * between (no polling). Ends after `count` values or when `signal` aborts; one of them is required.
    */
-  async *follow(options: FollowOptions): AsyncIterableIterator<[number, number]> {
+  follow(options: FollowOptions): AsyncIterableIterator<[number, number]> {
     const { from = 0, count, signal } = requireOptions("options", options, FOLLOW_KEYS, true);
     requireInteger("from", from, 0, Number.MAX_SAFE_INTEGER);
     if (count !== undefined) requireInteger("count", count, 0, Number.MAX_SAFE_INTEGER);
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`signal must be an AbortSignal, got ${describe(signal)}`);
-    if (count === undefined && signal === undefined) throw new TypeError("follow needs an end: options.count or options.signal");
-    const end = count === undefined ? Infinity : from + count;
-    for (let at = from; at < end && !signal?.aborted;) {
-      let length = this.length;
-      if (length <= at) length = await waitForLengthAsync(this.lab.memory, this.live(), at + 1, Infinity, signal);
-      for (; at < Math.min(length, end) && !signal?.aborted; at++) yield this.get(at)!;
-    }
+    if (count === undefined && signal === undefined) throw new TypeError("options must give follow an end: options.count or options.signal");
+    return followValues(this, this.lab.memory, from, count === undefined ? Infinity : from + count, signal);
   }
+
 
   /** The stream's address in the lab's memory, for the raw exports (lab.raw.stream*). */
   get address(): number {
@@ -275,4 +264,23 @@ export class SegmentedStream implements Checkable {
     this.lab.untrack(this);
   }
 
+}
+
+/** Copies value `index` into the lab's scratch; false if it is not published yet. */
+function fetchInto(lab: LabPort, stream: number, index: number): boolean {
+  requireInteger("index", index, 0, Number.MAX_SAFE_INTEGER);
+  return lab.raw.streamGet(stream, index, lab.scratch) !== 0;
+}
+
+function scratchBytes(lab: LabPort): Uint8Array {
+  return new Uint8Array(lab.memory.buffer, lab.reserveScratch(), SCRATCH_BYTES);
+}
+
+/** follow's iterator (its options checked): values [from, end) as they are published, until `signal` aborts. */
+async function* followValues(stream: SegmentedStream, memory: WebAssembly.Memory, from: number, end: number, signal?: AbortSignal): AsyncIterableIterator<[number, number]> {
+  for (let at = from; at < end && !signal?.aborted;) {
+    let length = stream.length;
+    if (length <= at) length = await waitForLengthAsync(memory, stream.address, at + 1, Infinity, signal);
+    for (; at < Math.min(length, end) && !signal?.aborted; at++) yield stream.get(at)!;
+  }
 }

@@ -23,7 +23,8 @@ export function wordKind(a: unknown, b: unknown): "number" | "bigint" {
   for (const [name, word] of [["a", a], ["b", b]] as const) {
     if (typeof word !== "number" && typeof word !== "bigint") throw new TypeError(`${name} must be a number or a bigint, got ${describe(word)}`);
   }
-  throw new TypeError(`a and b must both be numbers or both bigints, got ${describe(a)} and ${describe(b)}`);
+  const [odd, other] = typeof a === "bigint" ? ["a", "b"] : ["b", "a"];
+  throw new TypeError(`${odd} must be a number like ${other} (a value's words are both numbers or both bigints), got ${describe(odd === "a" ? a : b)}`);
 }
 
 function requireU64(name: string, word: bigint): void {

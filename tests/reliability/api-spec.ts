@@ -125,6 +125,12 @@ export const API: Readonly<Record<string, readonly Param[]>> = {
   "SegmentedStream.prototype.appendBatch": [param("words", { type: "instance", of: Float64Array }, () => new Float64Array([5, 6]))],
   "SegmentedStream.prototype.get": [param("index", integer(0, SAFE), () => 0)],
   "SegmentedStream.prototype.read": [param("start", integer(0, SAFE), () => 0), param("count", integer(0, 2 ** 31 - 1), () => 1)],
+  "SegmentedStream.prototype.getWords": [param("index", integer(0, SAFE), () => 0)],
+  "SegmentedStream.prototype.readInto": [param("start", integer(0, SAFE), () => 0), param("into", { type: "instance", of: Float64Array }, () => new Float64Array(2))],
+  // length 0 is reached already: a valid call returns at once (the table runs in a worker)
+  "SegmentedStream.prototype.wait": [param("length", integer(0, SAFE), () => 0), param("timeoutMs", number, () => 0, true)],
+  "SegmentedStream.prototype.waitAsync": [param("length", integer(0, SAFE), () => 0), param("timeoutMs", number, () => 0, true)],
+  "SegmentedStream.prototype.follow": [optionsParam({ from: integer(0, SAFE), count: integer(0, SAFE) }, () => ({ count: 0 }), false)],
   "SegmentedStream.prototype.live": [], // private in TypeScript, callable from JavaScript
   "SegmentedStream.prototype.checkReport": [],
   "SegmentedStream.prototype.drop": [],

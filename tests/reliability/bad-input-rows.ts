@@ -157,7 +157,10 @@ const RAW_VALID: Readonly<Record<string, Value>> = {
   largeThreshold: 1 << 20, a: 1, b: 2, count: 1, max: 1, from: 0, start: 0, code: 0, deep: 0, captureBytes: 8, n: 0, bytes: 8,
   which: 0, zeroed: 0, pageNo: 1, tableKind: 1, word: 5, e: 0, value: 0, entryBytes: 24, field: 0,
 };
-const RAW_VALID_FOR: Readonly<Partial<Record<RawExportName, Readonly<Record<string, Value>>>>> = { streamGet: { index: 0 } };
+const RAW_VALID_FOR: Readonly<Partial<Record<RawExportName, Readonly<Record<string, Value>>>>> = {
+  streamGet: { index: 0 },
+  streamAppendWords: { a: 1n as never, b: 2n as never }, // i64 parameters: BigInts
+};
 
 const PAST_THE_END: readonly [string, Value] = ["past the end of memory", 0xffff_fff0];
 const IN_RESERVED: readonly (readonly [string, Value])[] = [["12345", 12345], ["0x40 (the heap's root)", 0x40]];
