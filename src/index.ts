@@ -1,6 +1,7 @@
 // segstream's public API.
 
 export { Lab, type LabOptions, type ConfigureOptions, type AllocOptions, type CheckOptions, type FreeOutcome } from "./memory/lab.js";
+export { LAB_DESCRIPTOR_KIND, type LabDescriptor } from "./memory/share.js";
 export { SCRATCH_BYTES } from "./memory/scratch.js";
 export type {
   LedgerSnapshot, Figures, SiteFigures, HeapFigures, LargeRequest, FailureRecord, FailureReason, BadFree, GrowthPolicy,

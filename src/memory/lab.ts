@@ -12,8 +12,9 @@ import { buildKind, createMemory, instantiate, wasmModule, WASM_PAGE, MAXIMUM_PA
 import { Epochs } from "../epoch/collector.js";
 import { SCRATCH_BYTES } from "./scratch.js";
 import type { Checkable, LabPort } from "./port.js";
+import { labDescriptor, looksLikeDescriptor, requireLabDescriptor, type LabDescriptor } from "./share.js";
 
-export type { Checkable, LabPort };
+export type { Checkable, LabPort, LabDescriptor };
 import { guardExports } from "./poison.js";
 import { withInvariantChecks } from "./invariant-checks.js";
 import { Verdicts } from "./verdict.js";
@@ -144,9 +145,24 @@ export class Lab implements LabPort {
    * This thread's instance over a memory another thread created (its configuration is kept). Throws
    * LabPoisonedError if a trap has poisoned that lab.
    */
-  static attach(memory: WebAssembly.Memory, module?: WebAssembly.Module): Lab {
+  static attach(descriptor: LabDescriptor): Lab;
+  static attach(memory: WebAssembly.Memory, module?: WebAssembly.Module): Lab;
+  static attach(memory: WebAssembly.Memory | LabDescriptor, module?: WebAssembly.Module): Lab {
+    if (looksLikeDescriptor(memory)) {
+      if (module !== undefined) throw new TypeError(`Lab.attach(descriptor) takes one argument, got a second: ${describe(module)}`);
+      const checked = requireLabDescriptor("descriptor", memory);
+      return new Lab(INTERNAL, checked.memory, checked.module);
+    }
     requireSharedMemory("memory", memory);
     return new Lab(INTERNAL, memory, module === undefined ? wasmModule() : requireInstance("module", module, WebAssembly.Module, "a WebAssembly.Module"));
+  }
+
+  /**
+   * A structured-clonable descriptor of this lab (its shared memory and module): post it to a
+   * worker and open it there with `Lab.attach(descriptor)`.
+   */
+  share(): LabDescriptor {
+    return labDescriptor(this.memory, this.module);
   }
 
   /** Changes the heap's configuration (the options Lab.create takes but reserveBytes). */

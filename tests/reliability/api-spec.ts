@@ -115,6 +115,7 @@ export const API: Readonly<Record<string, readonly Param[]>> = {
   "Lab.prototype.untrack": [param("structure", { type: "checkable" }, (fx) => fx.stream)],
   "Lab.prototype.check": [optionsParam({ deep: boolean })],
   "Lab.prototype.ledger": [],
+  "Lab.prototype.share": [],
   "Lab.prototype.lastFailure": [],
   "Lab.prototype.reserveScratch": [],
   "Lab.prototype.close": [],
