@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Lab, LAB_DESCRIPTOR_KIND } from "../src/index.js";
+import { Lab, LAB_DESCRIPTOR_KIND, SegmentedStream } from "../src/index.js";
 import { startWorker } from "./workers/start.js";
 import type { ShareResult } from "./workers/share-worker.js";
 
@@ -37,7 +37,7 @@ test("forged lab descriptors are TypeErrors naming the field; nothing is allocat
   const good = lab.share();
   const calls = lab.allocationCalls;
   const forged: [unknown, RegExp][] = [
-    [{ ...good, kind: "segstream.stream/1" }, /descriptor\.kind/],
+    [{ ...good, kind: "segstream.index/1" }, /descriptor\.kind/],
     [{ ...good, kind: undefined }, /descriptor\.kind/],
     [{ kind: good.kind, module: good.module }, /descriptor\.memory/],
     [{ kind: good.kind, memory: good.memory }, /descriptor\.module/],
@@ -62,4 +62,48 @@ test("missing required arguments are typed errors and the lab stays usable", () 
   assert.throws(() => Lab.create({ varient: 1 } as never), RangeError, "unknown option key in create");
   const address = lab.alloc("test", 8);
   assert.equal(lab.free(address, "test"), "freed");
+});
+
+test("stream.share(): Lab.attach(descriptor) opens the same stream over a newly attached lab, its variant and page size read from the module", () => {
+  const lab = Lab.create();
+  const stream = SegmentedStream.create(lab, { variant: "mock", pageSlots: 16 });
+  stream.append(1n, 2n);
+  const opened = Lab.attach(stream.share());
+  assert.ok(opened instanceof SegmentedStream);
+  assert.equal(opened.variant, "mock");
+  assert.equal(opened.pageSlots, 16);
+  assert.deepEqual(opened.getWords(0), [1n, 2n]);
+  opened.append(3n, 4n);
+  assert.equal(stream.length, 2, "one stream behind both handles");
+  assert.deepEqual(structuredClone(stream.share()).address, stream.address, "the descriptor survives a structured clone");
+  stream.drop();
+  assert.equal(lab.ledger().rust.liveBytes, 0);
+});
+
+test("forged stream descriptors are typed errors; nothing is written and the lab stays usable", () => {
+  const lab = Lab.create();
+  const stream = SegmentedStream.create(lab);
+  const good = stream.share();
+  const block = lab.alloc("test", 64);
+  const dropped = SegmentedStream.create(lab);
+  const stale = dropped.share();
+  dropped.drop();
+  const calls = lab.allocationCalls;
+  const forged: [unknown, RegExp][] = [
+    [{ ...good, extra: 1 }, /unknown field\(s\) extra/],
+    [{ ...good, address: 1.5 }, /descriptor\.address must be a whole number/],
+    [{ ...good, address: -8 }, /descriptor\.address must be a whole number/],
+    [{ ...good, address: "16" }, /descriptor\.address must be a whole number/],
+    [{ ...good, lab: { ...good.lab, kind: "x" } }, /descriptor\.lab\.kind/],
+    [{ kind: good.kind, address: good.address }, /descriptor\.lab/],
+  ];
+  for (const [descriptor, message] of forged) assert.throws(() => Lab.attach(descriptor as typeof good), (e: unknown) => e instanceof TypeError && message.test((e as Error).message));
+  for (const address of [block, stale.address, good.address + 16]) {
+    assert.throws(() => Lab.attach({ ...good, address }), /not a stream|stream/i, `address ${address}`);
+  }
+  assert.equal(lab.allocationCalls, calls, "nothing was allocated");
+  stream.append(5, 6);
+  assert.equal(stream.length, 1);
+  stream.drop();
+  lab.free(block, "test");
 });

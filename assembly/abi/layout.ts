@@ -20,7 +20,7 @@ import { CheckReport, CHECK_REPORT_SIZE } from "../memory/check";
 import { V16_SIZE } from "../stream/page";
 import { MAX_SLOTS } from "../index/table";
 import { BagSnapshot } from "../epoch/collector";
-import { S_LEN, S_WAITERS } from "../stream/segmented_stream";
+import { S_LEN, S_WAITERS, S_VARIANT, S_PAGE_SHIFT } from "../stream/segmented_stream";
 
 /** The offset of the row layoutRow last returned the name of. */
 let rowOffset: usize = 0;
@@ -109,6 +109,8 @@ function layoutRow(i: u32): string {
     case 72: return row(offsetof<BagSnapshot>("len"), "BagSnapshot.length");
     case 73: return row(S_LEN, "SegmentedStream.len");
     case 74: return row(S_WAITERS, "SegmentedStream.waiters");
+    case 75: return row(S_VARIANT, "SegmentedStream.variant");
+    case 76: return row(S_PAGE_SHIFT, "SegmentedStream.pageShift");
   }
   return row(0, "");
 }

@@ -110,7 +110,7 @@ if (offsetof<SegmentedStream>() != 64) ERROR("SegmentedStream must be 64 bytes (
 // @ts-ignore: decorator
 @inline export const S_ACTIVE: usize = offsetof<SegmentedStream>("activePage");
 // @ts-ignore: decorator
-@inline const S_VARIANT: usize = offsetof<SegmentedStream>("variant");
+@inline export const S_VARIANT: usize = offsetof<SegmentedStream>("variant");
 // @ts-ignore: decorator
 @inline export const S_LEN: usize = offsetof<SegmentedStream>("len");
 // @ts-ignore: decorator
@@ -118,7 +118,7 @@ if (offsetof<SegmentedStream>() != 64) ERROR("SegmentedStream must be 64 bytes (
 // @ts-ignore: decorator
 @inline export const S_WAITERS: usize = offsetof<SegmentedStream>("waiters");
 // @ts-ignore: decorator
-@inline const S_PAGE_SHIFT: usize = offsetof<SegmentedStream>("pageShift");
+@inline export const S_PAGE_SHIFT: usize = offsetof<SegmentedStream>("pageShift");
 // @ts-ignore: decorator
 @inline const STREAM_ALIGN: u32 = 8;
 

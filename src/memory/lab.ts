@@ -12,7 +12,7 @@ import { buildKind, createMemory, instantiate, wasmModule, WASM_PAGE, MAXIMUM_PA
 import { Epochs } from "../epoch/collector.js";
 import { SCRATCH_BYTES } from "./scratch.js";
 import type { Checkable, LabPort } from "./port.js";
-import { labDescriptor, looksLikeDescriptor, requireLabDescriptor, type LabDescriptor } from "./share.js";
+import { isLabDescriptor, labDescriptor, looksLikeDescriptor, requireLabDescriptor, requireStructureDescriptor, type LabDescriptor, type StructureDescriptor } from "./share.js";
 
 export type { Checkable, LabPort, LabDescriptor };
 import { guardExports } from "./poison.js";
@@ -146,10 +146,12 @@ export class Lab implements LabPort {
    * LabPoisonedError if a trap has poisoned that lab.
    */
   static attach(descriptor: LabDescriptor): Lab;
+  static attach<T>(descriptor: StructureDescriptor<T>): T;
   static attach(memory: WebAssembly.Memory, module?: WebAssembly.Module): Lab;
-  static attach(memory: WebAssembly.Memory | LabDescriptor, module?: WebAssembly.Module): Lab {
+  static attach(memory: WebAssembly.Memory | LabDescriptor | StructureDescriptor<unknown>, module?: WebAssembly.Module): unknown {
     if (looksLikeDescriptor(memory)) {
       if (module !== undefined) throw new TypeError(`Lab.attach(descriptor) takes one argument, got a second: ${describe(module)}`);
+      if (!isLabDescriptor(memory)) return attachStructure(memory);
       const checked = requireLabDescriptor("descriptor", memory);
       return new Lab(INTERNAL, checked.memory, checked.module);
     }
@@ -308,6 +310,18 @@ export class Lab implements LabPort {
 }
 
 /** `value` as a Lab (for the handles' factories: SegmentedStream.create(lab), ...). */
+/** Opens a structure descriptor: a lab attached to its memory, then the structure's opener; a refused address closes that lab again. */
+function attachStructure(descriptor: { kind: unknown }): unknown {
+  const { opener, lab: shared, address } = requireStructureDescriptor<Lab>("descriptor", descriptor);
+  const lab = Lab.attach(shared);
+  try {
+    return opener(lab, address);
+  } catch (error) {
+    lab.close();
+    throw error;
+  }
+}
+
 export function requireLab(name: string, value: unknown): Lab {
   return requireInstance(name, value, Lab);
 }

@@ -57,7 +57,7 @@ export const HEAP_ROOT = structure("HeapRoot", [
 export const CHECK_REPORT = structure("CheckReport", ["size", "code", "address", "expected", "actual"]);
 
 /** A stream's published length (an AtomicU64) and the model's waiter count beside its mutex (assembly/stream/segmented_stream.ts). */
-export const STREAM_FIELDS = structure("SegmentedStream", ["len", "waiters"]);
+export const STREAM_FIELDS = structure("SegmentedStream", ["len", "waiters", "variant", "pageShift"]);
 
 /** For tests: the names the module describes. */
 /** The seed's value: two u64 words (assembly/stream/page.ts). */

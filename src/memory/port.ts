@@ -13,6 +13,8 @@ export interface Checkable {
   readonly description: string;
 }
 
+import type { LabDescriptor } from "./share.js";
+
 export interface LabPort {
   readonly raw: RawExports;
   readonly memory: WebAssembly.Memory;
@@ -25,4 +27,6 @@ export interface LabPort {
   lastFailure(): FailureRecord | undefined;
   track(structure: Checkable): void;
   untrack(structure: Checkable): void;
+  /** The lab's descriptor, for a structure's own (share.ts). */
+  share(): LabDescriptor;
 }

@@ -9,8 +9,11 @@
 // A descriptor comes from outside (a message), so it is checked field by field before anything is
 // instantiated or written: a forged one is a TypeError naming the field, never a write.
 //
-// Only the lab itself is shared here so far; structure descriptors (stream, index) are left for a
-// later change (see the README section "Using segstream as a library").
+// A structure's descriptor (`stream.share()`) adds its address to its lab's descriptor. The module
+// that defines the structure registers an opener for its kind when it loads (this file and lab.ts
+// import no structure), and `Lab.attach(descriptor)` attaches a lab to the memory and hands the
+// address to the opener, which has the module check it (the raw exports refuse an address that is
+// not a live block of that structure) before it builds a handle.
 
 import { describe, requireSharedMemory, requireInstance } from "../errors.js";
 
@@ -45,4 +48,42 @@ export function requireLabDescriptor(name: string, value: unknown): LabDescripto
   const memory = requireSharedMemory(`${name}.memory`, record.memory);
   const module = requireInstance(`${name}.module`, record.module, WebAssembly.Module, "a WebAssembly.Module");
   return labDescriptor(memory, module);
+}
+
+/** A structure in a shared lab, as posted to another thread; `T` is the handle it opens as. */
+export interface StructureDescriptor<T> {
+  readonly kind: string;
+  readonly lab: LabDescriptor;
+  readonly address: number;
+  /** Never present: carries the handle's type for Lab.attach. */
+  readonly opens?: T;
+}
+
+const STRUCTURE_KEYS = ["kind", "lab", "address"] as const;
+
+export type Opener<L> = (lab: L, address: number) => unknown;
+const openers = new Map<string, Opener<never>>();
+
+/** Called once by a structure's module: descriptors of `kind` open through `opener`. */
+export function registerOpener<L>(kind: string, opener: Opener<L>): void {
+  openers.set(kind, opener as Opener<never>);
+}
+
+export function isLabDescriptor(value: { kind: unknown }): boolean {
+  return value.kind === LAB_DESCRIPTOR_KIND;
+}
+
+/** Checks a structure descriptor's fields; returns its opener, lab and address. Throws a TypeError naming the first bad field. */
+export function requireStructureDescriptor<L>(name: string, value: { kind: unknown }): { opener: Opener<L>; lab: LabDescriptor; address: number } {
+  const record = value as Record<string, unknown>;
+  const opener = typeof record.kind === "string" ? openers.get(record.kind) : undefined;
+  if (!opener) throw new TypeError(`${name}.kind must be one of "${[LAB_DESCRIPTOR_KIND, ...openers.keys()].join('", "')}", got ${describe(record.kind)}`);
+  const unknown = Object.keys(record).filter((key) => !(STRUCTURE_KEYS as readonly string[]).includes(key));
+  if (unknown.length) throw new TypeError(`${name} has unknown field(s) ${unknown.join(", ")}; a ${record.kind as string} descriptor has ${STRUCTURE_KEYS.join(", ")}`);
+  const lab = requireLabDescriptor(`${name}.lab`, record.lab);
+  const address = record.address;
+  if (typeof address !== "number" || !Number.isInteger(address) || address <= 0 || address > 0xffff_ffff) {
+    throw new TypeError(`${name}.address must be a whole number from 1 to 4294967295, got ${describe(address)}`);
+  }
+  return { opener: opener as Opener<L>, lab, address };
 }

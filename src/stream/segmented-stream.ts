@@ -16,7 +16,8 @@ import { INTERNAL, requireInternal } from "../internal.js";
 import { requireLab, type Lab } from "../memory/lab.js";
 import type { Checkable, LabPort } from "../memory/port.js";
 import { SCRATCH_BYTES } from "../memory/scratch.js";
-import { V16_BYTES } from "../memory/layout.js";
+import { V16_BYTES, STREAM_FIELDS } from "../memory/layout.js";
+import { registerOpener, type StructureDescriptor } from "../memory/share.js";
 import { STREAM_VARIANTS, type StreamVariant } from "./variants.js";
 import { wordKind, asI64, valueBytes, type WordView } from "./words.js";
 import { requireWait, waitForLength, waitForLengthAsync } from "./wait.js";
@@ -264,7 +265,33 @@ export class SegmentedStream implements Checkable {
     this.lab.untrack(this);
   }
 
+  /**
+   * A structured-clonable descriptor of this stream: post it to a worker and open it there with
+   * `Lab.attach(descriptor)`, which gives a SegmentedStream over the same memory. Any number of
+   * threads may append and read; exactly one drops it, once the others are done with it (as the
+   * last owner of a Rust stream would): a handle used after another thread's drop is refused by the
+   * module's address check while the block stays free, not once the address holds a new stream.
+   */
+  share(): StructureDescriptor<SegmentedStream> {
+    return { kind: STREAM_DESCRIPTOR_KIND, lab: this.lab.share(), address: this.live() };
+  }
+
+  /** The stream at `address` in `lab` (what Lab.attach does with a stream descriptor); the module refuses an address that is not a live stream. */
+  static open(lab: Lab, address: number): SegmentedStream {
+    requireLab("lab", lab);
+    requireInteger("address", address, 0, 0xffff_ffff);
+    lab.raw.streamLen(address); // throws the module's typed refusal for anything but a live stream
+    const view = new DataView(lab.memory.buffer, address);
+    const variant = STREAM_VARIANTS[view.getUint32(STREAM_FIELDS.variant, true)];
+    const pageSlots = 2 ** view.getUint32(STREAM_FIELDS.pageShift, true);
+    lab.reserveScratch();
+    return new SegmentedStream(INTERNAL, lab, variant, pageSlots, address);
+  }
 }
+
+/** The kind tag of a stream descriptor. */
+export const STREAM_DESCRIPTOR_KIND = "segstream.stream/1";
+registerOpener(STREAM_DESCRIPTOR_KIND, SegmentedStream.open);
 
 /** Copies value `index` into the lab's scratch; false if it is not published yet. */
 function fetchInto(lab: LabPort, stream: number, index: number): boolean {

@@ -135,6 +135,8 @@ export const API: Readonly<Record<string, readonly Param[]>> = {
   "SegmentedStream.prototype.live": [], // private in TypeScript, callable from JavaScript
   "SegmentedStream.prototype.checkReport": [],
   "SegmentedStream.prototype.drop": [],
+  "SegmentedStream.prototype.share": [],
+  "SegmentedStream.open": [labParam, param("address", integer(0, U32), (fx) => fx.stream.address)],
   "new OptimisedIndex": token("OptimisedIndex"),
   "OptimisedIndex.create": [labParam, optionsParam({ indexer: choice(INDEXERS), capacity: integer(0, (2 ** 27 / 8) * 7), table: choice(TABLE_KINDS), ...STREAM_OPTIONS })],
   "OptimisedIndex.prototype.upsert": words,
