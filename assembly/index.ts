@@ -48,10 +48,11 @@ import { epochCount, epochIsPinned } from "./epoch/epoch";
 import { setCrossbeamVersion } from "./epoch/version";
 import { bagLen } from "./epoch/bag";
 import { countFn, runCountNow } from "./epoch/count";
+import { releaseFn } from "./epoch/release";
 import { V16_SIZE } from "./stream/page";
 import {
   validStream, validOwnStream, validIndex, validParticipant, validGuard, validUnpinned, validVariant, validPageSlots,
-  validIndexer, validTableKind, validCapacity, validCount, validCounter, validSite, validAlign, validBuffer, validElements, validArcSwap, validPage
+  validIndexer, validTableKind, validCapacity, validCount, validCounter, validUserBlock, validSite, validAlign, validBuffer, validElements, validArcSwap, validPage
 } from "./abi/validate";
 
 // --- heap ---
@@ -366,6 +367,12 @@ export function epochDeferCount(local: usize, counter: usize, captureBytes: u32)
   validCounter(counter);
   validGuard(local);
   return localDefer(local, countFn(), <u64>counter, captureBytes);
+}
+/** Defers freeing the lab.alloc block at `address` (crossbeam's defer_destroy): the collector frees it once no guard can see it. */
+export function epochDeferFree(local: usize, address: usize): bool {
+  let data = validUserBlock(address);
+  validGuard(local);
+  return localDefer(local, releaseFn(), data, 8);
 }
 /** The same on the unprotected guard: runs at once. */
 export function epochDeferCountUnprotected(counter: usize): void {

@@ -107,3 +107,48 @@ test("forged stream descriptors are typed errors; nothing is written and the lab
   stream.drop();
   lab.free(block, "test");
 });
+
+test("guard.deferFree: a lab.alloc block stays live while a participant pinned before can see it, and a later collect frees it", () => {
+  const lab = Lab.create();
+  const before = liveTestBlocks(lab);
+  const block = lab.alloc("test", 48);
+  const owner = lab.epoch.participant();
+  const other = lab.epoch.participant();
+  const stalled = other.pin();
+  const guard = owner.pin();
+  guard.deferFree(block);
+  guard.flush();
+  guard.release();
+  const collect = (): void => {
+    for (let i = 0; i < 300; i++) {
+      const g = owner.pin();
+      g.flush();
+      g.release();
+    }
+  };
+  collect();
+  assert.equal(liveTestBlocks(lab), before + 1, "a participant pinned since before the defer holds the block");
+  stalled.release();
+  collect();
+  assert.equal(liveTestBlocks(lab), before, "freed once nobody pinned could see it");
+  assert.equal(lab.ledger().doubleFrees + lab.ledger().invalidFrees, 0);
+});
+
+test("guard.deferFree refuses what is not the start of a live lab.alloc block; nothing is deferred", () => {
+  const lab = Lab.create();
+  const stream = SegmentedStream.create(lab);
+  const block = lab.alloc("test", 64);
+  const freed = lab.alloc("test", 64);
+  lab.free(freed, "test");
+  const guard = lab.epoch.participant().pin();
+  const pending = lab.epoch.state().pendingDeferred;
+  for (const address of [block + 16, freed, stream.address, 0]) {
+    assert.throws(() => guard.deferFree(address), (e: unknown) => e instanceof RangeError && /lab\.alloc/.test((e as Error).message), `address ${address}`);
+  }
+  for (const bad of ["8", undefined]) assert.throws(() => guard.deferFree(bad as unknown as number), TypeError);
+  for (const bad of [-1, 1.5, 2 ** 32]) assert.throws(() => guard.deferFree(bad), RangeError);
+  assert.equal(lab.epoch.state().pendingDeferred, pending, "nothing deferred");
+  guard.deferFree(block);
+  assert.equal(lab.epoch.state().pendingDeferred, pending + 1);
+  guard.release();
+});

@@ -24,8 +24,9 @@ export const ABI_BAD_COUNT: u32 = 16;
 export const ABI_BAD_POLICY: u32 = 17;
 export const ABI_NO_GUARD: u32 = 18;
 export const ABI_BAD_TABLE_KIND: u32 = 19;
+export const ABI_NOT_A_USER_BLOCK: u32 = 20;
 /** One past the last code. */
-export const ABI_CODE_COUNT: u32 = 20;
+export const ABI_CODE_COUNT: u32 = 21;
 
 let lastError: u32 = ABI_OK;
 let lastValue: f64 = 0;
@@ -52,6 +53,7 @@ export function abiErrorName(code: u32): string {
     case ABI_BAD_POLICY: return "is not a growth policy, footprint model or chunk size";
     case ABI_NO_GUARD: return "is a participant that holds no guard";
     case ABI_BAD_TABLE_KIND: return "is not an index table kind";
+    case ABI_NOT_A_USER_BLOCK: return "is not the start of a live block lab.alloc handed out";
   }
   return "is not valid";
 }

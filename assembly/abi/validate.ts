@@ -5,7 +5,7 @@
 
 import {
   refuse, ABI_NOT_A_STREAM, ABI_NOT_AN_INDEX, ABI_NOT_A_PARTICIPANT, ABI_NOT_THIS_THREAD, ABI_BAD_VARIANT,
-  ABI_BAD_PAGE_SLOTS, ABI_BAD_INDEXER, ABI_BAD_TABLE_KIND, ABI_BAD_CAPACITY, ABI_NOT_A_COUNTER, ABI_BAD_SITE, ABI_BAD_ALIGN, ABI_BAD_BUFFER,
+  ABI_BAD_PAGE_SLOTS, ABI_BAD_INDEXER, ABI_BAD_TABLE_KIND, ABI_BAD_CAPACITY, ABI_NOT_A_COUNTER, ABI_NOT_A_USER_BLOCK, ABI_BAD_SITE, ABI_BAD_ALIGN, ABI_BAD_BUFFER,
   ABI_NOT_AN_ARC_SWAP, ABI_NOT_A_PAGE, ABI_BAD_COUNT, ABI_NO_GUARD, ABI_PARTICIPANT_PINNED
 } from "./error";
 import { HEADER, requestedOf } from "../memory/block";
@@ -25,6 +25,7 @@ import { INDEXER_COUNT } from "../index/indexer";
 import { MAX_SLOTS, TABLE_KIND_COUNT, slotsForCapacity } from "../index/table";
 import { localOwner, localGuardCount } from "../epoch/local";
 import { localSize } from "../epoch/version";
+import { releaseData } from "../epoch/release";
 import { localDeleted } from "../epoch/global";
 
 /** Pages of more than 2^24 slots would be one request past 256 MiB: the typed API's bound too. */
@@ -103,6 +104,13 @@ function isWhole(value: f64): bool {
 /** The u64 a deferred count function adds to: inside a live block of the caller's (lab.alloc). */
 export function validCounter(counter: usize): void {
   if (!wordIsLive(counter, true)) refuse(ABI_NOT_A_COUNTER, <f64>counter);
+}
+
+/** The start of a live block lab.alloc handed out (what epochDeferFree may release): its release data word. */
+export function validUserBlock(payload: usize): u64 {
+  let data = releaseData(payload);
+  if (!data) refuse(ABI_NOT_A_USER_BLOCK, <f64>payload);
+  return data;
 }
 
 export function validSite(site: u32): void {

@@ -121,6 +121,19 @@ export class Guard {
     }
   }
 
+  /**
+   * Defers freeing `address`, a block lab.alloc handed out (crossbeam's `guard.defer_destroy`): the
+   * collector frees it once every participant pinned now has unpinned. From here on the block is
+   * the collector's: do not free it yourself. Throws RangeError (from the module) if `address` is
+   * not the start of a live lab.alloc block, AllocationFailedError if the bag's room was refused
+   * (nothing deferred then).
+   */
+  deferFree(address: number): void {
+    this.check();
+    requireInteger("address", address, 0, 0xffff_ffff);
+    if (!this.lab.raw.epochDeferFree(this.local, address)) throw new AllocationFailedError("guard.defer_destroy", this.lab.lastFailure());
+  }
+
   /** guard.flush(): push the participant's bag to the global queue, then collect once. */
   flush(): void {
     this.check();

@@ -106,6 +106,7 @@ export const RAW_EXPORTS: { readonly [K in RawExportName]: ExportInfo<RawExports
   epochUnpin: changes("local"),
   epochFlush: changes("local"),
   epochDeferCount: changes("local", "counter", "captureBytes"),
+  epochDeferFree: changes("local", "address"),
   epochDeferCountUnprotected: changes("counter"),
   epochNumber: reads("word"),
   epochWordPinned: reads("word"),

@@ -86,6 +86,7 @@ export interface RawExports {
   epochUnpin(local: number): number;
   epochFlush(local: number): number;
   epochDeferCount(local: number, counter: number, captureBytes: number): number;
+  epochDeferFree(local: number, address: number): number;
   epochDeferCountUnprotected(counter: number): void;
   epochNumber(word: number): number;
   epochWordPinned(word: number): number;

@@ -160,6 +160,7 @@ export const API: Readonly<Record<string, readonly Param[]>> = {
   "Participant.prototype.unregister": [],
   "new Guard": token("Guard"),
   "Guard.prototype.check": [], // private in TypeScript
+  "Guard.prototype.deferFree": [param("address", integer(0, U32), (fx) => fx.lab.alloc("test", 16))],
   "Guard.prototype.deferCount": [param("counter", counter, (fx) => fx.counter), param("captureBytes", integer(0, 1 << 20), () => 8, true)],
   "Guard.prototype.flush": [],
   "Guard.prototype.release": [],

@@ -109,6 +109,9 @@ export function regressionRows(): Row[] {
     regression("lab.epoch.deferCountUnprotected(inside a live stream: no block lab.alloc handed out)", "RangeError", "counter",
       (fx) => fx.lab.epoch.deferCountUnprotected(fx.stream.address + 8)),
     regression("guard.deferCount(inside a live stream)", "RangeError", "counter", (fx) => fx.guard.deferCount(fx.stream.address + 8)),
+    regression("guard.deferFree(0x40) (the heap's roots)", "RangeError", "address", (fx) => fx.guard.deferFree(0x40)),
+    regression("guard.deferFree(a live stream: no block lab.alloc handed out)", "RangeError", "address", (fx) => fx.guard.deferFree(fx.stream.address)),
+    regression("guard.deferFree(inside a lab.alloc block)", "RangeError", "address", (fx) => fx.guard.deferFree(fx.counter + 8)),
     regression("new Participant(NaN)", "TypeError", "Participant", construct(NaN)),
     regression("new Participant(-1)", "TypeError", "Participant", construct(-1)),
     regression("new Participant(lab, NaN)", "TypeError", "Participant", (fx) => construct(fx.lab, NaN)()),
@@ -160,6 +163,7 @@ const RAW_VALID: Readonly<Record<string, Value>> = {
 const RAW_VALID_FOR: Readonly<Partial<Record<RawExportName, Readonly<Record<string, Value>>>>> = {
   streamGet: { index: 0 },
   streamAppendWords: { a: 1n as never, b: 2n as never }, // i64 parameters: BigInts
+  epochDeferFree: { address: (r) => r.fx.counter }, // reached only by rows whose other argument is refused first
 };
 
 const PAST_THE_END: readonly [string, Value] = ["past the end of memory", 0xffff_fff0];
@@ -177,6 +181,7 @@ const RAW_BAD: Readonly<Record<string, readonly (readonly [string, Value])[]>> =
   source: [...IN_RESERVED, PAST_THE_END],
   written: [...IN_RESERVED, PAST_THE_END],
   counter: [["0x40 (the heap lock)", 0x40], ["0x1000 (the ledger)", 0x1000], ["inside a live stream", (r) => r.fx.stream.address + 8], PAST_THE_END],
+  address: [...IN_RESERVED, ["a SegmentedStream", (r) => r.fx.stream.address], ["inside a lab.alloc block", (r) => r.fx.counter + 8], PAST_THE_END],
   variant: [["99", 99]],
   indexer: [["99", 99]],
   tableKind: [["2", 2], ["99", 99]],
