@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Lab, LAB_DESCRIPTOR_KIND, SegmentedStream } from "../src/index.js";
+import { AllocationFailedError, Lab, LAB_DESCRIPTOR_KIND, SegmentedStream } from "../src/index.js";
 import { startWorker } from "./workers/start.js";
 import type { ShareResult } from "./workers/share-worker.js";
 
@@ -108,6 +108,15 @@ test("forged stream descriptors are typed errors; nothing is written and the lab
   lab.free(block, "test");
 });
 
+/** Pins and flushes `participant` enough times that the collector advances past every earlier pin and frees what it can. */
+function collectAll(participant: ReturnType<Lab["epoch"]["participant"]>): void {
+  for (let i = 0; i < 300; i++) {
+    const g = participant.pin();
+    g.flush();
+    g.release();
+  }
+}
+
 test("guard.deferFree: a lab.alloc block stays live while a participant pinned before can see it, and a later collect frees it", () => {
   const lab = Lab.create();
   const before = liveTestBlocks(lab);
@@ -119,17 +128,10 @@ test("guard.deferFree: a lab.alloc block stays live while a participant pinned b
   guard.deferFree(block);
   guard.flush();
   guard.release();
-  const collect = (): void => {
-    for (let i = 0; i < 300; i++) {
-      const g = owner.pin();
-      g.flush();
-      g.release();
-    }
-  };
-  collect();
+  collectAll(owner);
   assert.equal(liveTestBlocks(lab), before + 1, "a participant pinned since before the defer holds the block");
   stalled.release();
-  collect();
+  collectAll(owner);
   assert.equal(liveTestBlocks(lab), before, "freed once nobody pinned could see it");
   assert.equal(lab.ledger().doubleFrees + lab.ledger().invalidFrees, 0);
 });
@@ -151,4 +153,46 @@ test("guard.deferFree refuses what is not the start of a live lab.alloc block; n
   guard.deferFree(block);
   assert.equal(lab.epoch.state().pendingDeferred, pending + 1);
   guard.release();
+});
+
+test("guard.deferFree refused where the bag needs memory: AllocationFailedError, that block not deferred and still the caller's; the rest freed once", () => {
+  const lab = Lab.create();
+  const before = liveTestBlocks(lab);
+  const blocks = Array.from({ length: 200 }, () => lab.alloc("test", 32));
+  const participant = lab.epoch.participant();
+  const guard = participant.pin();
+  lab.injectFailure(1); // the next allocation, whenever a defer needs one (a full bag going to the queue)
+  let refused = -1;
+  for (let i = 0; i < blocks.length && refused < 0; i++) {
+    try {
+      guard.deferFree(blocks[i]);
+    } catch (error) {
+      assert.ok(error instanceof AllocationFailedError, String(error));
+      refused = i;
+    }
+  }
+  assert.ok(refused > 0, "a defer needed memory within 200 blocks");
+  lab.injectFailure(0);
+  assert.equal(lab.free(blocks[refused], "test"), "freed", "the refused block is still live and the caller's");
+  for (const block of blocks.slice(refused + 1)) guard.deferFree(block);
+  guard.release();
+  collectAll(participant);
+  assert.equal(liveTestBlocks(lab), before, "every deferred block freed");
+  assert.equal(lab.ledger().doubleFrees + lab.ledger().invalidFrees, 0, "each exactly once");
+  lab.check({ deep: true });
+});
+
+test("guard.deferFree of one block twice (the caller's error): the second free is caught and recorded, nothing else changes", () => {
+  const lab = Lab.create();
+  const before = liveTestBlocks(lab);
+  const block = lab.alloc("test", 32);
+  const participant = lab.epoch.participant();
+  const guard = participant.pin();
+  guard.deferFree(block);
+  guard.deferFree(block);
+  guard.release();
+  collectAll(participant);
+  assert.equal(liveTestBlocks(lab), before);
+  assert.equal(lab.ledger().doubleFrees, 1, "the second release is a recorded double free");
+  lab.check({ deep: true });
 });
