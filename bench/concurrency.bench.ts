@@ -11,45 +11,34 @@
 // Single-thread figures: `get` latency (one raw call per random published index) and a batch
 // append's bytes/s against Uint8Array.prototype.set of the same bytes into a warm buffer.
 //
-// Flags: --quick (fewer values), --reps N, --json FILE. Not a test: nothing asserts on speed; the
-// targets of issue 10 are printed beside the figures with "met?".
+// Flags: measure.ts's --n (values per writer), --reps and --json (the figures as JSON), and --quick.
+// Not a test: nothing asserts on speed; the targets of issue 10 are printed beside the figures with "met?".
 
 import { Worker } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
-import { writeFileSync } from "node:fs";
 import { Lab, SegmentedStream } from "../src/index.js";
 import { peerHeapBuffer, peerStreamBuffer, PeerStream, type PeerStreamShape } from "./concurrency/js-peer.js";
 import type { ConcurrencyJob, JobKind, JobResult, Side } from "./concurrency/worker.js";
-import { environment, environmentLine, fmt, median, table } from "./measure.js";
+import { environment, environmentLine, fmt, median, parseFlags, printJson, table } from "./measure.js";
 
 interface Settings {
   appends: number;
   churn: number;
   allocs: number;
   reps: number;
-  json: string | undefined;
+  json: boolean;
 }
 
+/** measure.ts's flags: --n values each writer appends (churn and alloc/free scale with it), --reps, --json; and --quick. */
 function parse(argv: readonly string[]): Settings {
-  const settings: Settings = { appends: 1_000_000, churn: 100_000, allocs: 1_000_000, reps: 3, json: undefined };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--quick") Object.assign(settings, { appends: 200_000, churn: 20_000, allocs: 200_000, reps: 1 });
-    else if (arg === "--reps") settings.reps = whole(arg, argv[++i], 1, 100);
-    else if (arg === "--json") settings.json = argv[++i] ?? missing(arg);
-    else throw new RangeError(`unknown flag ${arg}; flags: --quick, --reps N, --json FILE`);
-  }
-  return settings;
-}
-
-function missing(flag: string): never {
-  throw new RangeError(`${flag} needs a value`);
-}
-
-function whole(flag: string, text: string | undefined, low: number, high: number): number {
-  const n = Number(text ?? missing(flag));
-  if (!Number.isInteger(n) || n < low || n > high) throw new RangeError(`${flag} must be a whole number from ${low} to ${high}, got ${text}`);
-  return n;
+  let quick = false;
+  const flags = parseFlags(argv, {
+    usage: "node dist/bench/concurrency.bench.js [--quick] [--n VALUES_PER_WRITER] [--reps N] [--json]",
+    n: 1_000_000, nMin: 1_000, reps: 3, warmup: 0,
+    more: (arg) => (arg === "--quick" ? (quick = true) : false),
+  });
+  const appends = quick ? 200_000 : flags.n;
+  return { appends, churn: Math.ceil(appends / 10), allocs: appends, reps: quick ? 1 : flags.reps, json: flags.json };
 }
 
 // --- one parallel run ---
@@ -331,12 +320,12 @@ async function main(): Promise<void> {
     failures.length ? `CHECKS FAILED:\n  ${failures.join("\n  ")}` : "checks: every appended value read back exactly once; readers saw no bad value; no live bytes left by churn or alloc/free",
     `total ${((performance.now() - started) / 1000).toFixed(1)} s`,
   ];
-  process.stdout.write(out.join("\n") + "\n");
-  if (settings.json) writeFileSync(settings.json, JSON.stringify({ environment: env, settings, rows, getNs, batch, bigPages, targets, failures }, null, 2) + "\n");
+  if (settings.json) printJson({ environment: env, settings, rows, getNs, batch, bigPages, targets, failures });
+  else process.stdout.write(out.join("\n") + "\n");
   if (failures.length) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`concurrency.bench: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(`concurrency.bench: ${error instanceof RangeError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(error instanceof RangeError ? 2 : 1);
 });

@@ -10,6 +10,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
 import { Lab } from "../../src/index.js";
+import { prng } from "../../tests/prng.js";
 import { PeerHeap, PeerStream, PEER_MAX_BLOCK, type PeerStreamShape } from "./js-peer.js";
 
 export type JobKind = "append" | "read" | "churn" | "alloc";
@@ -41,17 +42,6 @@ const job = workerData as ConcurrencyJob;
 const control = new Int32Array(job.control);
 const lab = job.side === "segstream" ? Lab.attach(job.memory!, job.module!) : undefined;
 const now = (): number => performance.timeOrigin + performance.now();
-
-/** A small xorshift PRNG: the same sequence for the same seed, on both sides. */
-function random(seed: number): () => number {
-  let x = (seed * 2654435761) >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 
 function arrive(): void {
   Atomics.add(control, 0, 1);
@@ -95,7 +85,7 @@ function appendPeer(): number {
 
 /** Reads until every writer is done; returns [reads, bad values]. */
 function readLoop(length: () => number, get: (index: number) => boolean, value: () => [number, number]): [number, number] {
-  const next = random(job.id + 1);
+  const next = prng(job.id + 1);
   let reads = 0;
   let bad = 0;
   while (Atomics.load(control, 2) < job.writers) {
@@ -155,7 +145,7 @@ const WORKING_SET = 64;
 
 /** Replaces one block of a working set of 64 per step, sizes 16 to 1,024 bytes; returns alloc + free calls. */
 function allocLoop(alloc: (bytes: number) => number, free: (block: number, bytes: number) => void): number {
-  const next = random(job.id + 7);
+  const next = prng(job.id + 7);
   const blocks = new Array<number>(WORKING_SET);
   const sizes = new Array<number>(WORKING_SET);
   for (let k = 0; k < WORKING_SET; k++) {

@@ -38,13 +38,18 @@ export function looksLikeDescriptor(value: unknown): value is { kind: unknown } 
   return typeof value === "object" && value !== null && !(value instanceof WebAssembly.Memory) && "kind" in value;
 }
 
+/** A TypeError naming the fields of `record` that `what` does not have. */
+function requireOnlyFields(name: string, record: object, keys: readonly string[], what: string): void {
+  const unknown = Object.keys(record).filter((key) => !keys.includes(key));
+  if (unknown.length) throw new TypeError(`${name} has unknown field(s) ${unknown.join(", ")}; ${what} has ${keys.join(", ")}`);
+}
+
 /** Checks every field of a lab descriptor; throws a TypeError naming the first bad one. */
 export function requireLabDescriptor(name: string, value: unknown): LabDescriptor {
   if (typeof value !== "object" || value === null) throw new TypeError(`${name} must be a lab descriptor (lab.share()), got ${describe(value)}`);
   const record = value as Record<string, unknown>;
   if (record.kind !== LAB_DESCRIPTOR_KIND) throw new TypeError(`${name}.kind must be "${LAB_DESCRIPTOR_KIND}", got ${describe(record.kind)}`);
-  const unknown = Object.keys(record).filter((key) => !(LAB_DESCRIPTOR_KEYS as readonly string[]).includes(key));
-  if (unknown.length) throw new TypeError(`${name} has unknown field(s) ${unknown.join(", ")}; a lab descriptor has ${LAB_DESCRIPTOR_KEYS.join(", ")}`);
+  requireOnlyFields(name, record, LAB_DESCRIPTOR_KEYS, "a lab descriptor");
   const memory = requireSharedMemory(`${name}.memory`, record.memory);
   const module = requireInstance(`${name}.module`, record.module, WebAssembly.Module, "a WebAssembly.Module");
   return labDescriptor(memory, module);
@@ -78,8 +83,7 @@ export function requireStructureDescriptor<L>(name: string, value: { kind: unkno
   const record = value as Record<string, unknown>;
   const opener = typeof record.kind === "string" ? openers.get(record.kind) : undefined;
   if (!opener) throw new TypeError(`${name}.kind must be one of "${[LAB_DESCRIPTOR_KIND, ...openers.keys()].join('", "')}", got ${describe(record.kind)}`);
-  const unknown = Object.keys(record).filter((key) => !(STRUCTURE_KEYS as readonly string[]).includes(key));
-  if (unknown.length) throw new TypeError(`${name} has unknown field(s) ${unknown.join(", ")}; a ${record.kind as string} descriptor has ${STRUCTURE_KEYS.join(", ")}`);
+  requireOnlyFields(name, record, STRUCTURE_KEYS, `a ${record.kind as string} descriptor`);
   const lab = requireLabDescriptor(`${name}.lab`, record.lab);
   const address = record.address;
   if (typeof address !== "number" || !Number.isInteger(address) || address <= 0 || address > 0xffff_ffff) {
