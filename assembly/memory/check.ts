@@ -35,7 +35,7 @@ import {
   ROOT_FOOTPRINT, ROOT_GLIBC, info, sizeOf, checkOf, requestedOf, siteOf, prevFree, nextFree, largePrev, largeNext,
   checkWord, memoryEnd, heapBase, binFl, binSl, headSlot, slMapSlot, isCached
 } from "./block";
-import { foldAll, lockAllCaches, unlockAllCaches, cachedBlocksListed } from "./thread_cache";
+import { lockAllCaches, unlockAllCaches, cachedBlocksListed } from "./thread_cache";
 import { startAtOrAfter, isStart } from "./starts";
 import { firstFreeLarge } from "./tlsf";
 import { CHECK_SCRATCH } from "./layout";
@@ -207,7 +207,6 @@ function bump(address: usize, delta: u64): void {
  */
 export function heapCheck(out: usize, deep: bool): u32 {
   mutexLock(ROOT_LOCK);
-  foldAll();
   lockAllCaches();
   memory.fill(CHECK_SCRATCH, 0, W_END - CHECK_SCRATCH);
   let code = walkBlocks(out, deep);

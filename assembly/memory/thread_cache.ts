@@ -420,9 +420,14 @@ function takeInIfSmall(slot: usize, payload: usize, userOnly: bool): u32 {
 
 // --- what the checker and the host ask ---
 
-/** Locks every cache (the heap lock held): the checker's view, no fast call half done. */
+/** Locks every cache and folds it (the heap lock held): the checker's view, no fast call half done or uncounted. */
 export function lockAllCaches(): void {
-  for (let i: u32 = 0; i < SLOT_COUNT; i++) mutexLock(slotAt(i) + C_LOCK);
+  let peaked = false;
+  for (let i: u32 = 0; i < SLOT_COUNT; i++) {
+    mutexLock(slotAt(i) + C_LOCK);
+    peaked = fold(slotAt(i)) || peaked;
+  }
+  if (peaked) notePeakNow();
 }
 export function unlockAllCaches(): void {
   for (let i: u32 = 0; i < SLOT_COUNT; i++) mutexUnlock(slotAt(i) + C_LOCK);
