@@ -10,7 +10,8 @@
 import {
   heapInit as init, heapConfigure as configure, heapAlloc as allocFor, heapFree as freeFor, heapAllocUser, heapFreeUser,
   heapBlockSize as blockSize, heapLock as lock, heapUnlock as unlock, heapReserve as reserve, GROW_CHUNK,
-  heapInjectFailure as injectFailure, heapInjectTrap as injectTrap, heapAllocCalls as allocCalls, heapInjectPending as injectPending
+  heapInjectFailure as injectFailure, heapInjectTrap as injectTrap, heapAllocCalls as allocCalls, heapInjectPending as injectPending,
+  heapThreadDetach as threadDetach, heapCachedBytes as cachedBytesNow
 } from "./memory/heap";
 import * as heapChecker from "./memory/check";
 import { CHECK_CODE_COUNT, CHECK_REPORT_SIZE } from "./memory/check";
@@ -118,6 +119,10 @@ export function heapInjectTrap(): void { injectTrap(); }
 /** Allocation calls ever made (granted or refused), and the countdown of an armed injection (0: none). */
 export function heapAllocCalls(): f64 { return <f64>allocCalls(); }
 export function heapInjectPending(): u32 { return injectPending(); }
+/** This instance is done with the heap (Lab.close): its thread cache is given back (memory/thread_cache.ts). */
+export function heapThreadDetach(): void { threadDetach(); }
+/** Block bytes every thread cache holds now (they count as nobody's live bytes). */
+export function heapCachedBytes(): f64 { return <f64>cachedBytesNow(); }
 
 // --- invariant checks (memory/check.ts): each writes a 24-byte CheckReport at `out`, returns its code ---
 

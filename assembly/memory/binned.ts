@@ -85,6 +85,14 @@ export function takeBinned(need: usize, align: usize, site: u32, requested: u64,
   return carve(block, need, align);
 }
 
+/** A block of `need` bytes (16-aligned) from the bins as they are, or 0: it never grows memory nor records a failure. */
+export function takeFromBins(need: usize): usize {
+  let block = searchBlock(<u64>need);
+  if (!block) return 0;
+  removeBlock(block);
+  return carve(block, need, AL_SIZE);
+}
+
 // --- free ---
 
 /**

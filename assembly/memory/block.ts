@@ -9,7 +9,7 @@
 //   0   info u32     size | LEFTFREE? | LARGE?           size | FREE | LEFTFREE? | ZERO? | LARGE?
 //   4   check u32    checkWord(block)                    kept from its live days, or 0 if never live
 //   8   requested    bytes the caller asked for          (stale)
-//  12   owner u32    site | USER?                        (stale)
+//  12   owner u32    site | USER? | CACHED?              (stale)
 //  16   payload ...                                      prev u32 · next u32 (bin or large list links)
 //  size-4                                                back u32: this block's address (footer)
 // ╘════════════════════════════════════════════════════════════════════════════════════════════════╛
@@ -18,7 +18,8 @@
 //  a 16-byte tail sentinel (size 0, never free, check 0, no start bit). LARGE marks a block of a large
 //  region: its neighbours are large blocks or a region's edge, never binned blocks; free, it sits on
 //  the large list (prev/next links as a binned block's) and has a footer too. USER marks a block handed
-//  out by `lab.alloc`, the only kind `lab.free` may give back.
+//  out by `lab.alloc`, the only kind `lab.free` may give back. CACHED marks a live block a thread cache holds
+//  (thread_cache.ts): live to the bins and merging, free to its owner's next request of that size.
 //
 // ╒══════════════════════════════════ Root (at HEAP_ROOT) ════════════════════════════════════════╕
 //    0  lock u32         sync/mutex.ts word
@@ -136,6 +137,11 @@ if (offsetof<FreeBlock>() + 4 > MIN_BLOCK) ERROR("MIN_BLOCK must hold the header
 @inline export const SITE_MASK: u32 = 0xFF;
 // @ts-ignore: decorator
 @inline export const USER: u32 = 0x100;
+/** The block is on a thread cache's list (thread_cache.ts): live to the bins, not live to frees and address checks. */
+// @ts-ignore: decorator
+@inline export const CACHED: u32 = 0x200;
+// @ts-ignore: decorator
+@inline export const OWNER_OFFSET: usize = offsetof<Block>("owner");
 
 // --- bin constants ---
 
@@ -237,6 +243,8 @@ if (offsetof<RootTail>("allocCalls") != 8 || ROOT_SIZE != 1812) ERROR("Root must
 @inline export function requestedOf(block: usize): u32 { return load<u32>(block, offsetof<Block>("requested")); }
 // @ts-ignore: decorator
 @inline export function ownerOf(block: usize): u32 { return load<u32>(block, offsetof<Block>("owner")); }
+// @ts-ignore: decorator
+@inline export function isCached(block: usize): bool { return (ownerOf(block) & CACHED) != 0; }
 // @ts-ignore: decorator
 @inline export function siteOf(block: usize): u32 { return load<u32>(block, offsetof<Block>("owner")) & SITE_MASK; }
 /** A free binned block's links in its bin's list (payload words 0 and 1). */

@@ -11,13 +11,15 @@
 //   bins        a bin's head is set exactly when its bitmap bit is; each listed block is a free
 //               binned block of that bin, linked both ways; every free binned block is listed once
 //   large list  the same for free large blocks
+//   caches      every thread cache's lists hold CACHED blocks of their size, as many as the walk found
+//               and the caches count (thread_cache.ts); cached blocks count as nobody's live bytes
 //   ledger      each site's live bytes, blocks and block bytes, the all and Rust totals, and the
 //               glibc footprint equal the sums over the live blocks; the footprint equals the bytes
 //               of all regions
 //
 // A check writes its verdict to a CheckReport at `out` (the caller's memory) and returns its code,
-// CHECK_OK (0) when every invariant holds. It takes the heap lock, so it sees the heap between two
-// operations; structures other threads change without that lock (epoch queue, streams) have their
+// CHECK_OK (0) when every invariant holds. It takes the heap lock and every thread cache's lock, having
+// folded the caches' deltas into the ledger, so it sees the heap between two operations; structures other threads change without that lock (epoch queue, streams) have their
 // own checks (epoch/check.ts, stream/check.ts) that are exact only when those threads are quiet.
 //
 // ╒════════════ CheckReport (24 bytes) ═════════════╕
@@ -31,8 +33,9 @@
 import {
   HEADER, MIN_BLOCK, FREE, LEFTFREE, ZERO, LARGE, AL_MASK, FL_COUNT, SL_SIZE, ROOT_LOCK, ROOT_FLMAP, ROOT_TAIL,
   ROOT_FOOTPRINT, ROOT_GLIBC, info, sizeOf, checkOf, requestedOf, siteOf, prevFree, nextFree, largePrev, largeNext,
-  checkWord, memoryEnd, heapBase, binFl, binSl, headSlot, slMapSlot
+  checkWord, memoryEnd, heapBase, binFl, binSl, headSlot, slMapSlot, isCached
 } from "./block";
+import { lockAllCaches, unlockAllCaches, cachedBlocksListed } from "./thread_cache";
 import { startAtOrAfter, isStart } from "./starts";
 import { firstFreeLarge } from "./tlsf";
 import { CHECK_SCRATCH } from "./layout";
@@ -73,8 +76,9 @@ export const CHECK_PAGE: u32 = 28;
 export const CHECK_ACTIVE: u32 = 29;
 export const CHECK_LEN: u32 = 30;
 export const CHECK_INDEX: u32 = 31;
+export const CHECK_THREAD_CACHE: u32 = 32;
 /** One past the last code. */
-export const CHECK_CODE_COUNT: u32 = 32;
+export const CHECK_CODE_COUNT: u32 = 33;
 
 export function checkCodeName(code: u32): string {
   switch (code) {
@@ -110,6 +114,7 @@ export function checkCodeName(code: u32): string {
     case CHECK_ACTIVE: return "stream active page";
     case CHECK_LEN: return "stream length";
     case CHECK_INDEX: return "index";
+    case CHECK_THREAD_CACHE: return "thread cache";
   }
   return "unknown";
 }
@@ -144,9 +149,9 @@ export function isLiveBlockOf(payload: usize, site: u32, bytes: u64): bool {
 
 // --- per-site sums over the walk (in CHECK_SCRATCH: the checker holds the heap lock) ---
 //
-// ╒══════════════ CHECK_SCRATCH (800 bytes, in the reserved region, layout.ts) ══════════════╕
+// ╒══════════════ CHECK_SCRATCH (808 bytes, in the reserved region, layout.ts) ══════════════╕
 //    0  sums[MAX_SITES] SiteSums   per site: 0 bytes u64 · 8 blocks u64 · 16 blockBytes u64
-//  768  freeBinned u64 · 776 freeLarge u64 · 784 regionBytes u64 · 792 glibc u64 (WalkTotals)
+//  768  freeBinned u64 · 776 freeLarge u64 · 784 regionBytes u64 · 792 glibc u64 · 800 cached u64 (WalkTotals)
 // ╘═══════════════════════════════════════════════════════════════════════════════════════════╛
 
 /** One site's sums over the walk. */
@@ -161,6 +166,7 @@ export function isLiveBlockOf(payload: usize, site: u32, bytes: u64): bool {
   freeLarge: u64;
   regionBytes: u64;
   glibc: u64;
+  cached: u64;
 }
 
 // @ts-ignore: decorator
@@ -180,11 +186,13 @@ export function isLiveBlockOf(payload: usize, site: u32, bytes: u64): bool {
 // @ts-ignore: decorator
 @inline const W_GLIBC: usize = W_FREE_BINNED + offsetof<WalkTotals>("glibc");
 // @ts-ignore: decorator
+@inline const W_CACHED: usize = W_FREE_BINNED + offsetof<WalkTotals>("cached");
+// @ts-ignore: decorator
 @inline const W_END: usize = W_FREE_BINNED + offsetof<WalkTotals>();
 /** Bytes of CHECK_SCRATCH the checker uses. */
 // @ts-ignore: decorator
 @inline export const CHECK_SCRATCH_SIZE: usize = W_END - CHECK_SCRATCH;
-if (SUM_SIZE != 24 || CHECK_SCRATCH_SIZE != 800) ERROR("CHECK_SCRATCH must be MAX_SITES sums of 24 bytes and 32 bytes of totals");
+if (SUM_SIZE != 24 || CHECK_SCRATCH_SIZE != 808) ERROR("CHECK_SCRATCH must be MAX_SITES sums of 24 bytes and 40 bytes of totals");
 
 // @ts-ignore: decorator
 @inline function sumOf(site: u32): usize { return CHECK_SCRATCH + <usize>site * SUM_SIZE; }
@@ -199,12 +207,15 @@ function bump(address: usize, delta: u64): void {
  */
 export function heapCheck(out: usize, deep: bool): u32 {
   mutexLock(ROOT_LOCK);
+  lockAllCaches();
   memory.fill(CHECK_SCRATCH, 0, W_END - CHECK_SCRATCH);
   let code = walkBlocks(out, deep);
   if (code == CHECK_OK) code = checkBins(out);
   if (code == CHECK_OK) code = checkLargeList(out);
+  if (code == CHECK_OK) code = checkCaches(out);
   if (code == CHECK_OK) code = checkLedger(out);
   if (code == CHECK_OK) report(out, CHECK_OK, 0, 0, 0);
+  unlockAllCaches();
   mutexUnlock(ROOT_LOCK);
   return code;
 }
@@ -265,6 +276,10 @@ function checkLeft(out: usize, block: usize, tags: u32, adjacent: bool, prevLarg
 
 function countLive(out: usize, block: usize, size: usize): u32 {
   if (checkOf(block) != checkWord(block)) return report(out, CHECK_CHECK_WORD, block, checkWord(block), checkOf(block));
+  if (isCached(block)) {
+    bump(W_CACHED, 1);
+    return CHECK_OK;
+  }
   let site = siteOf(block);
   if (site >= SITE_COUNT) return report(out, CHECK_SITE, block, SITE_COUNT, site);
   let requested = <u64>requestedOf(block);
@@ -326,6 +341,14 @@ function checkLargeList(out: usize): u32 {
     prev = block;
   }
   return listed == limit ? CHECK_OK : report(out, CHECK_FREE_COUNT, 0, limit, listed);
+}
+
+/** The thread caches' lists against the cached blocks the walk found. */
+function checkCaches(out: usize): u32 {
+  let listed = cachedBlocksListed();
+  let found = load<u64>(W_CACHED);
+  if (listed >> 63) return report(out, CHECK_THREAD_CACHE, <usize>(listed & 0xFFFF_FFFF), found, listed & 0xFFFF_FFFF);
+  return listed == found ? CHECK_OK : report(out, CHECK_THREAD_CACHE, 0, found, listed);
 }
 
 function checkLedger(out: usize): u32 {

@@ -86,6 +86,13 @@ export function glibcFree(site: u32, requested: u64): void {
   store<u64>(ROOT_GLIBC, load<u64>(ROOT_GLIBC) - glibcChunk(requested));
 }
 
+/** Adds a thread cache's net glibc change (signed; thread_cache.ts) to the glibc footprint. */
+export function glibcFold(delta: u64): void {
+  let footprint = load<u64>(ROOT_GLIBC) + delta;
+  store<u64>(ROOT_GLIBC, footprint);
+  if (footprint > load<u64>(ROOT_GLIBC_PEAK)) store<u64>(ROOT_GLIBC_PEAK, footprint);
+}
+
 // --- linear memory from the engine ---
 
 /**

@@ -8,7 +8,8 @@
 //   not a block start          reportBadFree: a double free of a block that has since been merged
 //                              away (its stale header still says FREE with its check word), or an
 //                              invalid free, naming the live block it points into, if any
-//   a block start, FREE        a double free; the record names the block's site
+//   a block start, FREE        a double free; the record names the block's site (so is a block on
+//   or CACHED                  a thread cache's list, thread_cache.ts, which the bins count as live)
 //   a live block, not USER     (heapFreeUser only) refused, nothing logged: the lab's own block
 //   a live block               accounted (ledger, glibc footprint), then merged back (binned.ts
 //                              or large.ts, both through tlsf.ts's coalesce)
@@ -17,7 +18,7 @@
 // test can go on after it. The same judgement answers the host's questions about addresses
 // (liveBlockAt, containingBlock, wordIsLive), which may come from anywhere.
 
-import { AL_MASK, HEADER, MIN_BLOCK, FREE, LARGE, USER, info, sizeOf, checkOf, requestedOf, ownerOf, siteOf, checkWord, memoryEnd, heapBase } from "./block";
+import { AL_MASK, HEADER, MIN_BLOCK, FREE, LARGE, USER, isCached, info, sizeOf, checkOf, requestedOf, ownerOf, siteOf, checkWord, memoryEnd, heapBase } from "./block";
 import { isStart, startAtOrBefore } from "./starts";
 import { releaseBlock } from "./binned";
 import { freeLarge } from "./large";
@@ -41,7 +42,7 @@ function isBlockStart(block: usize, end: u64): bool {
 /** The live block whose payload starts at `payload`, or 0. */
 export function liveBlockAt(payload: usize): usize {
   let block = payload - HEADER;
-  if (payload < HEADER || !isBlockStart(block, memoryEnd()) || (info(block) & FREE)) return 0;
+  if (payload < HEADER || !isBlockStart(block, memoryEnd()) || (info(block) & FREE) || isCached(block)) return 0;
   return block;
 }
 
@@ -56,7 +57,7 @@ export function freeChecked(payload: usize, site: u32, zero: u32, userOnly: bool
   let result = FREED;
   if (payload < HEADER || !isBlockStart(block, end)) {
     result = reportBadFree(payload, site);
-  } else if (info(block) & FREE) {
+  } else if ((info(block) & FREE) || isCached(block)) {
     result = FREE_DOUBLE;
     recordBadFree(payload, site, BAD_FREE_DOUBLE, siteOf(block), payload);
   } else if (userOnly && !(ownerOf(block) & USER)) {
@@ -90,7 +91,7 @@ function reportBadFree(payload: usize, site: u32): u32 {
     recordBadFree(payload, site, BAD_FREE_DOUBLE, siteOf(stale), payload);
     return FREE_DOUBLE;
   }
-  let live = around && !(info(around) & FREE) ? around : 0;
+  let live = around && !(info(around) & FREE) && !isCached(around) ? around : 0;
   recordBadFree(payload, site, BAD_FREE_INVALID, live ? siteOf(live) : 0, live ? live + HEADER : 0);
   return FREE_INVALID;
 }
@@ -106,7 +107,7 @@ function blockAround(address: usize): usize {
 /** The live block whose payload holds `address` (or whose header does), or 0. */
 export function containingBlock(address: usize): usize {
   let block = blockAround(address);
-  return block && !(info(block) & FREE) ? block : 0;
+  return block && !(info(block) & FREE) && !isCached(block) ? block : 0;
 }
 
 /** True if the 8-aligned u64 at `address` lies within the requested bytes of a live block (userOnly: a USER one). */

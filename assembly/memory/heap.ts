@@ -12,6 +12,7 @@
 //   starts.ts     the block-start map, which no payload write can reach
 //   free.ts       checked frees and bad-free reporting, and the host's address questions
 //   check.ts      the invariant checker; the debug build also asserts the invariants where they are used
+//   thread_cache.ts  per-thread caches of small blocks: the fast path while several threads share the memory
 //
 // What the lab adds to a TLSF allocator, and where it holds:
 //
@@ -28,6 +29,9 @@
 // - Threads. All state is in the reserved region (layout.ts), guarded by one futex mutex; several
 //   instances over one shared memory allocate safely, each bringing its view of the memory up to
 //   date after another's growth (view.ts). Set-up is once per memory, by whichever instance is first.
+//   While two or more instances are attached, small requests go through per-thread caches that take
+//   no shared lock (thread_cache.ts); one instance alone always takes the locked path below, so the
+//   same requests give the same addresses whether or not caches exist.
 
 import {
   AL_SIZE, HEADER, MAX_BLOCK, ZERO, LARGE_MIN, SITE_MASK, USER,
@@ -42,6 +46,8 @@ import { glibcAdmits, glibcAlloc } from "./footprint";
 import { freeChecked, liveBlockAt } from "./free";
 import { MAX_SITES, SITE_NONE } from "./sites";
 import { DEBUG } from "./debug";
+import { cachedAlloc, cachedFree, updateGate, foldAll, foldIfShared, cacheDetach, cachedBytes, CACHE_REFUSED, NOT_CACHED } from "./thread_cache";
+import { attachedAdd } from "./lab_state";
 import { mutexLock, mutexUnlock } from "../sync/mutex";
 import { futexWait32 } from "../sync/futex";
 import { ledgerSetThreshold, recordAlloc, recordFailure, DEFAULT_LARGE_THRESHOLD, REASON_TOO_LARGE, REASON_INJECTED } from "./ledger";
@@ -66,6 +72,7 @@ function injectedRefusal(site: u32, requested: u64, align: u32): bool {
   if (!countdown) return false;
   store<u32>(ROOT_INJECT, countdown - 1);
   if (countdown != 1) return false;
+  updateGate(); // injection is off again
   recordFailure(site, requested, align, REASON_INJECTED, load<u64>(ROOT_FOOTPRINT), load<u64>(ROOT_LIMIT), 0);
   return true;
 }
@@ -89,8 +96,13 @@ function takeBlock(site: u32, requested: u64, align: u32): usize {
 }
 
 function allocate(owner: u32, requested: u64, align: u32, zeroed: bool): usize {
+  if (align <= <u32>AL_SIZE) {
+    let cached = cachedAlloc(owner, requested, align, zeroed);
+    if (cached) return cached == CACHE_REFUSED ? 0 : cached;
+  }
   let site = owner & SITE_MASK;
   mutexLock(ROOT_LOCK);
+  foldIfShared();
   let block = takeBlock(site, requested, align);
   if (!block) {
     mutexUnlock(ROOT_LOCK);
@@ -130,6 +142,10 @@ export function heapAllocUser(site: u32, requested: u64, align: u32, zeroed: boo
 // --- free (judged and reported in free.ts) ---
 
 function free(payload: usize, site: u32, zero: u32, userOnly: bool): u32 {
+  if (!zero) {
+    let cached = cachedFree(payload, userOnly);
+    if (cached != NOT_CACHED) return cached;
+  }
   mutexLock(ROOT_LOCK);
   let result = freeChecked(payload, site, zero, userOnly);
   mutexUnlock(ROOT_LOCK);
@@ -173,7 +189,10 @@ export function heapBlockSize(payload: usize): usize {
  */
 export function heapInit(): bool {
   let state = atomic.load<u32>(ROOT_STATE);
-  if (state == STATE_READY) return true;
+  if (state == STATE_READY) {
+    attach();
+    return true;
+  }
   if (state == 0 && atomic.cmpxchg<u32>(ROOT_STATE, 0, STATE_INITIALISING) == 0) {
     let ok = startsInit();
     store<u32>(ROOT_BASE, <u32>memoryEnd());
@@ -182,10 +201,40 @@ export function heapInit(): bool {
     store<u32>(ROOT_CHUNK, 1);
     atomic.store<u32>(ROOT_STATE, ok ? STATE_READY : STATE_FAILED);
     atomic.notify(ROOT_STATE);
+    if (ok) attach();
     return ok;
   }
   while ((state = atomic.load<u32>(ROOT_STATE)) == STATE_INITIALISING) futexWait32(ROOT_STATE, STATE_INITIALISING, 1000000);
+  if (state == STATE_READY) attach();
   return state == STATE_READY;
+}
+
+let attached = false;
+
+/** Counts this instance among the memory's users: with a second one, thread caches open. */
+function attach(): void {
+  if (attached) return;
+  attached = true;
+  mutexLock(ROOT_LOCK);
+  attachedAdd(1);
+  updateGate();
+  mutexUnlock(ROOT_LOCK);
+}
+
+/**
+ * This instance is done with the heap (Lab.close): its thread cache goes back to the bins and its
+ * deltas into the ledger; with one instance left, that one is back on the exact locked path. Its
+ * later calls, if any, take the locked path.
+ */
+export function heapThreadDetach(): void {
+  mutexLock(ROOT_LOCK);
+  cacheDetach();
+  if (attached) {
+    attached = false;
+    attachedAdd(-1);
+    updateGate();
+  }
+  mutexUnlock(ROOT_LOCK);
 }
 
 /** Sets the growth policy, the footprint model and limit (0: none), and the large-request threshold. */
@@ -196,6 +245,7 @@ export function heapConfigure(policy: u32, chunkPages: u32, model: u32, limit: u
   store<u32>(ROOT_CHUNK, chunkPages);
   store<u64>(ROOT_LIMIT, limit);
   ledgerSetThreshold(largeThreshold);
+  updateGate();
   mutexUnlock(ROOT_LOCK);
 }
 
@@ -205,6 +255,7 @@ export function heapConfigure(policy: u32, chunkPages: u32, model: u32, limit: u
  */
 export function heapReserve(bytes: u64): bool {
   mutexLock(ROOT_LOCK);
+  foldIfShared();
   let size = <u64>blockSizeFor(bytes);
   // A free block that already holds the request needs no growth; growing anyway would add an
   // empty region onto the heap's top free block (it trapped, merging past the memory's end).
@@ -214,22 +265,43 @@ export function heapReserve(bytes: u64): bool {
   return ok;
 }
 
-/** Holds the heap still while the host copies the ledger out. */
-export function heapLock(): void { mutexLock(ROOT_LOCK); }
+/** Holds the heap still while the host copies the ledger out, every thread cache's work folded in. */
+export function heapLock(): void {
+  mutexLock(ROOT_LOCK);
+  foldAll();
+}
 export function heapUnlock(): void { mutexUnlock(ROOT_LOCK); }
 
 /** The n-th heapAlloc from now (1: the next) is refused with REASON_INJECTED; 0 turns injection off. */
 export function heapInjectFailure(n: u32): void {
   mutexLock(ROOT_LOCK);
   store<u32>(ROOT_INJECT, n);
+  updateGate();
   mutexUnlock(ROOT_LOCK);
 }
 
 /** The next heapAlloc traps while it holds the heap lock: a fault for tests of the host's poisoning. */
 export function heapInjectTrap(): void {
+  mutexLock(ROOT_LOCK);
   atomic.store<u32>(ROOT_INJECT_TRAP, 1);
+  updateGate();
+  mutexUnlock(ROOT_LOCK);
 }
 
 /** heapAlloc calls so far, and how many an injected refusal still waits for (0: none armed). */
-export function heapAllocCalls(): u64 { return atomic.load<u64>(ROOT_ALLOC_CALLS); }
+export function heapAllocCalls(): u64 {
+  mutexLock(ROOT_LOCK);
+  foldAll();
+  let calls = load<u64>(ROOT_ALLOC_CALLS);
+  mutexUnlock(ROOT_LOCK);
+  return calls;
+}
 export function heapInjectPending(): u32 { return atomic.load<u32>(ROOT_INJECT); }
+
+/** Block bytes the thread caches hold. */
+export function heapCachedBytes(): u64 {
+  mutexLock(ROOT_LOCK);
+  let bytes = cachedBytes();
+  mutexUnlock(ROOT_LOCK);
+  return bytes;
+}

@@ -12,6 +12,8 @@
 // ╒════════════════ LAB_STATE (in the reserved region, layout.ts) ════════════════╕
 //   0  poisoned u32     0, or 1 once any thread trapped
 //   4  threads u32      thread numbers handed out so far
+//   8  attached u32     instances started and not yet detached (heapThreadDetach): the heap's
+//                       thread caches serve requests only while there are two or more
 // ╘═════════════════════════════════════════════════════════════════════════════════╛
 
 import { LAB_STATE, CHECK_REPORTS } from "./layout";
@@ -21,13 +23,17 @@ import { CHECK_REPORT_SIZE } from "./check";
 @unmanaged export class LabState {
   poisoned: u32;
   threads: u32;
+  attached: u32;
 }
-if (offsetof<LabState>() != 8) ERROR("LabState must be 8 bytes");
+if (offsetof<LabState>() != 12) ERROR("LabState must be 12 bytes");
 
 // @ts-ignore: decorator
 @inline const POISONED: usize = LAB_STATE + offsetof<LabState>("poisoned");
 // @ts-ignore: decorator
 @inline const THREADS: usize = LAB_STATE + offsetof<LabState>("threads");
+
+// @ts-ignore: decorator
+@inline const ATTACHED: usize = LAB_STATE + offsetof<LabState>("attached");
 
 /** This instance's thread number, from 1 (0 until threadStart). */
 let thread: u32 = 0;
@@ -36,6 +42,13 @@ let thread: u32 = 0;
 export function threadStart(): void {
   if (!thread) thread = atomic.add<u32>(THREADS, 1) + 1;
 }
+
+/** Counts this instance in (heap.ts, at set-up) or out (at heapThreadDetach); returns the new count. */
+export function attachedAdd(delta: i32): u32 {
+  return atomic.add<u32>(ATTACHED, <u32>delta) + <u32>delta;
+}
+
+export function attachedCount(): u32 { return atomic.load<u32>(ATTACHED); }
 
 // @ts-ignore: decorator
 @inline export function currentThread(): u32 { return thread; }

@@ -35,6 +35,8 @@
 //  0x8600 ├──────────────────────────────┤
 //         │ CHECK_REPORTS                │ a CheckReport slot per thread, 64 round robin (lab_state.ts)
 //  0x8C00 ├──────────────────────────────┤
+//         │ THREAD_CACHES                │ the cache gate, then a ThreadCache per slot (thread_cache.ts)
+//  0xF040 ├──────────────────────────────┤
 //         │ (unused)                     │
 //  0xFFFF └──────────────────────────────┘
 // ╘═════════════════════════════════════════════════════════════════════════════════════════╛
@@ -71,6 +73,8 @@
 @inline export const EPOCH_CONFIG_BYTES: usize = 0x10;
 // @ts-ignore: decorator
 @inline export const CHECK_REPORTS: usize = 0x8600;
+// @ts-ignore: decorator
+@inline export const THREAD_CACHES: usize = 0x8C00;
 /** The first address past the reserved region (asconfig.json's memoryBase). */
 // @ts-ignore: decorator
 @inline export const RESERVED_END: usize = 0x10000;

@@ -53,6 +53,11 @@
 //                         · 20 blockSite u32 (0 if unknown) · 24 blockAddress u32 (payload, 0 if unknown)
 //                         · 28 (reserved)
 //
+// SiteDelta (64 bytes, one per site in each thread cache, memory/thread_cache.ts): what a thread served from its
+// cache and has not folded into the site records yet:
+//                         0 requests u64 · 8 requestedBytes u64 · 16 blockBytes u64 · 24 frees u64
+//                         · 32 liveBytes i64 · 40 liveBlocks i64 · 48 liveBlockBytes i64 · 56 largestRequest u64
+//
 // The header embeds two SiteRecords and FailureEntry ends in an array; as in epoch/bag.ts, a class
 // declares the scalars on either side and the embedded part takes its extent from its own size.
 
@@ -111,6 +116,17 @@ import { MAX_SITES, SITE_COUNT, siteIsRust } from "./sites";
   pagesWanted: u32;
   reserved0: u64;
   reserved1: u64;
+}
+/** SiteDelta (above): the live figures are signed, a thread may free what another allocated. */
+@unmanaged export class SiteDelta {
+  requests: u64;
+  requestedBytes: u64;
+  blockBytes: u64;
+  frees: u64;
+  liveBytes: i64;
+  liveBlocks: i64;
+  liveBlockBytes: i64;
+  largestRequest: u64;
 }
 /** BadFreeEntry (above). */
 @unmanaged export class BadFreeEntry {
@@ -199,6 +215,7 @@ if (SITE_RECORD_SIZE != 128 || R_BLOCKS_AT_PEAK != 112) ERROR("SiteRecord must b
 if (LEDGER_SIZE != 328 || offsetof<LedgerTail>("largeThreshold") != 24) ERROR("The ledger header must be 328 bytes, largeThreshold at 280");
 if (LARGE_ENTRY != 32) ERROR("LargeEntry must be 32 bytes");
 if (F_LIVE_BYTES != 64 || FAILURE_ENTRY != 320) ERROR("FailureEntry must be 320 bytes, liveBytes[MAX_SITES] at 64");
+if (offsetof<SiteDelta>() != 64) ERROR("SiteDelta must be 64 bytes");
 if (BAD_FREE_ENTRY != 32 || offsetof<BadFreeEntry>("blockAddress") != 24) ERROR("BadFreeEntry must be 32 bytes, blockAddress at 24");
 
 /** Ring sizes, chosen to fill their slots of the reserved region (layout.ts). */
@@ -290,6 +307,79 @@ export function recordAlloc(site: u32, requested: u64, blockBytes: u64, address:
   if (siteIsRust(site) && addLive(L_RUST, requested, blockBytes, event)) snapshotPeak(event);
   noteLargestOverall(site, requested);
   if (requested >= load<u64>(L_LARGE_THRESHOLD)) logLarge(event, site, requested, address, align);
+}
+
+// --- a thread cache's deltas (memory/thread_cache.ts), written under that cache's own lock ---
+
+// @ts-ignore: decorator
+@inline export const SITE_DELTA_SIZE: usize = offsetof<SiteDelta>();
+
+/** A block served from a thread cache: counted in the cache's delta for its site. */
+export function deltaAlloc(delta: usize, requested: u64, blockBytes: u64): void {
+  bump(delta, offsetof<SiteDelta>("requests"), 1);
+  bump(delta, offsetof<SiteDelta>("requestedBytes"), requested);
+  bump(delta, offsetof<SiteDelta>("blockBytes"), blockBytes);
+  bump(delta, offsetof<SiteDelta>("liveBytes"), requested);
+  bump(delta, offsetof<SiteDelta>("liveBlocks"), 1);
+  bump(delta, offsetof<SiteDelta>("liveBlockBytes"), blockBytes);
+  if (requested > load<u64>(delta, offsetof<SiteDelta>("largestRequest"))) store<u64>(delta, requested, offsetof<SiteDelta>("largestRequest"));
+}
+
+/** A block taken into a thread cache: counted in the cache's delta for the block's site. */
+export function deltaFree(delta: usize, requested: u64, blockBytes: u64): void {
+  bump(delta, offsetof<SiteDelta>("frees"), 1);
+  bump(delta, offsetof<SiteDelta>("liveBytes"), -requested);
+  bump(delta, offsetof<SiteDelta>("liveBlocks"), -1);
+  bump(delta, offsetof<SiteDelta>("liveBlockBytes"), -blockBytes);
+}
+
+/** Adds a delta's figures to a record, its allocations and frees numbered as events from `first`; true if a peak rose. */
+function foldInto(record: usize, delta: usize, allocEvents: u64, freeEvents: u64): bool {
+  bump(record, R_REQUESTS, load<u64>(delta, offsetof<SiteDelta>("requests")));
+  bump(record, R_REQUESTED_BYTES, load<u64>(delta, offsetof<SiteDelta>("requestedBytes")));
+  bump(record, R_BLOCK_BYTES, load<u64>(delta, offsetof<SiteDelta>("blockBytes")));
+  bump(record, R_FREES, load<u64>(delta, offsetof<SiteDelta>("frees")));
+  bump(record, R_LIVE_BLOCK_BYTES, load<u64>(delta, offsetof<SiteDelta>("liveBlockBytes")));
+  bump(record, R_ALLOC_EVENTS, allocEvents);
+  bump(record, R_FREE_EVENTS, freeEvents);
+  noteLargest(record, load<u64>(delta, offsetof<SiteDelta>("largestRequest")));
+  let blocks = bump(record, R_LIVE_BLOCKS, load<u64>(delta, offsetof<SiteDelta>("liveBlocks")));
+  if (blocks > load<u64>(record + R_PEAK_LIVE_BLOCKS)) store<u64>(record + R_PEAK_LIVE_BLOCKS, blocks);
+  let live = bump(record, R_LIVE_BYTES, load<u64>(delta, offsetof<SiteDelta>("liveBytes")));
+  if (live <= load<u64>(record + R_PEAK_LIVE_BYTES)) return false;
+  store<u64>(record + R_PEAK_LIVE_BYTES, live);
+  return true;
+}
+
+/** Sum of the event numbers first + 1 .. first + n. */
+// @ts-ignore: decorator
+@inline function eventSum(first: u64, n: u64): u64 { return n * first + n * (n + 1) / 2; }
+
+/**
+ * Folds one site's delta into the ledger and clears it. Its operations are numbered as events now,
+ * the allocations first: a thread's cache does not number them as they happen (that would write
+ * the shared event counter on every call), so under concurrency an event number says when a batch
+ * was folded, and lifetimes in events are exact to within a batch. True if the Rust total peaked.
+ */
+export function foldDelta(site: u32, delta: usize): bool {
+  let allocs = load<u64>(delta, offsetof<SiteDelta>("requests"));
+  let frees = load<u64>(delta, offsetof<SiteDelta>("frees"));
+  if (!allocs && !frees) return false;
+  let first = load<u64>(L_EVENTS);
+  let allocEvents = eventSum(first, allocs);
+  let freeEvents = eventSum(first + allocs, frees);
+  store<u64>(L_EVENTS, first + allocs + frees);
+  foldInto(siteRecord(site), delta, allocEvents, freeEvents);
+  foldInto(L_ALL, delta, allocEvents, freeEvents);
+  let peaked = siteIsRust(site) && foldInto(L_RUST, delta, allocEvents, freeEvents);
+  noteLargestOverall(site, load<u64>(delta, offsetof<SiteDelta>("largestRequest")));
+  memory.fill(delta, 0, SITE_DELTA_SIZE);
+  return peaked;
+}
+
+/** After folds that raised the Rust total's peak: every site's live figures now are the t-gmax snapshot. */
+export function notePeakNow(): void {
+  snapshotPeak(load<u64>(L_EVENTS));
 }
 
 export function recordFree(site: u32, requested: u64, blockBytes: u64): void {

@@ -5,7 +5,7 @@
 
 import {
   HEAP_ROOT, LEDGER, SITE_TABLE, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG, EPOCH_ROOT, MEMORY_VIEW, LAB_STATE,
-  CHECK_SCRATCH, EPOCH_CONFIG, EPOCH_CONFIG_BYTES, CHECK_REPORTS, RESERVED_END
+  CHECK_SCRATCH, EPOCH_CONFIG, EPOCH_CONFIG_BYTES, CHECK_REPORTS, THREAD_CACHES, RESERVED_END
 } from "./layout";
 import { ROOT_SIZE } from "./block";
 import {
@@ -16,6 +16,7 @@ import { MAX_SITES } from "./sites";
 import { MEMORY_VIEW_SIZE } from "./view";
 import { LabState, CHECK_REPORTS_SIZE } from "./lab_state";
 import { CHECK_SCRATCH_SIZE } from "./check";
+import { THREAD_CACHES_SIZE } from "./thread_cache";
 
 // Region start + its size <= next region start. (EPOCH_ROOT's own check, against MEMORY_VIEW, is in
 // epoch/collector.ts, which declares EpochRoot.)
@@ -30,4 +31,5 @@ if (MEMORY_VIEW + MEMORY_VIEW_SIZE > LAB_STATE) ERROR("MEMORY_VIEW runs into LAB
 if (LAB_STATE + offsetof<LabState>() > CHECK_SCRATCH) ERROR("LAB_STATE runs into CHECK_SCRATCH");
 if (CHECK_SCRATCH + CHECK_SCRATCH_SIZE > EPOCH_CONFIG) ERROR("CHECK_SCRATCH runs into EPOCH_CONFIG");
 if (EPOCH_CONFIG + EPOCH_CONFIG_BYTES > CHECK_REPORTS) ERROR("EPOCH_CONFIG runs into CHECK_REPORTS");
-if (CHECK_REPORTS + CHECK_REPORTS_SIZE > RESERVED_END) ERROR("CHECK_REPORTS must end inside the reserved region");
+if (CHECK_REPORTS + CHECK_REPORTS_SIZE > THREAD_CACHES) ERROR("CHECK_REPORTS runs into THREAD_CACHES");
+if (THREAD_CACHES + THREAD_CACHES_SIZE > RESERVED_END) ERROR("THREAD_CACHES must end inside the reserved region");

@@ -292,14 +292,16 @@ export class Lab implements LabPort {
   /**
    * Ends this lab object's part in a shared memory: unregisters the epoch participants it made
    * (their deferred functions go to the global queue, as a thread's exit does natively) and gives
-   * its scratch buffer back, so the ledger shows only what the model holds. For a worker thread
-   * that is done; the object must not be used afterwards.
+   * its scratch buffer back, and its heap thread cache (assembly/memory/thread_cache.ts), so the
+   * ledger shows only what the model holds and the memory's last lab is back on the exact path.
+   * For a worker thread that is done; the object must not be used afterwards.
    */
   close(): void {
     this.epoch.unregisterAll();
     if (this.scratchAddress) this.raw.hostBufferFree(this.scratchAddress);
     this.scratchAddress = 0;
     this.words = undefined;
+    this.raw.heapThreadDetach();
   }
 
   /** Bytes of the memory as it is now (views are rebuilt after another thread grows it). */

@@ -45,6 +45,8 @@ export const RAW_EXPORTS: { readonly [K in RawExportName]: ExportInfo<RawExports
   heapInjectTrap: changes(),
   heapAllocCalls: reads(),
   heapInjectPending: reads(),
+  heapThreadDetach: changes(),
+  heapCachedBytes: reads(),
   heapCheck: reads("out", "deep"),
   epochCheck: reads("out"),
   streamCheck: reads("out", "stream"),

@@ -26,6 +26,8 @@ export interface RawExports {
   heapInjectFailure(n: number): void;
   heapInjectTrap(): void;
   heapAllocCalls(): number;
+  heapThreadDetach(): void;
+  heapCachedBytes(): number;
   heapInjectPending(): number;
   heapCheck(out: number, deep: number): number;
   epochCheck(out: number): number;
