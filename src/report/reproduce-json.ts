@@ -3,6 +3,7 @@
 import type { ScenarioRun } from "../scenarios/run-scenario.js";
 import type { Explanation } from "../scenarios/explain.js";
 import { batchSizeText } from "../scenarios/scenario.js";
+import { criterionMemory, type CriterionMemory } from "./criterion-memory.js";
 
 /** The run JSON's format version: `segstream diff` compares only runs of the same one. */
 export const RUN_JSON_FORMAT = "segstream-run/1";
@@ -47,6 +48,8 @@ export interface RunJson {
   typicalNs: number | null;
   samplingMode: string | null;
   elapsedMs: number;
+  /** Runs that reached the measurement: memory per iteration, peaks by phase, setups live at once. */
+  criterionMemory: CriterionMemory | null;
   /** Every site's figures at the end of the run (at the failure, for a failed one). */
   sites: SiteJson[];
 }
@@ -80,6 +83,7 @@ export function reproduceJson(run: ScenarioRun, explanation: Explanation | null)
     typicalNs: run.benchmark ? run.benchmark.typical.pointEstimate : null,
     samplingMode: run.benchmark ? run.benchmark.plan.mode : null,
     elapsedMs: Math.round(run.elapsedMs),
+    criterionMemory: criterionMemory(run),
     sites: run.ledger.sites.map((site) => ({
       name: site.name, rust: site.rust, requests: site.requests, requestedBytes: site.requestedBytes,
       liveBytes: site.liveBytes, peakLiveBytes: site.peakLiveBytes, largestRequest: site.largestRequest,
