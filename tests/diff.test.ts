@@ -137,3 +137,11 @@ test("diff: bad inputs are one line naming the file and the problem, exit code 2
   const picked = await diffJson(join(dir, "two.json"), path, "--run-a", "2");
   assert.equal(picked.identical, true);
 });
+
+test("diff --help states the inputs and options; the top-level help lists diff", async () => {
+  const [help, top] = await Promise.all([cli("diff", "--help"), cli("--help")]);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /^usage: segstream diff A B/);
+  for (const option of ["--run-a", "--run-b", "--json", "--report"]) assert.ok(help.stdout.includes(option), option);
+  assert.match(top.stdout, /^ {2}diff +compare two runs/m);
+});
