@@ -6,6 +6,7 @@ import { probeCommand, probeSpec } from "./probe.js";
 import { reproduceCommand } from "./reproduce.js";
 import { diagnoseCommand } from "./diagnose.js";
 import { nativeCommand } from "./native.js";
+import { diffCommand } from "./diff.js";
 import { UsageError } from "./args.js";
 import { ReportWriteError } from "./report-target.js";
 import { AllocationFailedError } from "../errors.js";
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => string; summary: strin
   reproduce: { run: reproduceCommand, summary: "run the seed's Criterion benchmark in the model and explain how it fails" },
   diagnose: { run: diagnoseCommand, summary: "run every variant and competing mechanism and say which explains the failure" },
   probe: { run: probeCommand, summary: "create and drop N streams of a variant and print what they retain" },
+  diff: { run: diffCommand, summary: "compare two runs (their JSON, or scenario specs run here): per site, in total, and the failure" },
   native: { run: nativeCommand, summary: "run a probe or the seed scenario in the lab and in the real Rust program, side by side" },
 };
 

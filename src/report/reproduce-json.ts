@@ -3,8 +3,24 @@
 import type { ScenarioRun } from "../scenarios/run-scenario.js";
 import type { Explanation } from "../scenarios/explain.js";
 import { batchSizeText } from "../scenarios/scenario.js";
+import { criterionMemory, type CriterionMemory } from "./criterion-memory.js";
+
+/** The run JSON's format version: `segstream diff` compares only runs of the same one. */
+export const RUN_JSON_FORMAT = "segstream-run/1";
+
+/** One allocation site's ledger figures (Rust sites, and model-only sites with rust false). */
+export interface SiteJson {
+  name: string;
+  rust: boolean;
+  requests: number;
+  requestedBytes: number;
+  liveBytes: number;
+  peakLiveBytes: number;
+  largestRequest: number;
+}
 
 export interface RunJson {
+  format: typeof RUN_JSON_FORMAT;
   scenario: string;
   outcome: ScenarioRun["outcome"];
   variant: string;
@@ -32,12 +48,17 @@ export interface RunJson {
   typicalNs: number | null;
   samplingMode: string | null;
   elapsedMs: number;
+  /** Runs that reached the measurement: memory per iteration, peaks by phase, setups live at once. */
+  criterionMemory: CriterionMemory | null;
+  /** Every site's figures at the end of the run (at the failure, for a failed one). */
+  sites: SiteJson[];
 }
 
 export function reproduceJson(run: ScenarioRun, explanation: Explanation | null): RunJson {
   const f = run.failure;
   const s = run.scenario;
   return {
+    format: RUN_JSON_FORMAT,
     scenario: s.name,
     outcome: run.outcome,
     variant: s.variant,
@@ -62,5 +83,10 @@ export function reproduceJson(run: ScenarioRun, explanation: Explanation | null)
     typicalNs: run.benchmark ? run.benchmark.typical.pointEstimate : null,
     samplingMode: run.benchmark ? run.benchmark.plan.mode : null,
     elapsedMs: Math.round(run.elapsedMs),
+    criterionMemory: criterionMemory(run),
+    sites: run.ledger.sites.map((site) => ({
+      name: site.name, rust: site.rust, requests: site.requests, requestedBytes: site.requestedBytes,
+      liveBytes: site.liveBytes, peakLiveBytes: site.peakLiveBytes, largestRequest: site.largestRequest,
+    })),
   };
 }

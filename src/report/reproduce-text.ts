@@ -7,6 +7,7 @@ import { batchSizeText } from "../scenarios/scenario.js";
 import { bytes, count, table } from "./format.js";
 import { engineLines } from "./engine-text.js";
 import { formatTimeLine, formatOutliers } from "../harness/format.js";
+import { criterionMemoryLines } from "./criterion-memory.js";
 
 function scenarioLine(run: ScenarioRun): string {
   const s = run.scenario;
@@ -86,6 +87,7 @@ function completedLines(run: ScenarioRun): string[] {
     `Outcome: COMPLETED (${count(run.instancesCreated)} instances; retained ${count(run.retainedBytesPerInstance)} B per instance)`,
     `  warm-up ${b.warmup.rounds.length} rounds, ${count(b.warmup.totalIters)} iterations; ${b.plan.mode} sampling, ${b.samples.iters.length} samples`,
     ...formatTimeLine(run.scenario.name, b.typical),
+    ...criterionMemoryLines(run),
     ...formatOutliers(b.outliers),
   ];
 }

@@ -6,7 +6,7 @@
 // observer says which phase, round and iteration it happened in.
 
 import { Lab } from "../memory/lab.js";
-import type { FailureRecord, LedgerSnapshot } from "../memory/ledger.js";
+import type { FailureRecord, Figures, LedgerSnapshot } from "../memory/ledger.js";
 import { AllocationFailedError } from "../errors.js";
 import { tableBytesFor } from "../index/optimised-index.js";
 import { tableTime, type TableTime } from "../index/table-cost.js";
@@ -60,6 +60,8 @@ export interface ScenarioRun {
   /** Completed runs only: Criterion's full result. */
   benchmark: BenchmarkResult | null;
   ledger: LedgerSnapshot;
+  /** The Rust figures when the measurement began (null if it never did): report/criterion-memory.ts. */
+  warmUpLedger: Figures | null;
   series: SeriesPoint[];
   elapsedMs: number;
 }
@@ -139,6 +141,7 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
   let created = 0;
   let context: CallContext | undefined;
   let bencher: Bencher | undefined;
+  let warmUpLedger: Figures | null = null;
   const counted = () => {
     created++;
     const instance = setup();
@@ -165,6 +168,7 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
         context = ctx;
         bencher = b;
         if (ctx.phase === "warm-up") rounds.push({ round: ctx.round, iters: ctx.iters });
+        else warmUpLedger ??= lab.ledger().rust;
       },
     );
   } catch (error) {
@@ -188,6 +192,7 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
     warmUpRounds: rounds,
     benchmark,
     ledger,
+    warmUpLedger,
     series,
     elapsedMs: performance.now() - started,
   };

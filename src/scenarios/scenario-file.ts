@@ -13,13 +13,18 @@ const SHOWN_PARSE_ERROR = 160;
 /** Reads a scenario file over `base`. */
 export function loadScenario(base: Scenario, path: string): Scenario {
   const where = `scenario file ${JSON.stringify(path)}`;
-  const parsed = parseJson(where, readScenarioText(where, path));
+  const parsed = readJsonFile(where, path);
   try {
     return applyScenario(base, parsed as ScenarioInput);
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
     throw new ScenarioError(error.field, error.problem, `${where}: ${error.field ? `field ${error.field}: ` : ""}${error.problem}`);
   }
+}
+
+/** The JSON value in `path` (same checks and bounds as a scenario file); `where` names it in errors. */
+export function readJsonFile(where: string, path: string): unknown {
+  return parseJson(where, readScenarioText(where, path));
 }
 
 function fileError(where: string, problem: string): ScenarioError {
