@@ -51,7 +51,6 @@ function gridAxes(values: Record<string, unknown>): AxisValues {
 }
 
 function writerFor(values: Record<string, unknown>): ResultsWriter | undefined {
-  if (values.out !== undefined && values.resume !== undefined) throw new UsageError("sweep: give --out FILE or --resume FILE, not both (--resume appends to its file)");
   if (values.resume !== undefined) return ResultsWriter.resume(values.resume as string);
   if (values.out !== undefined) return ResultsWriter.create(values.out as string);
   return undefined;
@@ -91,6 +90,7 @@ export async function sweepCommand(argv: string[]): Promise<string> {
   const base = Object.fromEntries(Object.entries(values).filter(([k]) => !(AXES as readonly string[]).includes(k)));
   const cells = expandGrid(base, axes);
   const target = checkReportTarget("sweep", values.report as string | undefined);
+  if (values.out !== undefined && values.resume !== undefined) throw new UsageError("sweep: give --out FILE or --resume FILE, not both (--resume appends to its file)");
   const done = values.resume !== undefined ? readResults(values.resume as string) : new Map<string, CellResult>();
   const writer = writerFor(values);
   const todo = cells.filter((c) => !done.has(c.key));
