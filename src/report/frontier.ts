@@ -91,7 +91,12 @@ function cellTitle(r: CellResult): string {
 
 function seriesParts(s: Scale, name: string, cells: CellResult[], color: string, row: number): string[] {
   const sorted = [...cells].filter((r) => r.outcome !== "error").sort((a, b) => (a.scenario.memory.limitBytes ?? Infinity) - (b.scenario.memory.limitBytes ?? Infinity));
-  const d = sorted.map((r, i) => `${i ? "L" : "M"}${s.x(r.scenario.memory.limitBytes).toFixed(1)},${s.y(r).toFixed(1)}`).join("");
+  // The line joins neighbouring failures only: a cell that completes (or has no limit) breaks it,
+  // since no instance lies between a failure and "completes".
+  const d = sorted.map((r, i) => {
+    const joined = i > 0 && r.outcome === "allocation-failed" && sorted[i - 1].outcome === "allocation-failed" && r.scenario.memory.limitBytes !== null;
+    return `${joined ? "L" : "M"}${s.x(r.scenario.memory.limitBytes).toFixed(1)},${s.y(r).toFixed(1)}`;
+  }).join("");
   return [
     `<path class="frontier" d="${d}" fill="none" stroke="${color}" stroke-width="2"><title>${escapeXml(name)}</title></path>`,
     ...sorted.map((r) => `<circle class="cell ${r.outcome}" data-key="${r.key}" cx="${s.x(r.scenario.memory.limitBytes).toFixed(1)}" cy="${s.y(r).toFixed(1)}" r="4" fill="${r.outcome === "completed" ? "#fff" : color}" stroke="${color}" stroke-width="2"><title>${escapeXml(cellTitle(r))}</title></circle>`),
@@ -104,10 +109,10 @@ function seriesParts(s: Scale, name: string, cells: CellResult[], color: string,
 export function frontierChart(variant: string, results: CellResult[]): string {
   const s = scaleFor(results);
   const lines = [...groupBy(results, lineName)];
-  const top = 14 * lines.length;
+  const top = 14 * lines.length + 24;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="frontier-chart" data-variant="${escapeXml(variant)}" viewBox="0 ${-top} ${W} ${H + top}" width="${W}" height="${H + top}" role="img" aria-label="failure frontier: ${escapeXml(variant)}">`,
-    `<text x="${W / 2}" y="${-top + 4}" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(variant)}: failing instance against the limit</text>`,
+    `<text x="${W / 2}" y="${-top + 18}" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(variant)}: failing instance against the limit</text>`,
     ...axes(s),
     ...seedMark(s),
     ...lines.flatMap(([name, cells], i) => seriesParts(s, name, cells, COLORS[i % COLORS.length], i - lines.length)),
