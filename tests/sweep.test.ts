@@ -24,8 +24,14 @@ function cells() {
   return expandGrid(BASE, { limit: parseAxis("limit", "270MiB,290MiB"), variant: parseAxis("variant", "as-written,explicit-drop") });
 }
 
-function tmp(): string {
-  return mkdtempSync(join(tmpdir(), "segstream-sweep-"));
+/** Runs `body` with a fresh temporary directory, removed afterwards. */
+async function inTmp(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "segstream-sweep-"));
+  try {
+    await body(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** What a cell's result must agree on with the single run. */
@@ -65,9 +71,7 @@ test("keys are a stable hash of the scenario: field order does not matter, any f
   assert.match(cellKey(SEED_SCENARIO), /^[0-9a-f]{16}$/);
 });
 
-test("sweep --out writes a line per cell; --resume skips them all, and reruns only a cut-off cell", async () => {
-  const dir = tmp();
-  try {
+test("sweep --out writes a line per cell; --resume skips them all, and reruns only a cut-off cell", () => inTmp(async (dir) => {
     const file = join(dir, "results.jsonl");
     const first = await cli("sweep", ...GRID, "--jobs", "2", "--out", file);
     assert.equal(first.code, 0, first.stderr);
@@ -97,14 +101,9 @@ test("sweep --out writes a line per cell; --resume skips them all, and reruns on
     const refused = await cli("sweep", ...GRID, "--out", file);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /exists; continue it with --resume/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+}));
 
-test("bad grid values are usage errors naming the flag, and nothing runs", async () => {
-  const dir = tmp();
-  try {
+test("bad grid values are usage errors naming the flag, and nothing runs", () => inTmp(async (dir) => {
     const gridFile = join(dir, "grid.json");
     writeFileSync(gridFile, JSON.stringify({ limit: ["300MiB"], pages: [1] }));
     const cases: [string[], RegExp][] = [
@@ -124,27 +123,17 @@ test("bad grid values are usage errors naming the flag, and nothing runs", async
       assert.match(r.stderr, message, args.join(" "));
       assert.equal(r.stdout, "");
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+}));
 
-test("a grid file gives the same cells as the flags", async () => {
-  const dir = tmp();
-  try {
+test("a grid file gives the same cells as the flags", () => inTmp(async (dir) => {
     const gridFile = join(dir, "grid.json");
     writeFileSync(gridFile, JSON.stringify({ limit: ["270MiB", 290 * 1024 * 1024], variant: ["as-written", "explicit-drop"] }));
     const r = await cli("sweep", "--grid", gridFile, ...SHORT, "--json");
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout).cells.map((c: CellResult) => c.key), cells().map((c) => c.key));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+}));
 
-test("--report draws a frontier chart per variant, a dot per cell and the seed's observation", async () => {
-  const dir = tmp();
-  try {
+test("--report draws a frontier chart per variant, a dot per cell and the seed's observation", () => inTmp(async (dir) => {
     const r = await cli("sweep", ...GRID, "--report", join(dir, "out"));
     assert.equal(r.code, 0, r.stderr);
     const html = readFileSync(join(dir, "out", "index.html"), "utf8");
@@ -157,7 +146,4 @@ test("--report draws a frontier chart per variant, a dot per cell and the seed's
     assert.match(html, /seed: ~522,000 at 800 MiB/);
     for (const key of cells().map((c) => c.key)) assert.match(html, new RegExp(`data-key="${key}"`));
     assert.equal(JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")).length, 4);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+}));
