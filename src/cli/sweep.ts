@@ -5,7 +5,7 @@
 
 import { parse, helpText, UsageError, type CommandSpec, type OptionSpec } from "./args.js";
 import { SCENARIO_OPTIONS, OUTPUT_OPTIONS } from "./scenario-options.js";
-import { checkReportTarget } from "./report-target.js";
+import { checkReportTarget, ReportWriteError } from "./report-target.js";
 import { cellBar } from "./progress.js";
 import { AXES, expandGrid, parseAxis, type Axis, type AxisValues, type Cell } from "../sweep/grid.js";
 import { loadGrid } from "../sweep/grid-file.js";
@@ -110,6 +110,11 @@ export async function sweepCommand(argv: string[]): Promise<string> {
     ? JSON.stringify({ cells: results.map(({ scenario: _s, ...r }) => r), ran: todo.length, skipped: cells.length - todo.length, jobs, elapsedMs: Math.round(elapsed) }, null, 2)
     : sweepText(cells, results, cells.length - todo.length, jobs, elapsed);
   if (!target) return output;
-  const page = writeFrontier(target.dir, results);
+  let page: string;
+  try {
+    page = writeFrontier(target.dir, results);
+  } catch (error) {
+    throw new ReportWriteError(output, `sweep: --report ${JSON.stringify(target.given)}: the sweep finished but its frontier could not be written (${String((error as Error).message).replace(/\s+/g, " ")})`);
+  }
   return values.json ? output : `${output}\n\nfrontier written: ${page}`;
 }
