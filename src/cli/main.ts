@@ -7,15 +7,17 @@ import { reproduceCommand } from "./reproduce.js";
 import { diagnoseCommand } from "./diagnose.js";
 import { nativeCommand } from "./native.js";
 import { diffCommand } from "./diff.js";
+import { sweepCommand } from "./sweep.js";
 import { UsageError } from "./args.js";
 import { ReportWriteError } from "./report-target.js";
 import { AllocationFailedError } from "../errors.js";
 
-const COMMANDS: Record<string, { run: (argv: string[]) => string; summary: string }> = {
+const COMMANDS: Record<string, { run: (argv: string[]) => string | Promise<string>; summary: string }> = {
   reproduce: { run: reproduceCommand, summary: "run the seed's Criterion benchmark in the model and explain how it fails" },
   diagnose: { run: diagnoseCommand, summary: "run every variant and competing mechanism and say which explains the failure" },
   probe: { run: probeCommand, summary: "create and drop N streams of a variant and print what they retain" },
   diff: { run: diffCommand, summary: "compare two runs (their JSON, or scenario specs run here): per site, in total, and the failure" },
+  sweep: { run: sweepCommand, summary: "run a grid of scenarios (limit x variant x ...) on worker threads and draw the failure frontier" },
   native: { run: nativeCommand, summary: "run a probe or the seed scenario in the lab and in the real Rust program, side by side" },
 };
 
@@ -30,7 +32,7 @@ const USAGE = [
   `Run \`segstream <command> --help\` for a command's options (e.g. \`segstream ${probeSpec.name} --help\`).`,
 ].join("\n");
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(`${USAGE}\n`);
@@ -39,7 +41,7 @@ function main(argv: string[]): number {
   const command = COMMANDS[name];
   try {
     if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(", ")}`);
-    process.stdout.write(`${command.run(rest)}\n`);
+    process.stdout.write(`${await command.run(rest)}\n`);
     return 0;
   } catch (error) {
     if (error instanceof ReportWriteError) {
@@ -60,4 +62,4 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

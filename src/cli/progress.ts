@@ -21,3 +21,15 @@ export function progressBar(enabled: boolean, expectedInstances: number): { upda
     done: () => process.stderr.write(`\r${" ".repeat(WIDTH + 60)}\r`),
   };
 }
+
+/** A sweep's bar: cells finished of the total, and which cell finished last. */
+export function cellBar(enabled: boolean, total: number): { update: (done: number, last: string) => void; done: () => void } {
+  if (!enabled || !process.stderr.isTTY) return { update: () => {}, done: () => {} };
+  return {
+    update: (done, last) => {
+      const filled = Math.min(WIDTH, Math.round((done / total) * WIDTH));
+      process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(WIDTH - filled)}] ${done}/${total} cells, last: ${last}`.padEnd(WIDTH + 80));
+    },
+    done: () => process.stderr.write(`\r${" ".repeat(WIDTH + 80)}\r`),
+  };
+}

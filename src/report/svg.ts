@@ -37,7 +37,7 @@ const PAD = { left: 84, right: 16, top: 36 };
 const LEGEND_TOP = 52;
 const LEGEND_LINE = 14;
 
-function niceStep(max: number, ticks: number): number {
+export function niceStep(max: number, ticks: number): number {
   const raw = max / ticks;
   const power = 10 ** Math.floor(Math.log10(raw));
   const unit = [1, 2, 2.5, 5, 10].find((m) => m * power >= raw) ?? 10;
