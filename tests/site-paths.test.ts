@@ -5,18 +5,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Lab } from "../src/memory/lab.js";
-import { SegmentedStream } from "../src/stream/segmented-stream.js";
 import { dhatProfile } from "../src/report/dhat.js";
 import { siteTreeHtml } from "../src/report/site-tree.js";
 import { compactCallPath } from "../src/report/call-path.js";
-
-/** A small epoch-deferred run: pages by new and by roll_over, epoch allocations, nothing dropped. */
-export function smallRun(): Lab {
-  const lab = Lab.create();
-  const stream = SegmentedStream.create(lab, { variant: "epoch-deferred", pageSlots: 4 });
-  for (let i = 0; i < 40; i++) stream.append(i, i);
-  return lab;
-}
+import { smallRun } from "./small-run.js";
 
 const site = (lab: Lab, name: string) => {
   const s = lab.ledger().sites.find((x) => x.name.startsWith(name));
