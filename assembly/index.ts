@@ -179,6 +179,14 @@ export function siteName(site: u32): string {
   if (site >= SITE_COUNT) refuse(ABI_BAD_SITE, <f64>site);
   return sites.siteName(site);
 }
+export function sitePointCount(site: u32): u32 {
+  if (site >= SITE_COUNT) refuse(ABI_BAD_SITE, <f64>site);
+  return sites.sitePointCount(site);
+}
+export function siteCallPath(site: u32, point: u32): string {
+  if (site >= SITE_COUNT) refuse(ABI_BAD_SITE, <f64>site);
+  return sites.siteCallPath(site, point);
+}
 export function siteIsRust(site: u32): bool {
   if (site >= SITE_COUNT) refuse(ABI_BAD_SITE, <f64>site);
   return sites.siteIsRust(site);

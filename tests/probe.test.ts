@@ -25,7 +25,7 @@ const pageBytes = (slots: number) => ARC_PAGE + slotArray(slots);
 const INSTANCES = 20_000;
 
 function siteOf(r: ProbeResult, name: string) {
-  return r.sites.find((s) => s.name === name) ?? { name, rust: true, requests: 0, requestedBytes: 0, liveBytes: 0, liveBlocks: 0 };
+  return r.sites.find((s) => s.name === name) ?? { name, rust: true, requests: 0, requestedBytes: 0, liveBytes: 0, liveBlocks: 0, callPaths: [] };
 }
 
 const results = new Map<string, ProbeResult>();

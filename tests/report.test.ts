@@ -8,14 +8,15 @@
 
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { inflateSync } from "node:zlib";
 import { DIAGNOSE_CASES } from "../src/scenarios/diagnose.js";
 import { ARC_PAGE, SITE, slotArray } from "./rust-reference.js";
+import { requireChromium, runChromium, type ChromiumResult } from "./chromium.js";
 
 // dist/tests/report.test.js -> dist/src/cli/main.js
 const MAIN = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
@@ -195,54 +196,9 @@ test("diagnose --report (short scenario): one chart, one runs.json entry and one
 
 // ---- Headless Chromium -------------------------------------------------------------------------
 
-function findChromium(): string | undefined {
-  const candidates = ["/usr/bin/chromium", ...(process.env.PATH ?? "").split(delimiter).filter(Boolean).map((d) => join(d, "chromium"))];
-  return candidates.find((path) => {
-    try {
-      accessSync(path, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-const CHROMIUM_TIMEOUT_MS = 60_000;
-
-/** Runs Chromium headless in its own process group, killed whole on timeout (and after it exits). */
-function chromium(bin: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const profile = tempDir("segstream-chromium-");
-  const flags = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", `--user-data-dir=${profile}`,
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, [...flags, ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const killGroup = () => {
-      try {
-        if (child.pid) process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // the group is gone already
-      }
-    };
-    const timer = setTimeout(() => {
-      killGroup();
-      reject(new Error(`chromium did not finish within ${CHROMIUM_TIMEOUT_MS / 1000} s\n${stderr.slice(-2000)}`));
-    }, CHROMIUM_TIMEOUT_MS);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      killGroup();
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** Runs Chromium headless (tests/chromium.ts) with a fresh profile directory removed after the tests. */
+function chromium(bin: string, args: string[]): Promise<ChromiumResult> {
+  return runChromium(bin, args, tempDir("segstream-chromium-"));
 }
 
 interface Image {
@@ -322,12 +278,8 @@ function pixelsOf(image: Image, [r, g, b]: [number, number, number], tolerance =
 }
 
 test("the reports render in headless Chromium: every chart in the DOM, and drawn on screen", async (t) => {
-  const bin = findChromium();
-  if (!bin) {
-    if (process.env.CI) assert.fail("chromium not found (looked for /usr/bin/chromium and chromium on PATH): .ci/run must install Debian's chromium (apt-get install -y chromium)");
-    t.skip("chromium is not installed (apt-get install -y chromium); the report's rendering is not checked");
-    return;
-  }
+  const bin = requireChromium(t, "the report's rendering");
+  if (!bin) return;
   const [rep, diag] = await Promise.all([reproduced(), diagnosed()]);
 
   // The DOM after loading: as many charts as runs, each with its series and markers.

@@ -10,6 +10,13 @@
 //          in its owner or on the stack, buffers the host uses to pass values in and out, tests).
 //
 // The host reads names and kinds from these functions, so this file is the only list of sites.
+//
+// Call paths. Each site also carries the modelled Rust call path(s) that make its requests, outermost
+// frame first, frames joined by " > " (derived from native/seed/src: index.rs, stream.rs, page.rs,
+// policy.rs, and crossbeam-epoch 0.9.20). A site reached from several program points (Page.slots by
+// SegmentedStream::new and by roll_over) has one path per point, numbered 0..sitePointCount-1. The
+// ledger counts per site, not per point (the heap does not yet carry a point id), so the host shows
+// every point's path under its site and attributes the site's figures to the site as a whole.
 
 export const SITE_NONE: u32 = 0;
 export const SITE_ARC_PAGE: u32 = 1;
@@ -51,6 +58,62 @@ export function siteName(site: u32): string {
     case SITE_STREAM_DIRECTORY: return "SegmentedStream.directory";
   }
   return "none";
+}
+
+/** Most program points one site may have (a bound for the path table's key). */
+const MAX_POINTS: u32 = 4;
+
+/** How many program points (call paths) make this site's requests; 0 for SITE_NONE. */
+export function sitePointCount(site: u32): u32 {
+  switch (site) {
+    case SITE_ARC_PAGE: return 2;
+    case SITE_PAGE_SLOTS: return 2;
+    case SITE_STREAM_PAGES: return 2;
+    case SITE_BOX_PAGE: return 1;
+    case SITE_ARC_GLOBAL: return 1;
+    case SITE_LOCAL: return 1;
+    case SITE_QUEUE_NODE: return 2;
+    case SITE_DEFERRED_BOX: return 1;
+    case SITE_INDEX_TABLE: return 2;
+    case SITE_STREAM_INLINE: return 1;
+    case SITE_INDEX_INLINE: return 1;
+    case SITE_ARC_SWAP_INLINE: return 1;
+    case SITE_HOST_BUFFER: return 1;
+    case SITE_TEST: return 1;
+    case SITE_STREAM_DIRECTORY: return 1;
+  }
+  return 0;
+}
+
+/**
+ * The call path of one program point of a site, outermost frame first, frames joined by " > ";
+ * "" past the last point. Whole literals, not concatenations: the library makes no managed allocation.
+ */
+export function siteCallPath(site: u32, point: u32): string {
+  if (point >= sitePointCount(site)) return "";
+  switch (site * MAX_POINTS + point) {
+    case SITE_ARC_PAGE * MAX_POINTS + 0: return "OptimisedIndex::new_with_indexer_and_capacity > OptimisedIndex::with_table > SegmentedStream::new > Arc::from";
+    case SITE_ARC_PAGE * MAX_POINTS + 1: return "OptimisedIndex::upsert > SegmentedStream::append > SegmentedStream::roll_over > Arc::from";
+    case SITE_PAGE_SLOTS * MAX_POINTS + 0: return "OptimisedIndex::new_with_indexer_and_capacity > OptimisedIndex::with_table > SegmentedStream::new > Page::new > Vec::with_capacity";
+    case SITE_PAGE_SLOTS * MAX_POINTS + 1: return "OptimisedIndex::upsert > SegmentedStream::append > SegmentedStream::roll_over > Page::new > Vec::with_capacity";
+    case SITE_STREAM_PAGES * MAX_POINTS + 0: return "OptimisedIndex::new_with_indexer_and_capacity > OptimisedIndex::with_table > SegmentedStream::new > Vec::push";
+    case SITE_STREAM_PAGES * MAX_POINTS + 1: return "OptimisedIndex::upsert > SegmentedStream::append > SegmentedStream::roll_over > Vec::push";
+    case SITE_BOX_PAGE * MAX_POINTS + 0: return "drop_in_place<OptimisedIndex> > <SegmentedStream as Drop>::drop > <BoxDrop as ActivePolicy>::on_drop > drop::<Box<Page<V16>>>";
+    case SITE_ARC_GLOBAL * MAX_POINTS + 0: return "OptimisedIndex::upsert > SegmentedStream::append > SegmentedStream::roll_over > <EpochDefer as ActivePolicy>::retire > crossbeam_epoch::pin > default_collector().register > Collector::new > Arc::new";
+    case SITE_LOCAL * MAX_POINTS + 0: return "OptimisedIndex::upsert > SegmentedStream::append > SegmentedStream::roll_over > <EpochDefer as ActivePolicy>::retire > crossbeam_epoch::pin > default_collector().register > Local::register > Owned::new";
+    case SITE_QUEUE_NODE * MAX_POINTS + 0: return "OptimisedIndex::upsert > SegmentedStream::append > SegmentedStream::roll_over > <EpochDefer as ActivePolicy>::retire > crossbeam_epoch::pin > default_collector().register > Collector::new > Queue::new > Owned::new";
+    case SITE_QUEUE_NODE * MAX_POINTS + 1: return "OptimisedIndex::upsert > SegmentedStream::append > SegmentedStream::roll_over > <EpochDefer as ActivePolicy>::retire > Guard::defer_unchecked > Local::defer > Global::push_bag > Queue::push > Owned::new";
+    case SITE_DEFERRED_BOX * MAX_POINTS + 0: return "OptimisedIndex::upsert > SegmentedStream::append > SegmentedStream::roll_over > <EpochDefer as ActivePolicy>::retire > Guard::defer_unchecked > Local::defer > Deferred::new > Box::new";
+    case SITE_INDEX_TABLE * MAX_POINTS + 0: return "OptimisedIndex::new_with_indexer_and_capacity > OptimisedIndex::with_table > Table::new";
+    case SITE_INDEX_TABLE * MAX_POINTS + 1: return "OptimisedIndex::upsert > grow > Table::new";
+    case SITE_STREAM_INLINE * MAX_POINTS + 0: return "(model) streamNew: SegmentedStream, inline in its owner natively";
+    case SITE_INDEX_INLINE * MAX_POINTS + 0: return "(model) indexNew: OptimisedIndex, inline in its owner natively";
+    case SITE_ARC_SWAP_INLINE * MAX_POINTS + 0: return "(model) ArcSwap<Page<V16>>, inline in its owner natively";
+    case SITE_HOST_BUFFER * MAX_POINTS + 0: return "(model) host > hostBufferAlloc";
+    case SITE_TEST * MAX_POINTS + 0: return "(model) test";
+    case SITE_STREAM_DIRECTORY * MAX_POINTS + 0: return "(model) SegmentedStream page directory";
+  }
+  return "";
 }
 
 export function siteIsRust(site: u32): bool {

@@ -33,6 +33,8 @@ export interface SiteFigures extends Figures {
   name: string;
   /** A heap allocation of the native program (as opposed to storage only the model needs). */
   rust: boolean;
+  /** The modelled Rust call paths that make this site's requests, one per program point, each outermost frame first. */
+  callPaths: string[][];
 }
 
 export type GrowthPolicy = "exact" | "double" | "chunk";
@@ -108,13 +110,25 @@ export interface SiteInfo {
   id: number;
   name: string;
   rust: boolean;
+  callPaths: string[][];
+}
+
+/** A call path as the module spells it (assembly/memory/sites.ts): frames joined by " > ". */
+export const FRAME_SEPARATOR = " > ";
+
+function readCallPaths(instance: Instance, site: number): string[][] {
+  const paths: string[][] = [];
+  for (let point = 0; point < instance.raw.sitePointCount(site); point++) {
+    paths.push(instance.getString(instance.raw.siteCallPath(site, point)).split(FRAME_SEPARATOR));
+  }
+  return paths;
 }
 
 export function readSites(instance: Instance): SiteInfo[] {
   const { raw } = instance;
   const sites: SiteInfo[] = [];
   for (let id = 0; id < raw.siteCount(); id++) {
-    sites.push({ id, name: instance.getString(raw.siteName(id)), rust: raw.siteIsRust(id) !== 0 });
+    sites.push({ id, name: instance.getString(raw.siteName(id)), rust: raw.siteIsRust(id) !== 0, callPaths: readCallPaths(instance, id) });
   }
   return sites;
 }

@@ -25,6 +25,8 @@ export interface ProbeSite {
   requestedBytes: number;
   liveBytes: number;
   liveBlocks: number;
+  /** The modelled Rust call paths that make the site's requests (SiteFigures.callPaths). */
+  callPaths: string[][];
 }
 
 export interface DrainResult {
@@ -200,6 +202,7 @@ function summarise(options: ProbeOptions, pageSlots: number, before: LedgerSnaps
         requestedBytes: site.requestedBytes - before.sites[i].requestedBytes,
         liveBytes: site.liveBytes - before.sites[i].liveBytes,
         liveBlocks: site.liveBlocks - before.sites[i].liveBlocks,
+        callPaths: site.callPaths,
       }))
       .filter((site) => site.requests !== 0 || site.liveBlocks !== 0),
     elapsedMs,

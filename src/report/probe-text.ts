@@ -1,5 +1,6 @@
 // The probe's terminal report: totals, the per-site table and what the figures mean.
 
+import { compactCallPath } from "./call-path.js";
 import type { ProbeResult } from "../probe/probe.js";
 import { PROBE_SUMMARY } from "../instance/variants.js";
 import { bytes, count, table } from "./format.js";
@@ -49,13 +50,14 @@ export function probeText(result: ProbeResult): string {
     ...epochLines(result),
     "",
     table(
-      ["site", "requests", "requested bytes", "live bytes", "live blocks"],
+      ["site", "requests", "requested bytes", "live bytes", "live blocks", "call path (innermost frames)"],
       result.sites.map((s) => [
         s.rust ? s.name : `${s.name} [model]`,
         count(s.requests),
         count(s.requestedBytes),
         count(s.liveBytes),
         count(s.liveBlocks),
+        compactCallPath(s),
       ]),
     ),
   ];

@@ -73,6 +73,8 @@ export const RAW_EXPORTS: { readonly [K in RawExportName]: ExportInfo<RawExports
   maxSites: reads(),
   siteName: reads("site"),
   siteIsRust: reads("site"),
+  sitePointCount: reads("site"),
+  siteCallPath: reads("site", "point"),
   streamNew: changes("variant", "pageSlots"),
   streamDrop: changes("stream"),
   streamAppend: changes("stream", "a", "b"),

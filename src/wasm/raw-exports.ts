@@ -54,6 +54,8 @@ export interface RawExports {
   maxSites(): number;
   siteName(site: number): number;
   siteIsRust(site: number): number;
+  sitePointCount(site: number): number;
+  siteCallPath(site: number, point: number): number;
   streamNew(variant: number, pageSlots: number): number;
   streamDrop(stream: number): number;
   streamAppend(stream: number, a: number, b: number): number;
