@@ -168,6 +168,6 @@ function stackedAreas(lines: Line[], sx: (x: number) => number, sy: (y: number) 
     for (const [x, y] of upper) base.set(x, y);
     const ring = [...upper, ...lower.reverse()];
     const d = ring.map(([x, y], i) => `${i ? "L" : "M"}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join("") + "Z";
-    return `<path class="series area" d="${d}" fill="${line.color}" fill-opacity="0.75" stroke="${line.color}" stroke-width="1"><title>${escapeXml(line.name)}</title></path>`;
+    return `<path class="series area" d="${d}" fill="${line.color}" stroke="${line.color}" stroke-width="1"><title>${escapeXml(line.name)}</title></path>`;
   });
 }
