@@ -124,7 +124,10 @@ export function lineChart(chart: Chart): string {
   for (const m of chart.markers) {
     if (m.x !== undefined) {
       parts.push(`<line class="marker" x1="${sx(m.x)}" y1="${PAD.top}" x2="${sx(m.x)}" y2="${PAD.top + plotH}" stroke="${m.color}" stroke-width="2"/>`,
-        `<text x="${sx(m.x) - 4}" y="${PAD.top + plotH - 6}" text-anchor="end" font-size="11" fill="${m.color}">${escapeXml(m.label)}</text>`);
+        // Left of the marker when it stands right of centre, else right of it: the label stays in the chart.
+        sx(m.x) > W / 2
+          ? `<text x="${sx(m.x) - 4}" y="${PAD.top + plotH - 6}" text-anchor="end" font-size="11" fill="${m.color}">${escapeXml(m.label)}</text>`
+          : `<text x="${sx(m.x) + 6}" y="${PAD.top + plotH - 6}" font-size="11" fill="${m.color}">${escapeXml(m.label)}</text>`);
     } else if (m.y !== undefined) {
       const y = Math.max(PAD.top, sy(m.y));
       const label = m.y > yMax ? `${m.label} (above the chart)` : m.label;
