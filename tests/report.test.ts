@@ -127,7 +127,8 @@ function svgs(html: string): string[] {
   return [...html.matchAll(/<svg\b[\s\S]*?<\/svg>/g)].map((m) => m[0]);
 }
 
-const seriesCount = (svg: string) => (svg.match(/<path\b[^>]*\bclass="series"/g) ?? []).length;
+const yTicks = (svg: string) => [...svg.matchAll(/text-anchor="end" font-size="11">([^<]*MiB)</g)].map((m) => m[1]);
+const seriesCount = (svg: string) => (svg.match(/<path\b[^>]*\bclass="series(?: area)?"/g) ?? []).length;
 const markerCount = (svg: string) => (svg.match(/<line\b[^>]*\bclass="marker"/g) ?? []).length;
 
 test("reproduce --report: runs.json, a DHAT profile consistent with the run, and a chart with its series and markers", async () => {
@@ -167,7 +168,30 @@ test("reproduce --report: runs.json, a DHAT profile consistent with the run, and
   assert.ok(seriesCount(charts[0]) >= 2, "series: the page sites and the footprint");
   assert.equal(markerCount(charts[0]), 2, "the limit and the failure");
   assert.ok(charts[0].includes(`refused at instance ${n.toLocaleString("en-US")}`));
+  checkStory(charts[0], r.html, run);
 });
+
+/** The story chart: stacked areas, Criterion's rounds shaded, the refused bar at the failure marker's x, victim and culprit from the run. */
+function checkStory(svg: string, html: string, run: Record<string, any>): void {
+  assert.ok((svg.match(/class="series area"/g) ?? []).length >= 3, "stacked areas: sites and the allocator's share");
+  assert.ok(svg.includes(`warm-up round ${run.round}`), "the failing warm-up round shaded and labelled");
+  assert.ok(svg.includes("modelled time (virtual clock, not measured)"), "the second axis says its time is modelled");
+  const markerX = [...svg.matchAll(/<line class="marker" x1="([\d.]+)" y1="[\d.]+" x2="\1"/g)].map((m) => Number(m[1]));
+  assert.equal(markerX.length, 1, "one vertical failure marker");
+  const bar = svg.match(/<path class="series" d="M([\d.]+),([\d.]+)L([\d.]+),([\d.]+)"[^>]*stroke-width="8"/);
+  assert.ok(bar, "the refused request drawn as a bar");
+  assert.ok(Math.abs(Number(bar[1]) - markerX[0]) < 0.1, `bar at x ${bar[1]}, failure marker at ${markerX[0]}`);
+  assert.equal(bar[1], bar[3], "the bar is vertical");
+  const limitY = Number(svg.match(/<line class="marker" x1="[\d.]+" y1="([\d.]+)" x2="[\d.]+" y2="\1"/)![1]);
+  assert.ok(Number(bar[2]) > limitY && Number(bar[4]) < limitY, `the bar (${bar[2]} to ${bar[4]}) crosses the limit at y ${limitY}`);
+  const mib = run.failedRequest.bytes / MIB;
+  assert.ok(svg.includes(`victim: ${run.failedRequest.site}, ${mib} MiB, requested anew by every setup`), "victim label from the failure record");
+  assert.match(svg, new RegExp(`culprit: [^<]*ArcInner[^<]*Page.slots[^<]*, ${run.retainedBytesPerInstance.toLocaleString("en-US")} B per dropped instance`));
+  assert.ok(html.includes("Why this request failed at this instance"), "the arithmetic on the page");
+  assert.ok(html.includes("The scenario&#39;s settings") || html.includes("The scenario's settings"), "the settings on the page");
+  assert.ok(html.includes("host buffer") && html.includes("not part of the Rust heap"), "model-only sites shown apart");
+  assert.ok(html.includes('id="site-tree"'), "the site tree's place");
+}
 
 test("diagnose --report (short scenario): one chart, one runs.json entry and one DHAT profile per case", async () => {
   const r = await diagnosed();
@@ -190,7 +214,13 @@ test("diagnose --report (short scenario): one chart, one runs.json entry and one
     }
     assert.ok(seriesCount(charts[i]) >= 1, `${row.case}: series drawn`);
     assert.equal(markerCount(charts[i]), 1 + (row.run.outcome === "allocation-failed" ? 1 : 0), `${row.case}: limit (+ failure) markers`);
+    // Shared axes: every small multiple has the same y ticks.
+    assert.deepEqual(yTicks(charts[i]), yTicks(charts[0]), `${row.case}: shared y-axis`);
   });
+  // Each case's name and verdict beside its chart, and in the table.
+  const beside = [...r.html.matchAll(/<div class="verdict"><h3>([^<]+)<\/h3><p><b>([^<]+)<\/b>/g)].map((m) => [m[1], m[2]]);
+  assert.deepEqual(beside, rows.map((x: any) => [x.case, x.matches ? (x.requires ? "matches only if..." : "explains the failure") : "ruled out"]));
+  for (const row of rows) assert.ok(r.html.includes(`<tr><td>${row.case}</td>`), `${row.case} named in the table`);
   assert.equal(rows[0].run.phase, "warm-up", "as-written still fails in the short warm-up");
 });
 
@@ -306,7 +336,7 @@ test("the reports render in headless Chromium: every chart in the DOM, and drawn
   assert.equal(image.width, 1200);
   assert.equal(image.height, 2000);
   const chart = svgs(rep.html)[0];
-  const colors = new Set([...chart.matchAll(/<path\b[^>]*\bclass="series"[^>]*\bstroke="(#[0-9a-fA-F]{3,6})"/g)].map((m) => m[1]));
+  const colors = new Set([...chart.matchAll(/<path\b[^>]*\bclass="series(?: area)?"[^>]*\bstroke="(#[0-9a-fA-F]{3,6})"/g)].map((m) => m[1]));
   for (const m of chart.matchAll(/<line\b[^>]*\bclass="marker"[^>]*\bstroke="(#[0-9a-fA-F]{3,6})"/g)) colors.add(m[1]);
   // Greys are left out: anti-aliased black text makes plenty of grey pixels on its own.
   const chromatic = [...colors].filter((c) => new Set(hexColor(c)).size > 1);

@@ -1,6 +1,6 @@
 // `segstream diagnose`: every variant and competing mechanism against the seed's signature.
 
-import { diagnose, DIAGNOSE_CASES } from "../scenarios/diagnose.js";
+import { diagnose, DIAGNOSE_CASES, verdictOf } from "../scenarios/diagnose.js";
 import { explain } from "../scenarios/explain.js";
 import { diagnoseText } from "../report/diagnose-text.js";
 import { reproduceJson } from "../report/reproduce-json.js";
@@ -30,9 +30,12 @@ export function diagnoseCommand(argv: string[]): string {
   const base = scenarioFrom(values);
   const target = checkReportTarget("diagnose", values.report as string | undefined);
   const bar = progressBar(!values.json, SEED_INSTANCES);
-  const d = diagnose(base, () => bar.update);
+  const d = diagnose(base, (caseId) => {
+    bar.label(`case ${caseId}`);
+    return bar.update;
+  });
   bar.done();
-  const entries = d.rows.map((r) => ({ run: r.run, json: reproduceJson(r.run, explain(r.run)) }));
+  const entries = d.rows.map((r) => ({ run: r.run, json: reproduceJson(r.run, explain(r.run)), caseId: r.case.id, verdict: verdictOf(r) }));
   const output = values.json
     ? JSON.stringify({
       mockPasses: d.mockPasses,

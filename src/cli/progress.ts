@@ -6,9 +6,17 @@ import type { CallContext } from "../harness/runner.js";
 const REDRAW_MS = 100;
 const WIDTH = 24;
 
-export function progressBar(enabled: boolean, expectedInstances: number): { update: (n: number, ctx: CallContext) => void; done: () => void } {
-  if (!enabled || !process.stderr.isTTY) return { update: () => {}, done: () => {} };
+export interface ProgressBar {
+  update: (n: number, ctx: CallContext) => void;
+  /** Names what runs now (diagnose: the case), shown before the counts. */
+  label: (text: string) => void;
+  done: () => void;
+}
+
+export function progressBar(enabled: boolean, expectedInstances: number): ProgressBar {
+  if (!enabled || !process.stderr.isTTY) return { update: () => {}, label: () => {}, done: () => {} };
   let last = 0;
+  let name = "";
   return {
     update: (n, ctx) => {
       const now = Date.now();
@@ -16,9 +24,13 @@ export function progressBar(enabled: boolean, expectedInstances: number): { upda
       last = now;
       const filled = Math.min(WIDTH, Math.round((n / expectedInstances) * WIDTH));
       const where = ctx.phase === "warm-up" ? `warm-up round ${ctx.round}` : `sample ${ctx.sample}`;
-      process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(WIDTH - filled)}] ${n.toLocaleString("en-US")} instances, ${where}   `);
+      process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(WIDTH - filled)}] ${name}${n.toLocaleString("en-US")} instances, ${where}   `);
     },
-    done: () => process.stderr.write(`\r${" ".repeat(WIDTH + 60)}\r`),
+    label: (text) => {
+      name = `${text}: `;
+      last = 0;
+    },
+    done: () => process.stderr.write(`\r${" ".repeat(WIDTH + 90)}\r`),
   };
 }
 

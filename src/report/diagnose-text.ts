@@ -1,6 +1,6 @@
 // `segstream diagnose`'s terminal report: one matrix row per case, then the verdict.
 
-import type { Diagnosis, DiagnoseRow } from "../scenarios/diagnose.js";
+import { verdictOf, type Diagnosis, type DiagnoseRow } from "../scenarios/diagnose.js";
 import type { TableCandidate } from "../index/table-arithmetic.js";
 import { bytes, count, table } from "./format.js";
 
@@ -12,7 +12,7 @@ function where(row: DiagnoseRow): string {
 
 function matrix(d: Diagnosis): string {
   return table(
-    ["case", "outcome", "failing request", "instance", "where", "retained B/inst", "peak live", "largest request", "signature"],
+    ["case", "outcome", "failing request", "instance", "where", "retained B/inst", "peak live", "largest request", "signature", "verdict"],
     d.rows.map((r) => {
       const f = r.run.failure;
       return [
@@ -25,6 +25,7 @@ function matrix(d: Diagnosis): string {
         bytes(r.run.ledger.rust.peakLiveBytes).split(" (")[0],
         count(r.run.ledger.rust.largestRequest),
         r.judgement.matches ? (r.case.requires ? "yes, if..." : "YES") : "no",
+        verdictOf(r),
       ];
     }),
   );

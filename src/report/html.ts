@@ -9,72 +9,67 @@ import type { ScenarioRun } from "../scenarios/run-scenario.js";
 import type { RunJson } from "./reproduce-json.js";
 import { dhatProfile } from "./dhat.js";
 import { writeBenchmarkFiles } from "../harness/files.js";
-import { lineChart, type Line, type Marker } from "./svg.js";
-import { bytes, count } from "./format.js";
+import { lineChart } from "./svg.js";
+import { count } from "./format.js";
+import { storyChart, victimLabel, culpritLabel, yTop } from "./story.js";
+import { modelSites } from "./model-sites.js";
+import { reproduceText } from "./reproduce-text.js";
+import { explain } from "../scenarios/explain.js";
 
 export interface ReportEntry {
   run: ScenarioRun;
   json: RunJson;
+  /** diagnose: the case's name and its verdict, shown beside its chart and in the table. */
+  caseId?: string;
+  verdict?: string;
 }
 
-const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"];
-const MIB = 1024 * 1024;
+const STORY = { width: 1180, plotHeight: 420 };
+const MULTIPLE = { width: 580, plotHeight: 200 };
 
 function fileName(entry: ReportEntry, index: number): string {
   return `${String(index + 1).padStart(2, "0")}-${entry.run.scenario.name}-${entry.run.scenario.variant}`.replace(/[^A-Za-z0-9._-]/g, "_");
 }
 
-function chartFor(entry: ReportEntry): string {
+function esc(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+}
+
+/** The run's own arithmetic (the terminal report's text) and its settings, under its chart. */
+function details(entry: ReportEntry, open: boolean): string {
   const { run } = entry;
-  const sites = [...new Set(run.series.flatMap((p) => Object.keys(p.bySite)))];
-  const lines: Line[] = sites.map((site, i) => ({
-    name: site,
-    color: COLORS[i % COLORS.length],
-    points: run.series.map((p) => [p.instance, p.bySite[site] ?? 0] as [number, number]),
-  }));
-  lines.push({
-    name: `${run.scenario.memory.footprint} footprint`,
-    color: "#555",
-    dashed: true,
-    points: run.series.map((p) => [p.instance, p.footprintBytes] as [number, number]),
-  });
-  const f = run.failure;
-  if (f) {
-    // The refused request stacked on the footprint it met: the segment crosses the limit line.
-    lines.push({
-      name: "footprint + the refused request",
-      color: "#111",
-      width: 6,
-      points: [[f.instance, f.record.footprintBytes], [f.instance, f.record.footprintBytes + f.requestFootprintBytes]],
-    });
-  }
-  const markers: Marker[] = [];
-  if (run.scenario.memory.limitBytes !== null) {
-    markers.push({ y: run.scenario.memory.limitBytes, label: `limit ${bytes(run.scenario.memory.limitBytes)}`, color: "#d62728" });
-  }
-  if (run.failure) {
-    markers.push({
-      x: run.failure.instance,
-      label: `${bytes(run.failure.record.bytes)} ${run.failure.record.siteName} refused at instance ${count(run.failure.instance)}`,
-      color: "#d62728",
-    });
-  }
-  return lineChart({
-    title: `${run.scenario.name}: ${run.scenario.variant} (${run.outcome})`,
-    xLabel: "instance",
-    yLabel: "bytes",
-    lines,
-    markers,
-    formatX: (x) => (x >= 1000 ? `${count(Math.round(x / 1000))}k` : count(x)),
-    formatY: (y) => `${count(Math.round(y / MIB))} MiB`,
-    yUnit: MIB,
-  });
+  const models = modelSites(run.ledger);
+  const modelList = models.length
+    ? `<p class="model-sites">Model-only storage, not part of the Rust heap (left out of every Rust total and of the footprint): ${models.map((m) => `<b>${esc(m.name)}</b> ${count(m.peakBytes)} B at its peak: ${esc(m.purpose)}`).join("; ")}.</p>`
+    : "";
+  const clock = run.scenario.clock === "virtual" ? "<p>Times on this page are <b>modelled</b> (the virtual clock's cost model), not measured.</p>" : "";
+  return [
+    `<details class="explanation"${open ? " open" : ""}><summary>The arithmetic</summary><pre>${esc(reproduceText(run, explain(run)))}</pre></details>`,
+    modelList,
+    clock,
+    `<details class="settings"><summary>The scenario's settings</summary><pre>${esc(JSON.stringify(run.scenario, null, 2))}</pre></details>`,
+  ].join("\n");
+}
+
+/** diagnose: one small multiple per case on shared axes, the case and its verdict beside it. */
+function multiples(entries: ReportEntry[]): string {
+  const xMax = Math.max(1, ...entries.flatMap((e) => e.run.series.map((p) => p.instance)));
+  const yMax = Math.max(1, ...entries.map((e) => yTop(e.run) ?? Math.max(e.run.scenario.memory.limitBytes ?? 0, 1) * 1.05));
+  return entries.map((e, i) => [
+    `<div class="multiple" id="${fileName(e, i)}">`,
+    `<figure>${lineChart(storyChart(e.run, { ...MULTIPLE, xMax, yMax, notes: false }))}</figure>`,
+    `<div class="verdict"><h3>${esc(e.caseId ?? e.run.scenario.name)}</h3><p><b>${esc(e.verdict ?? e.run.outcome)}</b></p>`,
+    `<p>${esc([victimLabel(e.run), culpritLabel(e.run)].filter(Boolean).join("; "))}</p>${details(e, false)}</div>`,
+    "</div>",
+  ].join("\n")).join("\n");
 }
 
 function row(entry: ReportEntry): string {
   const j = entry.json;
   const where = j.phase ? `${j.phase} ${j.phase === "warm-up" ? "round" : "sample"} ${j.round}` : "";
   const cells = [
+    entry.caseId ?? j.variant,
+    ...(entry.verdict === undefined ? [] : [entry.verdict]),
     j.variant,
     j.outcome,
     j.failedRequest ? `${count(j.failedRequest.bytes)} B, ${j.failedRequest.site}` : "",
@@ -98,16 +93,19 @@ export function writeReport(dir: string, title: string, entries: ReportEntry[]):
     const benchmark = entry.run.benchmark;
     if (benchmark) writeBenchmarkFiles(join(root, "criterion"), { ...benchmark, id: fileName(entry, i) });
   });
+  const diagnosing = entries.some((e) => e.verdict !== undefined);
   const html = [
     "<!doctype html>",
     `<html lang="en"><head><meta charset="utf-8"><title>segstream ${title}</title>`,
-    "<style>body{font-family:sans-serif;margin:24px;max-width:1100px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}figure{margin:24px 0}</style>",
+    "<style>body{font-family:sans-serif;margin:24px;max-width:1240px}.multiple{display:flex;gap:16px;align-items:flex-start}.verdict{flex:1;font-size:13px}pre{white-space:pre-wrap;font-size:12px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}figure{margin:24px 0}</style>",
     "</head><body>",
     `<h1>segstream ${title}</h1>`,
-    "<p>Live Rust-visible bytes by allocation site against instance number, with the footprint the limit applies to. Heap profiles for DHAT's viewer (dh_view.html) are in <code>dhat/</code>; the figures are in <code>runs.json</code>.</p>",
-    "<table><thead><tr><th>variant</th><th>outcome</th><th>failed request</th><th>instance</th><th>where</th><th>retained B/instance</th><th>peak live B</th><th>largest request B</th></tr></thead>",
+    "<p>The footprint the limit applies to, stacked by allocation site (the Rust sites' live requested bytes, then the allocator's share), against instance number; Criterion's warm-up rounds and measurement shaded; the refused request drawn to scale where it failed. Heap profiles for DHAT's viewer (dh_view.html) are in <code>dhat/</code>; the figures are in <code>runs.json</code>.</p>",
+    `<table><thead><tr><th>${diagnosing ? "case" : "run"}</th>${diagnosing ? "<th>verdict</th>" : ""}<th>variant</th><th>outcome</th><th>failed request</th><th>instance</th><th>where</th><th>retained B/instance</th><th>peak live B</th><th>largest request B</th></tr></thead>`,
     `<tbody>${entries.map(row).join("")}</tbody></table>`,
-    ...entries.map((e, i) => `<figure id="${fileName(e, i)}">${chartFor(e)}</figure>`),
+    ...(diagnosing ? [multiples(entries)] : entries.map((e, i) => `<figure id="${fileName(e, i)}">${lineChart(storyChart(e.run, STORY))}</figure>\n${details(e, true)}`)),
+    "<!-- site-tree: the HTML site tree from the ledger (src/report/site-tree.ts, another part of issue 11) goes here -->",
+    '<section id="site-tree"></section>',
     "</body></html>",
   ].join("\n");
   const page = join(root, "index.html");

@@ -8,6 +8,7 @@ import { bytes, count, table } from "./format.js";
 import { engineLines } from "./engine-text.js";
 import { formatTimeLine, formatOutliers } from "../harness/format.js";
 import { criterionMemoryLines } from "./criterion-memory.js";
+import { modelSites } from "./model-sites.js";
 
 function scenarioLine(run: ScenarioRun): string {
   const s = run.scenario;
@@ -86,10 +87,18 @@ function completedLines(run: ScenarioRun): string[] {
   return [
     `Outcome: COMPLETED (${count(run.instancesCreated)} instances; retained ${count(run.retainedBytesPerInstance)} B per instance)`,
     `  warm-up ${b.warmup.rounds.length} rounds, ${count(b.warmup.totalIters)} iterations; ${b.plan.mode} sampling, ${b.samples.iters.length} samples`,
+    ...(run.scenario.clock === "virtual" ? ["  (times below are modelled by the virtual clock's cost model, not measured)"] : []),
     ...formatTimeLine(run.scenario.name, b.typical),
     ...criterionMemoryLines(run),
     ...formatOutliers(b.outliers),
   ];
+}
+
+/** Model-only storage, apart from the Rust heap (left out of every figure above), and what it is for. */
+function modelSiteLines(run: ScenarioRun): string[] {
+  const sites = modelSites(run.ledger);
+  if (!sites.length) return [];
+  return ["", "Model-only storage (not the Rust heap; in no figure above):", ...sites.map((m) => `  ${m.name}: ${count(m.peakBytes)} B at its peak, ${m.purpose}`)];
 }
 
 export function reproduceText(run: ScenarioRun, explanation: Explanation | null): string {
@@ -100,6 +109,7 @@ export function reproduceText(run: ScenarioRun, explanation: Explanation | null)
     const why = explanation.refusal ? engineLines(explanation) : arithmetic(explanation);
     lines.push(...whereLines(run), "", liveTable(run), "", ...why, "", ...seedLines(run, explanation));
   }
+  lines.push(...modelSiteLines(run));
   lines.push("", `${count(run.instancesCreated)} instances modelled in ${(run.elapsedMs / 1000).toFixed(2)} s`);
   return lines.join("\n");
 }

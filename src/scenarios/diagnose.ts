@@ -123,6 +123,12 @@ function judge(run: ScenarioRun): Judgement {
   return { failsOnLargeRequest, inWarmUp, nearSeedInstance, matches, reasons };
 }
 
+/** A case's verdict in a few words: what the matrix, the text and the report show beside it. */
+export function verdictOf(row: DiagnoseRow): string {
+  if (!row.judgement.matches) return "ruled out";
+  return row.case.requires ? "matches only if..." : "explains the failure";
+}
+
 export function diagnose(base: Scenario, progress?: (caseId: string) => RunProgress | undefined): Diagnosis {
   const rows = DIAGNOSE_CASES.map((c) => {
     const scenario = applyScenario(base, { ...c.overrides, name: c.id, memory: { ...base.memory, ...c.overrides.memory } });

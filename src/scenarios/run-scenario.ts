@@ -24,6 +24,11 @@ export interface SeriesPoint {
   bySite: Record<string, number>;
   /** The footprint the limit applies to (glibc's chunks or segstream's memory). */
   footprintBytes: number;
+  /** Criterion's phase and round (warm-up) or sample (measurement) at the point; absent before the first call. */
+  phase?: CallContext["phase"];
+  round?: number;
+  /** Modelled time (the virtual clock's reading, ns) at the point; absent under the real clock. */
+  modelledNs?: number;
 }
 
 export interface FailureAt {
@@ -100,6 +105,16 @@ function point(instance: number, ledger: LedgerSnapshot): SeriesPoint {
   return { instance, liveBytes: ledger.rust.liveBytes, bySite, footprintBytes: footprintOf(ledger) };
 }
 
+/** Adds where in Criterion's run the point was taken (the timeline's phases, rounds, clock axis). */
+function placed(p: SeriesPoint, ctx: CallContext | undefined, clock: Clock): SeriesPoint {
+  if (ctx) {
+    p.phase = ctx.phase;
+    p.round = ctx.phase === "warm-up" ? ctx.round : ctx.sample;
+  }
+  if (clock instanceof VirtualClock) p.modelledNs = clock.now();
+  return p;
+}
+
 /** Live-bytes slope between the series points nearest half way and the last one within `dropped`. */
 function retainedSlope(series: SeriesPoint[], dropped: number): number {
   const points = series.filter((p) => p.instance <= dropped);
@@ -152,7 +167,7 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
     routine(instance);
     spend(clock, table.dropNs);
     if (created % SERIES_STRIDE === 0) {
-      series.push(point(created, lab.ledger()));
+      series.push(placed(point(created, lab.ledger()), context, clock));
       if (context) progress?.(created, context);
     }
   };
