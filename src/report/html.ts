@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import type { ScenarioRun } from "../scenarios/run-scenario.js";
 import type { RunJson } from "./reproduce-json.js";
 import { dhatProfile } from "./dhat.js";
+import { siteTreeHtml } from "./site-tree.js";
 import { writeBenchmarkFiles } from "../harness/files.js";
 import { lineChart } from "./svg.js";
 import { count } from "./format.js";
@@ -82,6 +83,12 @@ function row(entry: ReportEntry): string {
   return `<tr>${cells.map((c) => `<td>${c.replace(/</g, "&lt;")}</td>`).join("")}</tr>`;
 }
 
+/** Each run's live-at-the-end ledger as a call tree of its modelled Rust paths (site-tree.ts). */
+function siteTrees(entries: ReportEntry[]): string {
+  const trees = entries.map((e) => `<details${entries.length === 1 ? " open" : ""}><summary>${esc(e.caseId ?? e.run.scenario.name)} (${esc(e.run.scenario.variant)})</summary>${siteTreeHtml(e.run.ledger)}</details>`);
+  return `<section id="site-tree"><h2>Where the Rust heap was asked: sites by modelled call path (bytes and blocks requested over the run)</h2>${trees.join("\n")}</section>`;
+}
+
 /** Writes the report into `dir`; returns the path of its HTML page. */
 export function writeReport(dir: string, title: string, entries: ReportEntry[]): string {
   const root = resolve(dir);
@@ -104,8 +111,7 @@ export function writeReport(dir: string, title: string, entries: ReportEntry[]):
     `<table><thead><tr><th>${diagnosing ? "case" : "run"}</th>${diagnosing ? "<th>verdict</th>" : ""}<th>variant</th><th>outcome</th><th>failed request</th><th>instance</th><th>where</th><th>retained B/instance</th><th>peak live B</th><th>largest request B</th></tr></thead>`,
     `<tbody>${entries.map(row).join("")}</tbody></table>`,
     ...(diagnosing ? [multiples(entries)] : entries.map((e, i) => `<figure id="${fileName(e, i)}">${lineChart(storyChart(e.run, STORY))}</figure>\n${details(e, true)}`)),
-    "<!-- site-tree: the HTML site tree from the ledger (src/report/site-tree.ts, another part of issue 11) goes here -->",
-    '<section id="site-tree"></section>',
+    siteTrees(entries),
     "</body></html>",
   ].join("\n");
   const page = join(root, "index.html");
