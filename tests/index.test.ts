@@ -400,3 +400,28 @@ test("bad input: unknown indexer, bad capacities → RangeError/TypeError, nothi
   assert.throws(() => index.values(), UseAfterDropError);
   assert.throws(() => index.drop(), UseAfterDropError);
 });
+
+test("builder: checks its options once, then each call makes an index as create does; a refused one leaves the builder usable", () => {
+  const lab = Lab.create();
+  const options: { capacity: number; variant: "explicit-drop"; pageSlots: number } = { capacity: 100, variant: "explicit-drop", pageSlots: 8 };
+  const build = OptimisedIndex.builder(lab, options);
+  options.capacity = 10_000_000; // the builder keeps what it checked
+  const before = lab.ledger().rust;
+  const built = build();
+  const made = lab.ledger().rust;
+  const created = OptimisedIndex.create(lab, { capacity: 100, variant: "explicit-drop", pageSlots: 8 });
+  const after = lab.ledger().rust;
+  assert.equal(made.requestedBytes - before.requestedBytes, after.requestedBytes - made.requestedBytes, "the same requests as create");
+  const one = made.requestedBytes - before.requestedBytes;
+  assert.ok(one >= tableBytesFor(lab, 100) && one < tableBytesFor(lab, 10_000_000), `the capacity checked (100), not the one changed after: ${one} B`);
+  assert.deepEqual([built.variant, built.table, built.indexer], [created.variant, created.table, created.indexer]);
+  built.upsert(1, 2);
+  assert.deepEqual(built.get(1, 2), [1, 2]);
+  lab.injectFailure(1);
+  assert.throws(build, AllocationFailedError);
+  const again = build();
+  for (const index of [built, created, again]) index.drop();
+  lab.check();
+  assert.equal(lab.ledger().rust.liveBytes, before.liveBytes, "nothing left live");
+  assert.throws(() => OptimisedIndex.builder(lab, { capacity: -1 }), RangeError, "checked when the builder is made");
+});

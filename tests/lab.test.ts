@@ -10,6 +10,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Lab, AllocationFailedError, type LedgerSnapshot, type SiteFigures } from "../src/index.js";
 import { SITE } from "./rust-reference.js";
+import { TrackedStructures } from "../src/memory/tracked.js";
 
 const HEADER = 16; // block.ts: block header
 const GRANULE = 16; // block.ts: AL_SIZE, block sizes are multiples of it
@@ -467,4 +468,28 @@ test("reserving what the heap already holds grows nothing and breaks nothing (it
     lab.check({ deep: true });
     assert.equal(lab.poisoned, false);
   }
+});
+
+test("tracked structures: any order of track and untrack, iterated in the order last tracked, each once", () => {
+  const made = (name: string) => ({ description: name, checkReport: () => 0 });
+  const [a, b, c] = ["a", "b", "c"].map(made);
+  const tracked = new TrackedStructures();
+  const names = () => [...tracked].map((s) => s.description).join("");
+  tracked.add(a);
+  tracked.add(b);
+  tracked.add(c);
+  assert.equal(names(), "abc");
+  tracked.add(c);
+  tracked.add(a);
+  assert.equal(names(), "bca", "tracking again moves it last, never twice");
+  tracked.delete(b);
+  tracked.delete(a);
+  assert.equal(names(), "c");
+  tracked.delete(a);
+  tracked.delete(c);
+  assert.equal(names(), "");
+  tracked.add(b);
+  tracked.delete(b);
+  tracked.add(a);
+  assert.equal(names(), "a");
 });

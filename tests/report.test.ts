@@ -88,6 +88,21 @@ const diagnosed = () => (diagnoseReport ??= makeReport("segstream-diagnose-repor
 
 const PP_FIELDS = ["tb", "tbk", "tl", "mb", "mbk", "gb", "gbk", "eb", "ebk"] as const;
 
+test("every virtual-clock run of a report has its trace-event timeline beside its DHAT profile", async () => {
+  for (const report of [await reproduced(), await diagnosed()]) {
+    const traces = readdirSync(join(report.dir, "trace")).sort();
+    assert.deepEqual(traces.map((n) => n.replace(/\.trace\.json$/, "")), [...report.profiles.keys()].map((n) => n.replace(/\.dhat\.json$/, "")));
+    for (const name of traces) {
+      const trace = JSON.parse(readFileSync(join(report.dir, "trace", name), "utf8"));
+      assert.ok(trace.traceEvents.some((e: { ph: string }) => e.ph === "X"), `${name}: Criterion's calls as spans`);
+      assert.ok(trace.traceEvents.some((e: { ph: string }) => e.ph === "C"), `${name}: the footprint as counters`);
+    }
+  }
+  const [seed] = readdirSync(join((await reproduced()).dir, "trace"));
+  const refused = JSON.parse(readFileSync(join((await reproduced()).dir, "trace", seed), "utf8")).traceEvents.filter((e: { ph: string }) => e.ph === "i");
+  assert.deepEqual(refused.map((e: { args: Record<string, unknown> }) => [e.args.site, e.args.bytes, e.args.instance]), [["OptimisedIndex.table", TABLE, 516_686]]);
+});
+
 /** The fields DHAT's viewer requires for a heap profile with block lifetimes, and their invariants. */
 function checkDhat(p: Dhat, command: string): void {
   assert.equal(p.dhatFileVersion, 2);

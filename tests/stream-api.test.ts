@@ -154,3 +154,21 @@ test("follow() yields values as they are published, sleeping in between; ends at
   assert.throws(() => stream.follow({ count: 1, nope: 1 } as never), /unknown key "nope"/);
   stream.drop();
 });
+
+test("builder: options checked once; each call makes a stream as create does; a refused call leaves it usable", () => {
+  const lab = Lab.create();
+  const options: { variant: "as-written" | "explicit-drop"; pageSlots: number } = { variant: "as-written", pageSlots: 4 };
+  const build = SegmentedStream.builder(lab, options);
+  options.variant = "explicit-drop";
+  const a = build();
+  assert.deepEqual([a.variant, a.pageSlots], ["as-written", 4], "what was checked, not what changed after");
+  lab.injectFailure(1);
+  assert.throws(build, (e: Error) => e.name === "AllocationFailedError");
+  const b = build();
+  for (let i = 0; i < 9; i++) b.append(i, i);
+  assert.equal(b.length, 9);
+  a.drop();
+  b.drop();
+  lab.check();
+  assert.throws(() => SegmentedStream.builder(lab, { pageSlots: 3 }), RangeError);
+});

@@ -24,7 +24,7 @@ export const diagnoseSpec: CommandSpec = {
   options: { ...SCENARIO_OPTIONS, ...OUTPUT_OPTIONS },
 };
 
-export function diagnoseCommand(argv: string[]): string {
+export async function diagnoseCommand(argv: string[]): Promise<string> {
   const { values, help } = parse(diagnoseSpec, argv);
   if (help) return helpText(diagnoseSpec);
   const base = scenarioFrom(values);

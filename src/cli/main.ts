@@ -2,23 +2,21 @@
 // The `segstream` command: dispatches to a subcommand, prints its output, and maps failures to exit
 // codes (2: bad usage, 1: anything else).
 
-import { probeCommand, probeSpec } from "./probe.js";
-import { reproduceCommand } from "./reproduce.js";
-import { diagnoseCommand } from "./diagnose.js";
-import { nativeCommand } from "./native.js";
-import { diffCommand } from "./diff.js";
-import { sweepCommand } from "./sweep.js";
 import { UsageError } from "./args.js";
 import { ReportWriteError } from "./report-target.js";
 import { AllocationFailedError } from "../errors.js";
 
-const COMMANDS: Record<string, { run: (argv: string[]) => string | Promise<string>; summary: string }> = {
-  reproduce: { run: reproduceCommand, summary: "run the seed's Criterion benchmark in the model and explain how it fails" },
-  diagnose: { run: diagnoseCommand, summary: "run every variant and competing mechanism and say which explains the failure" },
-  probe: { run: probeCommand, summary: "create and drop N streams of a variant and print what they retain" },
-  diff: { run: diffCommand, summary: "compare two runs (their JSON, or scenario specs run here): per site, in total, and the failure" },
-  sweep: { run: sweepCommand, summary: "run a grid of scenarios (limit x variant x ...) on worker threads and draw the failure frontier" },
-  native: { run: nativeCommand, summary: "run a probe or the seed scenario in the lab and in the real Rust program, side by side" },
+type Command = (argv: string[]) => string | Promise<string>;
+
+// Each command's module is loaded when it runs, so a command pays only for its own imports (the
+// report writers, the sweep's pool and the native runner are not reproduce's start-up).
+const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
+  reproduce: { load: async () => (await import("./reproduce.js")).reproduceCommand, summary: "run the seed's Criterion benchmark in the model and explain how it fails" },
+  diagnose: { load: async () => (await import("./diagnose.js")).diagnoseCommand, summary: "run every variant and competing mechanism and say which explains the failure" },
+  probe: { load: async () => (await import("./probe.js")).probeCommand, summary: "create and drop N streams of a variant and print what they retain" },
+  diff: { load: async () => (await import("./diff.js")).diffCommand, summary: "compare two runs (their JSON, or scenario specs run here): per site, in total, and the failure" },
+  sweep: { load: async () => (await import("./sweep.js")).sweepCommand, summary: "run a grid of scenarios (limit x variant x ...) on worker threads and draw the failure frontier" },
+  native: { load: async () => (await import("./native.js")).nativeCommand, summary: "run a probe or the seed scenario in the lab and in the real Rust program, side by side" },
 };
 
 const USAGE = [
@@ -29,7 +27,7 @@ const USAGE = [
   "commands:",
   ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
   "",
-  `Run \`segstream <command> --help\` for a command's options (e.g. \`segstream ${probeSpec.name} --help\`).`,
+  `Run \`segstream <command> --help\` for a command's options (e.g. \`segstream probe --help\`).`,
 ].join("\n");
 
 async function main(argv: string[]): Promise<number> {
@@ -41,7 +39,8 @@ async function main(argv: string[]): Promise<number> {
   const command = COMMANDS[name];
   try {
     if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(", ")}`);
-    process.stdout.write(`${await command.run(rest)}\n`);
+    const run = await command.load();
+    process.stdout.write(`${await run(rest)}\n`);
     return 0;
   } catch (error) {
     if (error instanceof ReportWriteError) {

@@ -2,14 +2,14 @@
 // leaves nothing behind; the report is written after it, and a failure then is one line printed
 // after the run's own output (exit code 1).
 //
-// The rule: DIR is an existing directory, written into (its index.html, runs.json, dhat/ and
-// criterion/ are replaced), or a new directory whose parent exists: segstream creates DIR itself,
+// The rule: DIR is an existing directory, written into (its index.html, runs.json, dhat/, trace/
+// and criterion/ are replaced), or a new directory whose parent exists: segstream creates DIR itself,
 // never its parents. The check makes sure it can write there (creating and removing a probe file,
 // and DIR itself if new) and leaves the file system as it found it.
 
 import { closeSync, mkdirSync, openSync, rmdirSync, statSync, unlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { writeReport, type ReportEntry } from "../report/html.js";
+import type { ReportEntry } from "../report/html.js";
 import { UsageError } from "./usage-error.js";
 
 /** The report could not be written after the run: `output` is what the run printed, still to be shown. */
@@ -78,9 +78,13 @@ export function checkReportTarget(command: string, given: string | undefined): R
   return { dir, given };
 }
 
-/** Writes the report after the run; `output` is the run's text, returned with the report's path added. */
-export function writeReportAfter(target: ReportTarget | undefined, title: string, entries: ReportEntry[], output: string, json: boolean): string {
+/**
+ * Writes the report after the run; `output` is the run's text, returned with the report's path added.
+ * The report's writers are loaded only when a report is asked for (they are most of a run's imports).
+ */
+export async function writeReportAfter(target: ReportTarget | undefined, title: string, entries: ReportEntry[], output: string, json: boolean): Promise<string> {
   if (!target) return output;
+  const { writeReport } = await import("../report/html.js");
   let page: string;
   try {
     if (!exists(target.dir)) mkdirSync(target.dir);

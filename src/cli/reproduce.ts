@@ -23,7 +23,7 @@ export const reproduceSpec: CommandSpec = {
   options: { ...SCENARIO_OPTIONS, ...OUTPUT_OPTIONS },
 };
 
-export function reproduceCommand(argv: string[]): string {
+export async function reproduceCommand(argv: string[]): Promise<string> {
   const { values, help } = parse(reproduceSpec, argv);
   if (help) return helpText(reproduceSpec);
   const scenario = scenarioFrom(values);

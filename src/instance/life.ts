@@ -31,7 +31,7 @@ export function instanceLife(lab: Lab, spec: InstanceSpec): InstanceLife {
   if (spec.indexCapacity !== undefined) {
     const options = { indexer: spec.indexer, capacity: spec.indexCapacity, table: spec.indexTable, variant, pageSlots: spec.pageSlots };
     return {
-      setup: () => OptimisedIndex.create(lab, options),
+      setup: OptimisedIndex.builder(lab, options),
       routine: (index) => {
         for (let k = 0; k < values; k++) (index as OptimisedIndex).upsert(k, k);
         index.drop();
@@ -40,7 +40,7 @@ export function instanceLife(lab: Lab, spec: InstanceSpec): InstanceLife {
   }
   const options = { variant, pageSlots: spec.pageSlots };
   return {
-    setup: () => SegmentedStream.create(lab, options),
+    setup: SegmentedStream.builder(lab, options),
     routine: (stream) => {
       for (let k = 0; k < values; k++) (stream as SegmentedStream).append(k, k);
       stream.drop();

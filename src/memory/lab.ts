@@ -12,6 +12,7 @@ import { buildKind, createMemory, instantiate, wasmModule, WASM_PAGE, MAXIMUM_PA
 import { Epochs } from "../epoch/collector.js";
 import { SCRATCH_BYTES } from "./scratch.js";
 import type { Checkable, LabPort } from "./port.js";
+import { TrackedStructures } from "./tracked.js";
 import { isLabDescriptor, labDescriptor, looksLikeDescriptor, requireLabDescriptor, requireStructureDescriptor, type LabDescriptor, type StructureDescriptor } from "./share.js";
 
 export type { Checkable, LabPort, LabDescriptor };
@@ -114,7 +115,7 @@ export class Lab implements LabPort {
   private readonly isPoisoned: () => boolean;
   private scratchAddress = 0;
   private words: Float64Array | undefined;
-  private readonly structures = new Set<Checkable>();
+  private readonly structures = new TrackedStructures();
 
   private constructor(token: unknown, readonly memory: WebAssembly.Memory, readonly module: WebAssembly.Module) {
     requireInternal(token, "Lab", "Lab.create(options) or Lab.attach(memory, module)");

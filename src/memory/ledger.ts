@@ -141,8 +141,9 @@ class Reader {
   u32(address: number): number {
     return this.view.getUint32(address, true);
   }
+  /** A u64 as the nearest double (exact to 2^53): the two halves, so no BigInt is made per field. */
   u64(address: number): number {
-    return Number(this.view.getBigUint64(address, true));
+    return this.view.getUint32(address, true) + this.view.getUint32(address + 4, true) * 0x1_0000_0000;
   }
   figures(address: number): Figures {
     const f = (offset: number) => this.u64(address + offset);
@@ -197,7 +198,7 @@ function decode(instance: Instance, sites: readonly SiteInfo[], r: Reader): Ledg
   return {
     all: r.figures(ledger + LEDGER.all),
     rust: r.figures(ledger + LEDGER.rust),
-    sites: sites.map((s) => ({ ...s, ...r.figures(table + s.id * SITE_RECORD.size) })),
+    sites: sites.map((s) => ({ id: s.id, name: s.name, rust: s.rust, callPaths: s.callPaths, ...r.figures(table + s.id * SITE_RECORD.size) })),
     events: r.u64(ledger + LEDGER.events),
     peakEvent: r.u64(ledger + LEDGER.peakEvent),
     largestRequest: { bytes: r.u64(ledger + LEDGER.largestRequest), site: name(r.u32(ledger + LEDGER.largestSite)) },

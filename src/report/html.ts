@@ -1,13 +1,16 @@
-// `--report DIR`: an HTML page with one chart per run (live Rust bytes by site against instance
-// number, the footprint the limit applies to, the limit drawn, the failure marked), the runs' JSON,
-// a DHAT heap profile per run, and for runs that completed, Criterion's own files
-// (criterion/<id>/new/estimates.json and sample.json). Everything is static; the page needs no script.
+// `--report DIR`: an HTML page telling each run's story (story.ts: the limited footprint stacked by
+// site over instances and modelled time, Criterion's rounds shaded, the refused request to scale),
+// its arithmetic and settings, a site tree by modelled call path, the runs' JSON, a DHAT heap
+// profile per run, a trace-event timeline per virtual-clock run (trace-events.ts), and for runs that
+// completed, Criterion's own files (criterion/<id>/new/estimates.json and sample.json). Everything
+// is static; the page needs no script.
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { ScenarioRun } from "../scenarios/run-scenario.js";
 import type { RunJson } from "./reproduce-json.js";
 import { dhatProfile } from "./dhat.js";
+import { traceEvents } from "./trace-events.js";
 import { siteTreeHtml } from "./site-tree.js";
 import { writeBenchmarkFiles } from "../harness/files.js";
 import { lineChart } from "./svg.js";
@@ -93,10 +96,13 @@ function siteTrees(entries: ReportEntry[]): string {
 export function writeReport(dir: string, title: string, entries: ReportEntry[]): string {
   const root = resolve(dir);
   mkdirSync(join(root, "dhat"), { recursive: true });
+  mkdirSync(join(root, "trace"), { recursive: true });
   writeFileSync(join(root, "runs.json"), JSON.stringify(entries.map((e) => e.json), null, 2));
   entries.forEach((entry, i) => {
-    const profile = dhatProfile(entry.run.ledger, `segstream ${title} (${entry.run.scenario.variant})`);
-    writeFileSync(join(root, "dhat", `${fileName(entry, i)}.dhat.json`), JSON.stringify(profile));
+    const name = `segstream ${title} (${entry.run.scenario.variant})`;
+    writeFileSync(join(root, "dhat", `${fileName(entry, i)}.dhat.json`), JSON.stringify(dhatProfile(entry.run.ledger, name)));
+    const trace = traceEvents(entry.run, name);
+    if (trace) writeFileSync(join(root, "trace", `${fileName(entry, i)}.trace.json`), JSON.stringify(trace));
     const benchmark = entry.run.benchmark;
     if (benchmark) writeBenchmarkFiles(join(root, "criterion"), { ...benchmark, id: fileName(entry, i) });
   });
@@ -107,7 +113,7 @@ export function writeReport(dir: string, title: string, entries: ReportEntry[]):
     "<style>body{font-family:sans-serif;margin:24px;max-width:1240px}.multiple{display:flex;gap:16px;align-items:flex-start}.verdict{flex:1;font-size:13px}pre{white-space:pre-wrap;font-size:12px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}figure{margin:24px 0}</style>",
     "</head><body>",
     `<h1>segstream ${title}</h1>`,
-    "<p>The footprint the limit applies to, stacked by allocation site (the Rust sites' live requested bytes, then the allocator's share), against instance number; Criterion's warm-up rounds and measurement shaded; the refused request drawn to scale where it failed. Heap profiles for DHAT's viewer (dh_view.html) are in <code>dhat/</code>; the figures are in <code>runs.json</code>.</p>",
+    "<p>The footprint the limit applies to, stacked by allocation site (the Rust sites' live requested bytes, then the allocator's share), against instance number; Criterion's warm-up rounds and measurement shaded; the refused request drawn to scale where it failed. Heap profiles for DHAT's viewer (dh_view.html) are in <code>dhat/</code>; each virtual-clock run's timeline (live bytes by site, the footprint, Criterion's rounds and samples, the refusal, over modelled time) is in <code>trace/</code> as Chrome trace-event JSON, which Perfetto (ui.perfetto.dev) and the Firefox Profiler open; the figures are in <code>runs.json</code>.</p>",
     `<table><thead><tr><th>${diagnosing ? "case" : "run"}</th>${diagnosing ? "<th>verdict</th>" : ""}<th>variant</th><th>outcome</th><th>failed request</th><th>instance</th><th>where</th><th>retained B/instance</th><th>peak live B</th><th>largest request B</th></tr></thead>`,
     `<tbody>${entries.map(row).join("")}</tbody></table>`,
     ...(diagnosing ? [multiples(entries)] : entries.map((e, i) => `<figure id="${fileName(e, i)}">${lineChart(storyChart(e.run, STORY))}</figure>\n${details(e, true)}`)),

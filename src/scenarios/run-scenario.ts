@@ -31,6 +31,18 @@ export interface SeriesPoint {
   modelledNs?: number;
 }
 
+/** One call of the benchmark's body: a warm-up round or a measurement sample, where it began. */
+export interface BodyCall {
+  phase: CallContext["phase"];
+  /** The warm-up round or the measurement sample (1-based). */
+  index: number;
+  iters: number;
+  /** Instances set up before the call began. */
+  instancesBefore: number;
+  /** Modelled time when the call began (the virtual clock's ns); absent under the real clock. */
+  modelledNs?: number;
+}
+
 export interface FailureAt {
   record: FailureRecord;
   /** What the refused request would have added to the limited footprint (glibc: its chunk; segstream: the growth). */
@@ -62,6 +74,9 @@ export interface ScenarioRun {
   /** What one setup's table adds in virtual time (control bytes written; 0 for a flat table or a bare stream). */
   tableTime: TableTime;
   warmUpRounds: { round: number; iters: number }[];
+  /** Every body call in order, and the modelled time the run ended at (the trace's spans, report/trace-events.ts). */
+  calls: BodyCall[];
+  endModelledNs?: number;
   /** Completed runs only: Criterion's full result. */
   benchmark: BenchmarkResult | null;
   ledger: LedgerSnapshot;
@@ -105,14 +120,19 @@ function point(instance: number, ledger: LedgerSnapshot): SeriesPoint {
   return { instance, liveBytes: ledger.rust.liveBytes, bySite, footprintBytes: footprintOf(ledger) };
 }
 
+/** Adds the modelled time (virtual clock only) to a point or a call record. */
+function stamped<T extends { modelledNs?: number }>(record: T, clock: Clock): T {
+  if (clock instanceof VirtualClock) record.modelledNs = clock.now();
+  return record;
+}
+
 /** Adds where in Criterion's run the point was taken (the timeline's phases, rounds, clock axis). */
 function placed(p: SeriesPoint, ctx: CallContext | undefined, clock: Clock): SeriesPoint {
   if (ctx) {
     p.phase = ctx.phase;
     p.round = ctx.phase === "warm-up" ? ctx.round : ctx.sample;
   }
-  if (clock instanceof VirtualClock) p.modelledNs = clock.now();
-  return p;
+  return stamped(p, clock);
 }
 
 /** Live-bytes slope between the series points nearest half way and the last one within `dropped`. */
@@ -151,8 +171,9 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
   const table = tableTimeOf(lab, scenario);
   const clock = clockFor(scenario);
   lab.reserveScratch(); // allocated before the benchmark, so the series shows the instances alone
-  const series: SeriesPoint[] = [point(0, lab.ledger())];
+  const series: SeriesPoint[] = [stamped(point(0, lab.ledger()), clock)];
   const rounds: { round: number; iters: number }[] = [];
+  const calls: BodyCall[] = [];
   let created = 0;
   let context: CallContext | undefined;
   let bencher: Bencher | undefined;
@@ -182,6 +203,7 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
       (ctx, b) => {
         context = ctx;
         bencher = b;
+        calls.push(stamped<BodyCall>({ phase: ctx.phase, index: ctx.phase === "warm-up" ? ctx.round : ctx.sample, iters: ctx.iters, instancesBefore: created }, clock));
         if (ctx.phase === "warm-up") rounds.push({ round: ctx.round, iters: ctx.iters });
         else warmUpLedger ??= lab.ledger().rust;
       },
@@ -193,7 +215,7 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
     failure = { record, requestFootprintBytes, instance: created, context, iteration: bencher.setupsRun, memoryBytes: lab.memory.buffer.byteLength };
   }
   const ledger = lab.ledger();
-  series.push(point(created, ledger));
+  series.push(placed(point(created, ledger), context, clock));
   const dropped = failure ? created - 1 : created;
   return {
     scenario,
@@ -205,6 +227,8 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
     tableBytes: scenario.structure === "OptimisedIndex" ? tableBytesFor(lab, scenario.indexCapacity, scenario.indexTable) : 0,
     tableTime: table,
     warmUpRounds: rounds,
+    calls,
+    endModelledNs: clock instanceof VirtualClock ? clock.now() : undefined,
     benchmark,
     ledger,
     warmUpLedger,

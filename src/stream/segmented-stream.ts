@@ -91,12 +91,23 @@ export class SegmentedStream implements Checkable {
    * AllocationFailedError if the model's allocator refuses.
    */
   static create(lab: Lab, options?: StreamOptions): SegmentedStream {
+    return SegmentedStream.builder(lab, options)();
+  }
+
+  /**
+   * `create` with its arguments checked once: a function making one stream per call (a probe's or
+   * a benchmark's loop). Each call throws AllocationFailedError if refused.
+   */
+  static builder(lab: Lab, options?: StreamOptions): () => SegmentedStream {
     requireLab("lab", lab);
     const { variant, pageSlots } = streamSettings(requireOptions("options", options, STREAM_KEYS));
-    lab.reserveScratch(); // reading this stream later must not need memory (lab.ts)
-    const address = lab.raw.streamNew(STREAM_VARIANTS.indexOf(variant), pageSlots) >>> 0;
-    if (address === 0) throw new AllocationFailedError("SegmentedStream::new", lab.lastFailure());
-    return new SegmentedStream(INTERNAL, lab, variant, pageSlots, address);
+    const kind = STREAM_VARIANTS.indexOf(variant);
+    return () => {
+      lab.reserveScratch(); // reading this stream later must not need memory (lab.ts)
+      const address = lab.raw.streamNew(kind, pageSlots) >>> 0;
+      if (address === 0) throw new AllocationFailedError("SegmentedStream::new", lab.lastFailure());
+      return new SegmentedStream(INTERNAL, lab, variant, pageSlots, address);
+    };
   }
 
   private live(): number {

@@ -90,6 +90,7 @@ const CONFIGURE_OPTIONS = {
 };
 const LAB_OPTIONS = { ...CONFIGURE_OPTIONS, reserveBytes: integer(0, 2 ** 32) };
 const STREAM_OPTIONS = { variant: choice(STREAM_VARIANTS), pageSlots };
+const INDEX_OPTIONS = { indexer: choice(INDEXERS), capacity: integer(0, (2 ** 27 / 8) * 7), table: choice(TABLE_KINDS), ...STREAM_OPTIONS };
 const labParam = param("lab", { type: "instance", of: Lab }, (fx) => fx.lab);
 const words = [param("a", number, () => 1), param("b", number, () => 2)];
 const token = (what: string) => [param(what, { type: "token" }, () => undefined)];
@@ -122,6 +123,7 @@ export const API: Readonly<Record<string, readonly Param[]>> = {
   "Lab.prototype.bytes": [],
   "new SegmentedStream": token("SegmentedStream"),
   "SegmentedStream.create": [labParam, optionsParam(STREAM_OPTIONS)],
+  "SegmentedStream.builder": [labParam, optionsParam(STREAM_OPTIONS)],
   "SegmentedStream.prototype.append": words,
   "SegmentedStream.prototype.appendBatch": [param("words", { type: "instance", of: Float64Array }, () => new Float64Array([5, 6]))],
   "SegmentedStream.prototype.get": [param("index", integer(0, SAFE), () => 0)],
@@ -138,7 +140,8 @@ export const API: Readonly<Record<string, readonly Param[]>> = {
   "SegmentedStream.prototype.share": [],
   "SegmentedStream.open": [labParam, param("address", integer(0, U32), (fx) => fx.stream.address)],
   "new OptimisedIndex": token("OptimisedIndex"),
-  "OptimisedIndex.create": [labParam, optionsParam({ indexer: choice(INDEXERS), capacity: integer(0, (2 ** 27 / 8) * 7), table: choice(TABLE_KINDS), ...STREAM_OPTIONS })],
+  "OptimisedIndex.create": [labParam, optionsParam(INDEX_OPTIONS)],
+  "OptimisedIndex.builder": [labParam, optionsParam(INDEX_OPTIONS)],
   "OptimisedIndex.prototype.upsert": words,
   "OptimisedIndex.prototype.get": [words[0], { ...words[1], optional: true }],
   "OptimisedIndex.prototype.live": [],
