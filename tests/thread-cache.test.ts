@@ -7,7 +7,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AllocationFailedError, Lab } from "../src/index.js";
+import { AllocationFailedError, Lab, OptimisedIndex, SegmentedStream } from "../src/index.js";
 import type { LedgerSnapshot } from "../src/memory/ledger.js";
 import { startWorker } from "./workers/start.js";
 import type { AllocSummary } from "./workers/alloc-worker.js";
@@ -139,4 +139,27 @@ test("two workers allocating and freeing through their caches leave nothing cach
   const test = lab.ledger().sites.find((s) => s.name === "test")!;
   assert.deepEqual([test.requests, test.frees, test.liveBytes], [2 * perWorker, 2 * perWorker, 0]);
   lab.check({ deep: true });
+});
+
+test("a structure freed into a thread cache is no structure to the raw exports: a stale address is refused, nothing is written", () => {
+  const [lab, other] = pair();
+  const stream = SegmentedStream.create(lab, { variant: "explicit-drop" });
+  stream.append(1, 2);
+  const staleStream = stream.address;
+  stream.drop();
+  const index = OptimisedIndex.create(lab, { capacity: 16, variant: "explicit-drop" });
+  const staleIndex = index.address;
+  index.drop();
+  assert.ok(lab.raw.heapCachedBytes() > 0, "the dropped blocks sit in this thread's cache");
+  const cached = lab.raw.heapCachedBytes();
+  const scratch = lab.reserveScratch();
+  assert.throws(() => lab.raw.streamAppend(staleStream, 3, 4), /streamAppend: stream/);
+  assert.throws(() => lab.raw.streamGet(staleStream, 0, scratch), /streamGet: stream/);
+  assert.throws(() => lab.raw.indexUpsert(staleIndex, 3, 4), /indexUpsert: index/);
+  assert.throws(() => SegmentedStream.open(lab, staleStream), RangeError);
+  assert.equal(lab.raw.heapCachedBytes(), cached, "the cached blocks untouched");
+  lab.check();
+  other.close();
+  lab.check();
+  assert.equal(lab.ledger().rust.liveBytes, 0);
 });

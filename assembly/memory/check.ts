@@ -35,6 +35,7 @@ import {
   ROOT_FOOTPRINT, ROOT_GLIBC, info, sizeOf, checkOf, requestedOf, siteOf, prevFree, nextFree, largePrev, largeNext,
   checkWord, memoryEnd, heapBase, binFl, binSl, headSlot, slMapSlot, isCached
 } from "./block";
+import { liveBlockAt } from "./free";
 import { lockAllCaches, unlockAllCaches, cachedBlocksListed } from "./thread_cache";
 import { startAtOrAfter, isStart } from "./starts";
 import { firstFreeLarge } from "./tlsf";
@@ -139,12 +140,13 @@ export function report(out: usize, code: u32, address: usize, expected: u64, act
   return code;
 }
 
-/** True if `payload` is a live block of `site` that asked for exactly `bytes`. */
+/**
+ * True if `payload` is a live block of `site` that asked for exactly `bytes`. A block a thread cache
+ * holds keeps its site and size (thread_cache.ts) but is free to everyone else: it is not live.
+ */
 export function isLiveBlockOf(payload: usize, site: u32, bytes: u64): bool {
-  let block = payload - HEADER;
-  if (payload < HEADER || (payload & AL_MASK) != 0 || block < heapBase() || <u64>payload > memoryEnd()) return false;
-  if (!isStart(block) || (info(block) & FREE)) return false;
-  return siteOf(block) == site && <u64>requestedOf(block) == bytes;
+  let block = liveBlockAt(payload);
+  return block != 0 && siteOf(block) == site && <u64>requestedOf(block) == bytes;
 }
 
 // --- per-site sums over the walk (in CHECK_SCRATCH: the checker holds the heap lock) ---

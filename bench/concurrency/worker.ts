@@ -5,7 +5,9 @@
 // Jobs: writers append (id, i) for i < count, one per call or in batches; readers get random
 // published indices and read runs until every writer is done, checking each value is (writer, i)
 // with writer < writers and i < count; churn creates a stream, appends 4 values and drops it; alloc
-// keeps a working set of 64 blocks of mixed sizes, freeing and allocating one per step.
+// keeps a working set of 64 blocks of mixed sizes, freeing and allocating one per step; counter
+// adds 1 to one shared word with Atomics.add, count times: the floor of any design whose writers
+// claim slots from one cursor (what the bounds table measures).
 
 import { parentPort, workerData } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
@@ -13,7 +15,7 @@ import { Lab } from "../../src/index.js";
 import { prng } from "../../tests/prng.js";
 import { PeerHeap, PeerStream, PEER_MAX_BLOCK, type PeerStreamShape } from "./js-peer.js";
 
-export type JobKind = "append" | "read" | "churn" | "alloc";
+export type JobKind = "append" | "read" | "churn" | "alloc" | "counter";
 export type Side = "segstream" | "peer";
 
 export interface ConcurrencyJob {
@@ -23,7 +25,7 @@ export interface ConcurrencyJob {
   count: number;
   batch: number;
   writers: number;
-  /** Int32Array over it: 0 arrived, 1 go, 2 writers done. */
+  /** Int32Array over it: 0 arrived, 1 go, 2 writers done, 3 the counter job's shared word. */
   control: SharedArrayBuffer;
   memory?: WebAssembly.Memory;
   module?: WebAssembly.Module;
@@ -193,6 +195,9 @@ function work(): { ops: number; bad: number } {
       return { ops: peer ? churnPeer() : churnSegstream(), bad: 0 };
     case "alloc":
       return { ops: peer ? allocPeer() : allocSegstream(), bad: 0 };
+    case "counter":
+      for (let i = 0; i < job.count; i++) Atomics.add(control, 3, 1);
+      return { ops: job.count, bad: 0 };
   }
 }
 
