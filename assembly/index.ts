@@ -32,7 +32,7 @@ import { HEAP_ROOT, LEDGER, SITE_TABLE, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG } f
 import "./memory/regions";
 import * as sites from "./memory/sites";
 import { SITE_COUNT, MAX_SITES } from "./memory/sites";
-import { LARGE_CAPACITY, FAILURE_CAPACITY, BAD_FREE_CAPACITY } from "./memory/ledger";
+import { LARGE_CAPACITY, FAILURE_CAPACITY, BAD_FREE_CAPACITY, pointRecord } from "./memory/ledger";
 import * as segmentedStream from "./stream/segmented_stream";
 import { arcStrong, arcWeak, arcFromRaw } from "./sync/arc";
 import * as pageSwap from "./stream/page_swap";
@@ -186,6 +186,11 @@ export function sitePointCount(site: u32): u32 {
 export function siteCallPath(site: u32, point: u32): string {
   if (site >= SITE_COUNT) refuse(ABI_BAD_SITE, <f64>site);
   return sites.siteCallPath(site, point);
+}
+/** The ledger record of one program point of a site with several (a SiteRecord), or 0 for a site with one. */
+export function sitePointRecord(site: u32, point: u32): usize {
+  if (site >= SITE_COUNT) refuse(ABI_BAD_SITE, <f64>site);
+  return point < sites.sitePointCount(site) ? pointRecord(sites.pointOwner(site, point)) : 0;
 }
 export function siteIsRust(site: u32): bool {
   if (site >= SITE_COUNT) refuse(ABI_BAD_SITE, <f64>site);

@@ -75,8 +75,12 @@ test("dh_view.html opens a profile from a small run: totals, every site's frames
   const total = new RegExp(`Total:\\s+${tb.toLocaleString("en-US")} bytes \\(100%[^)]*\\) in ${tbk.toLocaleString("en-US")} blocks \\(100%`);
   assert.match(shown, total, `the root's totals are the run's (${tb} bytes in ${tbk} blocks)`);
   for (const frame of profile.ftbl.slice(1)) assert.ok(shown.includes(frame), `frame shown: ${frame}`);
-  assert.match(shown, new RegExp(`PP 1/1 \\(${profile.pps.length} children\\)`), "the root has one child per site");
+  // DHAT's tree merges program points from their innermost frame out: the root's children are the sites.
+  const sites = new Set(profile.pps.map((p) => p.fs[0])).size;
+  assert.match(shown, new RegExp(`PP 1/1 \\(${sites} children\\)`), "the root has one child per site");
   const kids = shown.match(/PP 1\.\d+\/\d+/g) ?? [];
-  assert.equal(kids.length, profile.pps.length, `one tree node per program point (${kids.join(", ")})`);
+  assert.equal(kids.length, sites, `one tree node per site (${kids.join(", ")})`);
+  assert.ok(profile.pps.length > sites, "a site with two program points unfolds into both");
+  assert.match(shown, /SegmentedStream::roll_over/, "the rollover's point is in the tree");
   assert.match(shown, /#9: OptimisedIndex::upsert/, "a site's frames unfold to the outermost");
 });

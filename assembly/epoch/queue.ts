@@ -14,7 +14,7 @@
 // One sentinel node is allocated with the queue, when the collector is created. NodeTail declares
 // the field after `data` (a SealedBag, bag.ts), as bag.ts declares its structures.
 
-import { SITE_QUEUE_NODE } from "../memory/sites";
+import { SITE_QUEUE_NODE, POINT_PUSH_BAG, pointOwner } from "../memory/sites";
 import { heapAlloc, heapFree } from "../memory/heap";
 import { bagSeal, sealedIsExpired, bagLen, sealedBag, SEALED_BAG_SIZE, MAX_OBJECTS } from "./bag";
 import { DEBUG } from "../memory/debug";
@@ -68,7 +68,7 @@ export function queueSentinel(): usize {
  * `tail` are the addresses of the queue's two pointers. Returns false (the bag untouched) if refused.
  */
 export function queuePush(tail: usize, bag: usize, epoch: u64): bool {
-  let node = heapAlloc(SITE_QUEUE_NODE, <u64>NODE_SIZE, NODE_ALIGN, false);
+  let node = heapAlloc(pointOwner(SITE_QUEUE_NODE, POINT_PUSH_BAG), <u64>NODE_SIZE, NODE_ALIGN, false);
   if (!node) return false;
   bagSeal(bag, nodeData(node), epoch);
   atomic.store<u64>(node + NODE_NEXT, 0);

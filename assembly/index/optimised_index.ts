@@ -24,7 +24,7 @@
 // indexDrop, once it has read keys, indexer and table kind, uses 80..96 to read the stream's values.
 // ╘═══════════════════════════════════════════════════════════════════════════════════════════════════╛
 
-import { SITE_INDEX_INLINE, SITE_INDEX_TABLE } from "../memory/sites";
+import { SITE_INDEX_INLINE, SITE_INDEX_TABLE, POINT_GROW, pointOwner } from "../memory/sites";
 import { heapAlloc, heapFree, heapFreeZeroed } from "../memory/heap";
 import {
   SegmentedStream, streamInit, streamDropBegin, streamDeinitWith, streamUnwind, streamAppend, streamGet, streamLen, APPEND_FAILED
@@ -88,7 +88,7 @@ export function indexNew(indexer: u32, capacity: u64, variant: u32, pageSlots: u
     heapFree(index, SITE_INDEX_INLINE);
     return 0;
   }
-  if (!allocateTable(index, tableSlots(tableKind, capacity))) {
+  if (!allocateTable(index, tableSlots(tableKind, capacity), SITE_INDEX_TABLE)) {
     streamUnwind(indexStream(index));
     heapFree(index, SITE_INDEX_INLINE);
     return 0;
@@ -96,12 +96,15 @@ export function indexNew(indexer: u32, capacity: u64, variant: u32, pageSlots: u
   return index;
 }
 
-/** Points the index at a fresh zeroed table of `slots` entries (none if 0); false, changing nothing, if refused. */
-function allocateTable(index: usize, slots: u64): bool {
+/**
+ * Points the index at a fresh zeroed table of `slots` entries (none if 0), asked for at `site`'s
+ * point (new_with_indexer_and_capacity's or grow's); false, changing nothing, if refused.
+ */
+function allocateTable(index: usize, slots: u64, site: u32): bool {
   let table: usize = 0;
   if (slots) {
     let kind = indexTableKind(index);
-    table = heapAlloc(SITE_INDEX_TABLE, tableRequestBytes(kind, slots), tableAlign(kind), true);
+    table = heapAlloc(site, tableRequestBytes(kind, slots), tableAlign(kind), true);
     if (!table) return false;
   }
   store<u64>(index + X_TABLE, <u64>table);
@@ -121,7 +124,7 @@ function place(index: usize, key: u64, position: u64): void {
 function grow(index: usize): bool {
   let oldTable = indexTable(index);
   let oldSlots = indexSlots(index);
-  if (!allocateTable(index, grownSlots(indexTableKind(index), oldSlots))) return false;
+  if (!allocateTable(index, grownSlots(indexTableKind(index), oldSlots), pointOwner(SITE_INDEX_TABLE, POINT_GROW))) return false;
   store<u64>(index + X_KEYS, 0);
   for (let slot: u64 = 0; slot < oldSlots; slot++) {
     let position = entryPosition(oldTable, slot);

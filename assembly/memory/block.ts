@@ -9,7 +9,7 @@
 //   0   info u32     size | LEFTFREE? | LARGE?           size | FREE | LEFTFREE? | ZERO? | LARGE?
 //   4   check u32    checkWord(block)                    kept from its live days, or 0 if never live
 //   8   requested    bytes the caller asked for          (stale)
-//  12   owner u32    site | USER? | CACHED?              (stale)
+//  12   owner u32    site | USER? | CACHED? | point      (stale)
 //  16   payload ...                                      prev u32 · next u32 (bin or large list links)
 //  size-4                                                back u32: this block's address (footer)
 // ╘════════════════════════════════════════════════════════════════════════════════════════════════╛
@@ -20,6 +20,8 @@
 //  the large list (prev/next links as a binned block's) and has a footer too. USER marks a block handed
 //  out by `lab.alloc`, the only kind `lab.free` may give back. CACHED marks a live block a thread cache holds
 //  (thread_cache.ts): live to the bins and merging, free to its owner's next request of that size.
+//  point is the site's program point that made the block (sites.ts), in bits 10-11, so its free is
+//  counted where its allocation was.
 //
 // ╒══════════════════════════════════ Root (at HEAP_ROOT) ════════════════════════════════════════╕
 //    0  lock u32         sync/mutex.ts word
@@ -140,6 +142,9 @@ if (offsetof<FreeBlock>() + 4 > MIN_BLOCK) ERROR("MIN_BLOCK must hold the header
 /** The block is on a thread cache's list (thread_cache.ts): live to the bins, not live to frees and address checks. */
 // @ts-ignore: decorator
 @inline export const CACHED: u32 = 0x200;
+/** The program point of its site that made the block (sites.ts: pointOwner, POINT_SHIFT). */
+// @ts-ignore: decorator
+@inline export const POINT_MASK: u32 = 0xC00;
 // @ts-ignore: decorator
 @inline export const OWNER_OFFSET: usize = offsetof<Block>("owner");
 

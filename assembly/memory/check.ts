@@ -15,7 +15,8 @@
 //               and the caches count (thread_cache.ts); cached blocks count as nobody's live bytes
 //   ledger      each site's live bytes, blocks and block bytes, the all and Rust totals, and the
 //               glibc footprint equal the sums over the live blocks; the footprint equals the bytes
-//               of all regions
+//               of all regions; each live block names a program point its site has, and each point
+//               record's live figures equal the sums over the blocks of that point
 //
 // A check writes its verdict to a CheckReport at `out` (the caller's memory) and returns its code,
 // CHECK_OK (0) when every invariant holds. It takes the heap lock and every thread cache's lock, having
@@ -33,16 +34,16 @@
 import {
   HEADER, MIN_BLOCK, FREE, LEFTFREE, ZERO, LARGE, AL_MASK, FL_COUNT, SL_SIZE, ROOT_LOCK, ROOT_FLMAP, ROOT_TAIL,
   ROOT_FOOTPRINT, ROOT_GLIBC, info, sizeOf, checkOf, requestedOf, siteOf, prevFree, nextFree, largePrev, largeNext,
-  checkWord, memoryEnd, heapBase, binFl, binSl, headSlot, slMapSlot, isCached
+  checkWord, memoryEnd, heapBase, binFl, binSl, headSlot, slMapSlot, isCached, ownerOf
 } from "./block";
 import { liveBlockAt } from "./free";
 import { lockAllCaches, unlockAllCaches, cachedBlocksListed } from "./thread_cache";
 import { startAtOrAfter, isStart } from "./starts";
 import { firstFreeLarge } from "./tlsf";
-import { CHECK_SCRATCH } from "./layout";
-import { MAX_SITES, SITE_COUNT, siteIsRust } from "./sites";
+import { CHECK_SCRATCH, POINT_TABLE } from "./layout";
+import { MAX_SITES, SITE_COUNT, POINT_RECORDS, siteIsRust, sitePointCount, pointRecordBase, pointOf } from "./sites";
 import { glibcChunk } from "./footprint";
-import { siteRecord, L_ALL, L_RUST, R_LIVE_BYTES, R_LIVE_BLOCKS, R_LIVE_BLOCK_BYTES } from "./ledger";
+import { siteRecord, SITE_RECORD_SIZE, L_ALL, L_RUST, R_LIVE_BYTES, R_LIVE_BLOCKS, R_LIVE_BLOCK_BYTES } from "./ledger";
 import { mutexLock, mutexUnlock } from "../sync/mutex";
 
 export const CHECK_OK: u32 = 0;
@@ -78,8 +79,9 @@ export const CHECK_ACTIVE: u32 = 29;
 export const CHECK_LEN: u32 = 30;
 export const CHECK_INDEX: u32 = 31;
 export const CHECK_THREAD_CACHE: u32 = 32;
+export const CHECK_POINT: u32 = 33;
 /** One past the last code. */
-export const CHECK_CODE_COUNT: u32 = 33;
+export const CHECK_CODE_COUNT: u32 = 34;
 
 export function checkCodeName(code: u32): string {
   switch (code) {
@@ -116,6 +118,7 @@ export function checkCodeName(code: u32): string {
     case CHECK_LEN: return "stream length";
     case CHECK_INDEX: return "index";
     case CHECK_THREAD_CACHE: return "thread cache";
+    case CHECK_POINT: return "ledger program-point figures";
   }
   return "unknown";
 }
@@ -152,7 +155,8 @@ export function isLiveBlockOf(payload: usize, site: u32, bytes: u64): bool {
 // --- per-site sums over the walk (in CHECK_SCRATCH: the checker holds the heap lock) ---
 //
 // ╒══════════════ CHECK_SCRATCH (808 bytes, in the reserved region, layout.ts) ══════════════╕
-//    0  sums[MAX_SITES] SiteSums   per site: 0 bytes u64 · 8 blocks u64 · 16 blockBytes u64
+//    0  sums[MAX_SITES] SiteSums   per site: 0 bytes u64 · 8 blocks u64 · 16 blockBytes u64; the
+//                                  point records' sums follow the last site's (pointSumOf)
 //  768  freeBinned u64 · 776 freeLarge u64 · 784 regionBytes u64 · 792 glibc u64 · 800 cached u64 (WalkTotals)
 // ╘═══════════════════════════════════════════════════════════════════════════════════════════╛
 
@@ -198,6 +202,10 @@ if (SUM_SIZE != 24 || CHECK_SCRATCH_SIZE != 808) ERROR("CHECK_SCRATCH must be MA
 
 // @ts-ignore: decorator
 @inline function sumOf(site: u32): usize { return CHECK_SCRATCH + <usize>site * SUM_SIZE; }
+/** A point record's sums: the slots past the last site's (sites.ts: SITE_COUNT + POINT_RECORDS <= MAX_SITES). */
+// @ts-ignore: decorator
+@inline function pointSumOf(point: u32): usize { return sumOf(SITE_COUNT + point); }
+if (SITE_COUNT + POINT_RECORDS > MAX_SITES) ERROR("the checker keeps the point records' sums in the site sums past SITE_COUNT");
 
 function bump(address: usize, delta: u64): void {
   store<u64>(address, load<u64>(address) + delta);
@@ -286,12 +294,20 @@ function countLive(out: usize, block: usize, size: usize): u32 {
   if (site >= SITE_COUNT) return report(out, CHECK_SITE, block, SITE_COUNT, site);
   let requested = <u64>requestedOf(block);
   if (requested + HEADER > <u64>size) return report(out, CHECK_REQUESTED, block, size - HEADER, requested);
-  let sum = sumOf(site);
+  let owner = ownerOf(block);
+  let point = pointOf(owner);
+  let base = pointRecordBase(site);
+  if (point >= sitePointCount(site)) return report(out, CHECK_POINT, block, sitePointCount(site), point);
+  addSums(sumOf(site), requested, size);
+  if (base >= 0) addSums(pointSumOf(<u32>base + point), requested, size);
+  if (siteIsRust(site)) bump(W_GLIBC, glibcChunk(requested));
+  return CHECK_OK;
+}
+
+function addSums(sum: usize, requested: u64, size: usize): void {
   bump(sum + SUM_BYTES, requested);
   bump(sum + SUM_BLOCKS, 1);
   bump(sum + SUM_BLOCK_BYTES, size);
-  if (siteIsRust(site)) bump(W_GLIBC, glibcChunk(requested));
-  return CHECK_OK;
 }
 
 function countFree(out: usize, block: usize, size: usize, tags: u32, deep: bool): u32 {
@@ -353,16 +369,30 @@ function checkCaches(out: usize): u32 {
   return listed == found ? CHECK_OK : report(out, CHECK_THREAD_CACHE, 0, found, listed);
 }
 
+/** A record's live figures against the walk's sums; CHECK_OK or `code` naming `what`. */
+function checkLive(out: usize, code: u32, what: usize, record: usize, sum: usize): u32 {
+  let bytes = load<u64>(sum + SUM_BYTES), blocks = load<u64>(sum + SUM_BLOCKS), blockBytes = load<u64>(sum + SUM_BLOCK_BYTES);
+  if (load<u64>(record + R_LIVE_BYTES) != bytes) return report(out, code, what, bytes, load<u64>(record + R_LIVE_BYTES));
+  if (load<u64>(record + R_LIVE_BLOCKS) != blocks) return report(out, code, what, blocks, load<u64>(record + R_LIVE_BLOCKS));
+  if (load<u64>(record + R_LIVE_BLOCK_BYTES) != blockBytes) return report(out, code, what, blockBytes, load<u64>(record + R_LIVE_BLOCK_BYTES));
+  return CHECK_OK;
+}
+
+function checkPoints(out: usize): u32 {
+  for (let point: u32 = 0; point < POINT_RECORDS; point++) {
+    let verdict = checkLive(out, CHECK_POINT, point, POINT_TABLE + <usize>point * SITE_RECORD_SIZE, pointSumOf(point));
+    if (verdict != CHECK_OK) return verdict;
+  }
+  return CHECK_OK;
+}
+
 function checkLedger(out: usize): u32 {
   let all: u64 = 0, rust: u64 = 0, allBlocks: u64 = 0, rustBlocks: u64 = 0;
-  for (let site: u32 = 0; site < MAX_SITES; site++) {
+  for (let site: u32 = 0; site < SITE_COUNT; site++) {
     let sum = sumOf(site);
-    let record = siteRecord(site);
+    let verdict = checkLive(out, CHECK_LEDGER_SITE, site, siteRecord(site), sum);
+    if (verdict != CHECK_OK) return verdict;
     let bytes = load<u64>(sum + SUM_BYTES), blocks = load<u64>(sum + SUM_BLOCKS);
-    if (load<u64>(record + R_LIVE_BYTES) != bytes) return report(out, CHECK_LEDGER_SITE, site, bytes, load<u64>(record + R_LIVE_BYTES));
-    if (load<u64>(record + R_LIVE_BLOCKS) != blocks) return report(out, CHECK_LEDGER_SITE, site, blocks, load<u64>(record + R_LIVE_BLOCKS));
-    let blockBytes = load<u64>(sum + SUM_BLOCK_BYTES);
-    if (load<u64>(record + R_LIVE_BLOCK_BYTES) != blockBytes) return report(out, CHECK_LEDGER_SITE, site, blockBytes, load<u64>(record + R_LIVE_BLOCK_BYTES));
     all += bytes;
     allBlocks += blocks;
     if (siteIsRust(site)) {
@@ -375,5 +405,5 @@ function checkLedger(out: usize): u32 {
   if (load<u64>(ROOT_GLIBC) != load<u64>(W_GLIBC)) return report(out, CHECK_GLIBC, 0, load<u64>(W_GLIBC), load<u64>(ROOT_GLIBC));
   let regionBytes = load<u64>(W_REGION_BYTES);
   if (load<u64>(ROOT_FOOTPRINT) != regionBytes) return report(out, CHECK_FOOTPRINT, 0, regionBytes, load<u64>(ROOT_FOOTPRINT));
-  return CHECK_OK;
+  return checkPoints(out);
 }

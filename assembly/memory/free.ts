@@ -73,10 +73,9 @@ export function freeChecked(payload: usize, site: u32, zero: u32, userOnly: bool
 
 /** The ledger's and the glibc footprint's side of a free. */
 function accountFree(block: usize): void {
-  let site = siteOf(block);
   let requested = <u64>requestedOf(block);
-  recordFree(site, requested, <u64>sizeOf(block));
-  glibcFree(site, requested);
+  recordFree(ownerOf(block), requested, <u64>sizeOf(block));
+  glibcFree(siteOf(block), requested);
 }
 
 /**

@@ -34,7 +34,7 @@
 //   same requests give the same addresses whether or not caches exist.
 
 import {
-  AL_SIZE, HEADER, MAX_BLOCK, ZERO, LARGE_MIN, SITE_MASK, USER,
+  AL_SIZE, HEADER, MAX_BLOCK, ZERO, LARGE_MIN, SITE_MASK, USER, POINT_MASK,
   ROOT_LOCK, ROOT_STATE, ROOT_POLICY, ROOT_CHUNK, ROOT_MODEL, ROOT_LIMIT, ROOT_FOOTPRINT, ROOT_INJECT, ROOT_BASE, ROOT_ALLOC_CALLS,
   ROOT_INJECT_TRAP, info, sizeOf, setInfo, checkWord, memoryEnd, blockSizeFor
 } from "./block";
@@ -44,7 +44,7 @@ import { takeLarge } from "./large";
 import { zeroPayload, searchSize, searchBlock } from "./tlsf";
 import { glibcAdmits, glibcAlloc } from "./footprint";
 import { freeChecked, liveBlockAt } from "./free";
-import { MAX_SITES, SITE_NONE } from "./sites";
+import { MAX_SITES, SITE_NONE, POINT_SHIFT } from "./sites";
 import { DEBUG } from "./debug";
 import { cachedAlloc, cachedFree, updateGate, foldAll, foldIfShared, cacheDetach, cachedBytes, CACHE_REFUSED, NOT_CACHED } from "./thread_cache";
 import { attachedAdd } from "./lab_state";
@@ -55,6 +55,8 @@ import { ledgerSetThreshold, recordAlloc, recordFailure, DEFAULT_LARGE_THRESHOLD
 export { GROW_EXACT, GROW_DOUBLE, GROW_CHUNK } from "./footprint";
 export { FREED, FREE_INVALID, FREE_DOUBLE, FREE_NOT_USER, liveBlockAt, containingBlock, wordIsLive } from "./free";
 export { heapBase } from "./block";
+
+if ((<u32>3 << POINT_SHIFT) != POINT_MASK) ERROR("the owner word's point bits (block.ts) must be where sites.ts puts them");
 
 // @ts-ignore: decorator
 @inline const STATE_READY: u32 = 2;
@@ -96,7 +98,7 @@ function takeBlock(site: u32, requested: u64, align: u32): usize {
 }
 
 function allocate(owner: u32, requested: u64, align: u32, zeroed: bool): usize {
-  if (align <= <u32>AL_SIZE) {
+  if (align <= <u32>AL_SIZE && !(owner & POINT_MASK)) {
     let cached = cachedAlloc(owner, requested, align, zeroed);
     if (cached) return cached == CACHE_REFUSED ? 0 : cached;
   }
@@ -114,7 +116,7 @@ function allocate(owner: u32, requested: u64, align: u32, zeroed: bool): usize {
   store<u32>(block, checkWord(block), 4);
   store<u32>(block, <u32>requested, 8);
   store<u32>(block, owner, 12);
-  recordAlloc(site, requested, <u64>sizeOf(block), payload, align);
+  recordAlloc(owner, requested, <u64>sizeOf(block), payload, align);
   glibcAlloc(site, requested);
   if (DEBUG) assert(isStart(block) && (payload & (max<usize>(<usize>align, AL_SIZE) - 1)) == 0, "allocate: bad block");
   if (DEBUG) assert(<u64>sizeOf(block) >= blockSizeFor(requested), "allocate: the block is smaller than the request");
@@ -125,11 +127,13 @@ function allocate(owner: u32, requested: u64, align: u32, zeroed: bool): usize {
 
 /**
  * Allocates `requested` bytes aligned to `align` (a power of two; at most 16 is the default) for
- * `site`. Returns the payload address, or 0 if the request was refused (limit, engine, too large,
- * injected), in which case a failure record says why. `zeroed` asks for zero-filled memory.
+ * `site`, which may name one of the site's program points (sites.ts pointOwner). Returns the payload
+ * address, or 0 if the request was refused (limit, engine, too large, injected), in which case a
+ * failure record says why. `zeroed` asks for zero-filled memory. A point other than the site's first
+ * takes the locked path: thread caches keep one delta per site, the first point's (ledger.ts).
  */
 export function heapAlloc(site: u32, requested: u64, align: u32, zeroed: bool): usize {
-  if (site >= MAX_SITES) return 0; // no ledger record to count it in (sites.ts)
+  if ((site & ~POINT_MASK) >= MAX_SITES) return 0; // no ledger record to count it in (sites.ts)
   return allocate(site, requested, align, zeroed);
 }
 
@@ -141,7 +145,9 @@ export function heapAllocUser(site: u32, requested: u64, align: u32, zeroed: boo
 
 // --- free (judged and reported in free.ts) ---
 
-function free(payload: usize, site: u32, zero: u32, userOnly: bool): u32 {
+function free(payload: usize, freeing: u32, zero: u32, userOnly: bool): u32 {
+  // The block's own owner word says where it was made; a bad free records the freeing site alone.
+  let site = freeing & ~POINT_MASK;
   if (!zero) {
     let cached = cachedFree(payload, userOnly);
     if (cached != NOT_CACHED) return cached;

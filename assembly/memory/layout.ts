@@ -37,6 +37,8 @@
 //  0x8C00 ├──────────────────────────────┤
 //         │ THREAD_CACHES                │ the cache gate, then a ThreadCache per slot (thread_cache.ts)
 //  0xF040 ├──────────────────────────────┤
+//         │ POINT_TABLE                  │ POINT_RECORDS x SITE_RECORD: per program point (ledger.ts)
+//  0xF540 ├──────────────────────────────┤
 //         │ (unused)                     │
 //  0xFFFF └──────────────────────────────┘
 // ╘═════════════════════════════════════════════════════════════════════════════════════════╛
@@ -75,6 +77,8 @@
 @inline export const CHECK_REPORTS: usize = 0x8600;
 // @ts-ignore: decorator
 @inline export const THREAD_CACHES: usize = 0x8C00;
+// @ts-ignore: decorator
+@inline export const POINT_TABLE: usize = 0xF040;
 /** The first address past the reserved region (asconfig.json's memoryBase). */
 // @ts-ignore: decorator
 @inline export const RESERVED_END: usize = 0x10000;

@@ -30,6 +30,13 @@
 // ╘═══════════════════════════════════════════════════════════════════════════════════╛
 // Total lifetime in events = freeEvents + liveBlocks x now − allocEvents, with no per-block record.
 //
+// Point records (POINT_TABLE, POINT_RECORDS SiteRecords): a site with several program points
+// (sites.ts) is also counted per point, in the same record layout: what its granted requests and
+// frees did at that point, and their peaks and t-gmax figures. Refusals are counted per site only
+// (failedRequests stays 0 here). A point's additive figures sum over the site's points to the site
+// record's; peaks are the point's own. Thread caches serve a site's first point only (thread_cache.ts),
+// so a fold adds a cache's delta to the site record and to that point's record alike.
+//
 // ╒═════════════════════════ Ledger header (at LEDGER, 328 bytes) ═════════════════════╕
 //    0  all: SiteRecord      every site
 //  128  rust: SiteRecord     RUST sites only (the native program's heap)
@@ -61,8 +68,9 @@
 // The header embeds two SiteRecords and FailureEntry ends in an array; as in epoch/bag.ts, a class
 // declares the scalars on either side and the embedded part takes its extent from its own size.
 
-import { LEDGER, SITE_TABLE, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG } from "./layout";
-import { MAX_SITES, SITE_COUNT, siteIsRust } from "./sites";
+import { LEDGER, SITE_TABLE, LARGE_LOG, FAILURE_LOG, BAD_FREE_LOG, POINT_TABLE } from "./layout";
+import { MAX_SITES, SITE_COUNT, POINT_RECORDS, siteIsRust, pointOf, pointRecordBase } from "./sites";
+import { SITE_MASK } from "./block";
 
 /** SiteRecord (table above). */
 @unmanaged export class SiteRecord {
@@ -245,6 +253,13 @@ export function siteRecord(site: u32): usize {
   return SITE_TABLE + <usize>site * SITE_RECORD_SIZE;
 }
 
+/** The record of the program point an owner word names, or 0 if its site has one point only. */
+export function pointRecord(owner: u32): usize {
+  let base = pointRecordBase(owner & SITE_MASK);
+  if (base < 0) return 0;
+  return POINT_TABLE + <usize>(<u32>base + pointOf(owner)) * SITE_RECORD_SIZE;
+}
+
 export function ledgerSetThreshold(bytes: u64): void {
   store<u64>(L_LARGE_THRESHOLD, bytes);
 }
@@ -290,19 +305,25 @@ function removeLive(record: usize, requested: u64, blockBytes: u64, event: u64):
   bump(record, R_FREE_EVENTS, event);
 }
 
-/** The Rust total just peaked: remember every site's live figures now (DHAT's t-gmax). */
-function snapshotPeak(event: u64): void {
-  store<u64>(L_PEAK_EVENT, event);
-  for (let site: u32 = 0; site < SITE_COUNT; site++) {
-    let record = siteRecord(site);
-    store<u64>(record + R_BYTES_AT_PEAK, load<u64>(record + R_LIVE_BYTES));
-    store<u64>(record + R_BLOCKS_AT_PEAK, load<u64>(record + R_LIVE_BLOCKS));
-  }
+function snapshotRecord(record: usize): void {
+  store<u64>(record + R_BYTES_AT_PEAK, load<u64>(record + R_LIVE_BYTES));
+  store<u64>(record + R_BLOCKS_AT_PEAK, load<u64>(record + R_LIVE_BLOCKS));
 }
 
-export function recordAlloc(site: u32, requested: u64, blockBytes: u64, address: usize, align: u32): void {
+/** The Rust total just peaked: remember every site's and point's live figures now (DHAT's t-gmax). */
+function snapshotPeak(event: u64): void {
+  store<u64>(L_PEAK_EVENT, event);
+  for (let site: u32 = 0; site < SITE_COUNT; site++) snapshotRecord(siteRecord(site));
+  for (let point: u32 = 0; point < POINT_RECORDS; point++) snapshotRecord(POINT_TABLE + <usize>point * SITE_RECORD_SIZE);
+}
+
+/** A granted request of `owner` (a site, with its program point: sites.ts pointOwner). */
+export function recordAlloc(owner: u32, requested: u64, blockBytes: u64, address: usize, align: u32): void {
+  let site = owner & SITE_MASK;
   let event = nextEvent();
   addLive(siteRecord(site), requested, blockBytes, event);
+  let point = pointRecord(owner);
+  if (point) addLive(point, requested, blockBytes, event);
   addLive(L_ALL, requested, blockBytes, event);
   if (siteIsRust(site) && addLive(L_RUST, requested, blockBytes, event)) snapshotPeak(event);
   noteLargestOverall(site, requested);
@@ -370,6 +391,8 @@ export function foldDelta(site: u32, delta: usize): bool {
   let freeEvents = eventSum(first + allocs, frees);
   store<u64>(L_EVENTS, first + allocs + frees);
   foldInto(siteRecord(site), delta, allocEvents, freeEvents);
+  let point = pointRecord(site);
+  if (point) foldInto(point, delta, allocEvents, freeEvents);
   foldInto(L_ALL, delta, allocEvents, freeEvents);
   let peaked = siteIsRust(site) && foldInto(L_RUST, delta, allocEvents, freeEvents);
   noteLargestOverall(site, load<u64>(delta, offsetof<SiteDelta>("largestRequest")));
@@ -382,9 +405,13 @@ export function notePeakNow(): void {
   snapshotPeak(load<u64>(L_EVENTS));
 }
 
-export function recordFree(site: u32, requested: u64, blockBytes: u64): void {
+/** A free of a block `owner` made (the block's owner word: its site and program point). */
+export function recordFree(owner: u32, requested: u64, blockBytes: u64): void {
+  let site = owner & SITE_MASK;
   let event = nextEvent();
   removeLive(siteRecord(site), requested, blockBytes, event);
+  let point = pointRecord(owner);
+  if (point) removeLive(point, requested, blockBytes, event);
   removeLive(L_ALL, requested, blockBytes, event);
   if (siteIsRust(site)) removeLive(L_RUST, requested, blockBytes, event);
 }

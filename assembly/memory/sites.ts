@@ -14,9 +14,11 @@
 // Call paths. Each site also carries the modelled Rust call path(s) that make its requests, outermost
 // frame first, frames joined by " > " (derived from native/seed/src: index.rs, stream.rs, page.rs,
 // policy.rs, and crossbeam-epoch 0.9.20). A site reached from several program points (Page.slots by
-// SegmentedStream::new and by roll_over) has one path per point, numbered 0..sitePointCount-1. The
-// ledger counts per site, not per point (the heap does not yet carry a point id), so the host shows
-// every point's path under its site and attributes the site's figures to the site as a whole.
+// SegmentedStream::new and by roll_over) has one path per point, numbered 0..sitePointCount-1. A
+// request names its point in the site argument (pointOwner: the point in bits 10-11, which the
+// block's owner word keeps, memory/block.ts), and the ledger counts such a site both as a whole (the
+// site record, what every Rust-visible figure reads) and per point (pointRecordIndex: a record per
+// point of each site with several), so a profile can say which path made which bytes.
 
 export const SITE_NONE: u32 = 0;
 export const SITE_ARC_PAGE: u32 = 1;
@@ -60,8 +62,40 @@ export function siteName(site: u32): string {
   return "none";
 }
 
-/** Most program points one site may have (a bound for the path table's key). */
+/** Most program points one site may have (a bound for the path table's key; two bits of the owner word). */
 const MAX_POINTS: u32 = 4;
+/** Where a request's point sits in its site argument and in the block's owner word (block.ts POINT_MASK). */
+export const POINT_SHIFT: u32 = 10;
+/** The second program point of the sites that have two: a rollover, a bag pushed, a table grown. */
+export const POINT_ROLL_OVER: u32 = 1;
+export const POINT_PUSH_BAG: u32 = 1;
+export const POINT_GROW: u32 = 1;
+
+/** A site argument naming one of its program points (0 is the site's first and its default). */
+// @ts-ignore: decorator
+@inline export function pointOwner(site: u32, point: u32): u32 { return site | (point << POINT_SHIFT); }
+
+/** The program point in a site argument or an owner word. */
+// @ts-ignore: decorator
+@inline export function pointOf(owner: u32): u32 { return (owner >> POINT_SHIFT) & (MAX_POINTS - 1); }
+
+/** Records the ledger keeps per point (ledger.ts POINT_TABLE): every point of each site with several. */
+export const POINT_RECORDS: u32 = 10;
+
+/**
+ * The index of the first point record of a site with several points, or -1 for a site with one
+ * (its site record is its only point's). The sites with several take consecutive records.
+ */
+export function pointRecordBase(site: u32): i32 {
+  switch (site) {
+    case SITE_ARC_PAGE: return 0;
+    case SITE_PAGE_SLOTS: return 2;
+    case SITE_STREAM_PAGES: return 4;
+    case SITE_QUEUE_NODE: return 6;
+    case SITE_INDEX_TABLE: return 8;
+  }
+  return -1;
+}
 
 /** How many program points (call paths) make this site's requests; 0 for SITE_NONE. */
 export function sitePointCount(site: u32): u32 {

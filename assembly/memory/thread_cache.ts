@@ -11,7 +11,9 @@
 // - When. Only while two or more instances are attached to the memory, no limit is set, no fault
 //   injection is armed, and the request is binned, 16-aligned, below CACHE_MAX_BLOCK and below the
 //   ledger's large-request threshold (the gate, computed under the heap lock whenever one of these
-//   changes). One thread alone takes exactly the locked path it always took, so its addresses and
+//   changes), and made at its site's first program point: a request at a later point (a rollover's
+//   page, a bag pushed, a grown table: sites.ts) and its block's free take the locked path, so a
+//   cache's one delta per site is that point's too (ledger.ts, point records). One thread alone takes exactly the locked path it always took, so its addresses and
 //   figures cannot change; a limit or an injected refusal behaves as it always did. Closing the
 //   gate gives every cached block back to the bins at once.
 // - Lists. One LIFO list per block size (16-byte classes), linked through the payload's first
@@ -52,7 +54,7 @@
 // ╘═════════════════════════════════════════════════════════════════════════════════╛
 
 import {
-  AL_SIZE, AL_MASK, HEADER, MIN_BLOCK, FREE, LARGE, ZERO, USER, CACHED, SITE_MASK, OWNER_OFFSET, ROOT_LOCK, ROOT_LIMIT, ROOT_INJECT,
+  AL_SIZE, AL_MASK, HEADER, MIN_BLOCK, FREE, LARGE, ZERO, USER, CACHED, SITE_MASK, POINT_MASK, OWNER_OFFSET, ROOT_LOCK, ROOT_LIMIT, ROOT_INJECT,
   ROOT_INJECT_TRAP, ROOT_ALLOC_CALLS, info, setInfo, sizeOf, ownerOf, requestedOf, checkOf, checkWord, blockSizeFor, isCached,
   memoryEnd, heapBase
 } from "./block";
@@ -333,7 +335,7 @@ export function cacheDetach(): void {
  * 0 if caches do not serve this request (the locked path does), CACHE_REFUSED if it was refused.
  */
 export function cachedAlloc(owner: u32, requested: u64, align: u32, zeroed: bool): usize {
-  if (requested >= <u64>atomic.load<u32>(GATE) || (owner & SITE_MASK) >= SITE_COUNT) {
+  if (requested >= <u64>atomic.load<u32>(GATE) || (owner & SITE_MASK) >= SITE_COUNT || (owner & POINT_MASK) != 0) {
     settleIfIdle();
     return 0;
   }
@@ -408,7 +410,7 @@ function takeInIfSmall(slot: usize, payload: usize, userOnly: bool): u32 {
   if ((payload & AL_MASK) != 0 || payload < HEADER || block < heapBase() || <u64>block + MIN_BLOCK > memoryEnd() || !isStart(block)) return NOT_CACHED;
   if ((info(block) & (FREE | LARGE)) != 0 || sizeOf(block) > CACHE_MAX_BLOCK) return NOT_CACHED;
   let owner = ownerOf(block);
-  if (owner & CACHED) return NOT_CACHED;
+  if (owner & (CACHED | POINT_MASK)) return NOT_CACHED; // a later point's free is counted at its point, on the locked path
   if (userOnly && !(owner & USER)) return FREE_NOT_USER;
   if (DEBUG) assert(checkOf(block) == checkWord(block), "free: a block header was overwritten");
   // Two threads freeing one block at once: one wins the owner word, the other is told a double free.

@@ -20,7 +20,7 @@
 // Page::new allocates the slot array first (capacity x 16 bytes), then `Arc::from(page)` allocates
 // the ArcInner: the same order, and so the same addresses, as the native program.
 
-import { SITE_ARC_PAGE, SITE_PAGE_SLOTS } from "../memory/sites";
+import { SITE_ARC_PAGE, SITE_PAGE_SLOTS, POINT_ROLL_OVER, pointOwner } from "../memory/sites";
 import { heapAlloc, heapFree } from "../memory/heap";
 import { arcAlloc, arcData, arcReleaseStrong, arcReleaseImplicitWeak } from "../sync/arc";
 
@@ -65,11 +65,15 @@ if (offsetof<Page>("slotsPtr") != 24) ERROR("Page's slots fat pointer must follo
 // @ts-ignore: decorator
 @inline const P_SLOTS_LEN: usize = offsetof<Page>("slotsLen");
 
-/** Arc::from(Page::new(slots, pageNo)): returns the ArcInner (strong 1), or 0 if an allocation was refused. */
+/**
+ * Arc::from(Page::new(slots, pageNo)): returns the ArcInner (strong 1), or 0 if an allocation was
+ * refused. Page 0 is SegmentedStream::new's, every later one a roll_over's: the program point.
+ */
 export function pageArcNew(slots: u32, pageNo: u32): usize {
-  let array = heapAlloc(SITE_PAGE_SLOTS, <u64>slots * V16_SIZE, V16_ALIGN, false);
+  let point = pageNo == 0 ? 0 : POINT_ROLL_OVER;
+  let array = heapAlloc(pointOwner(SITE_PAGE_SLOTS, point), <u64>slots * V16_SIZE, V16_ALIGN, false);
   if (!array) return 0;
-  let inner = arcAlloc(SITE_ARC_PAGE, PAGE_SIZE, PAGE_ALIGN);
+  let inner = arcAlloc(pointOwner(SITE_ARC_PAGE, point), PAGE_SIZE, PAGE_ALIGN);
   if (!inner) {
     heapFree(array, SITE_PAGE_SLOTS);
     return 0;

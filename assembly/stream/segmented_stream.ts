@@ -60,7 +60,7 @@
 //  60   page_shift    u32                               log2(slots per page)
 // ╘══════════════════════════════════════════════════════════════════════════════════════════════════╛
 
-import { SITE_STREAM_PAGES, SITE_STREAM_INLINE, SITE_BOX_PAGE } from "../memory/sites";
+import { SITE_STREAM_PAGES, SITE_STREAM_INLINE, SITE_BOX_PAGE, POINT_ROLL_OVER, pointOwner } from "../memory/sites";
 import { heapAlloc, heapFree } from "../memory/heap";
 import { syncMemoryView } from "../memory/view";
 import { mutexLock, mutexUnlock } from "../sync/mutex";
@@ -336,7 +336,7 @@ function installNextPage(stream: usize, full: usize): bool {
     return false;
   }
   let pages = stream + S_PAGES;
-  if (!vecPush(pages, <u64>next, SITE_STREAM_PAGES)) {
+  if (!vecPush(pages, <u64>next, pointOwner(SITE_STREAM_PAGES, POINT_ROLL_OVER))) {
     directoryUnreserve(reserved);
     pageArcRelease(next);
     return false;

@@ -90,6 +90,8 @@ export interface LedgerSnapshot {
   /** RUST sites only: the native program's heap. */
   rust: Figures;
   sites: SiteFigures[];
+  /** Each program point of the sites with several, in site order (their additive figures sum to the site's). */
+  points: PointFigures[];
   events: number;
   /** The event at which the Rust total last peaked. */
   peakEvent: number;
@@ -111,10 +113,25 @@ export interface SiteInfo {
   name: string;
   rust: boolean;
   callPaths: string[][];
+  /** Where the ledger counts each program point of a site with several (SiteRecords); empty for a site with one. */
+  pointRecords: number[];
+}
+
+/** One program point of a site with several: its call path and what its requests and frees did. */
+export interface PointFigures extends Figures {
+  site: number;
+  siteName: string;
+  point: number;
+  callPath: string[];
 }
 
 /** A call path as the module spells it (assembly/memory/sites.ts): frames joined by " > ". */
 export const FRAME_SEPARATOR = " > ";
+
+function readPointRecords(instance: Instance, site: number, points: number): number[] {
+  const records = Array.from({ length: points }, (_, point) => instance.raw.sitePointRecord(site, point) >>> 0);
+  return records.every((address) => address !== 0) ? records : [];
+}
 
 function readCallPaths(instance: Instance, site: number): string[][] {
   const paths: string[][] = [];
@@ -128,7 +145,8 @@ export function readSites(instance: Instance): SiteInfo[] {
   const { raw } = instance;
   const sites: SiteInfo[] = [];
   for (let id = 0; id < raw.siteCount(); id++) {
-    sites.push({ id, name: instance.getString(raw.siteName(id)), rust: raw.siteIsRust(id) !== 0, callPaths: readCallPaths(instance, id) });
+    const callPaths = readCallPaths(instance, id);
+    sites.push({ id, name: instance.getString(raw.siteName(id)), rust: raw.siteIsRust(id) !== 0, callPaths, pointRecords: readPointRecords(instance, id, callPaths.length) });
   }
   return sites;
 }
@@ -199,6 +217,7 @@ function decode(instance: Instance, sites: readonly SiteInfo[], r: Reader): Ledg
     all: r.figures(ledger + LEDGER.all),
     rust: r.figures(ledger + LEDGER.rust),
     sites: sites.map((s) => ({ id: s.id, name: s.name, rust: s.rust, callPaths: s.callPaths, ...r.figures(table + s.id * SITE_RECORD.size) })),
+    points: sites.flatMap((s) => s.pointRecords.map((address, point) => ({ site: s.id, siteName: s.name, point, callPath: s.callPaths[point], ...r.figures(address) }))),
     events: r.u64(ledger + LEDGER.events),
     peakEvent: r.u64(ledger + LEDGER.peakEvent),
     largestRequest: { bytes: r.u64(ledger + LEDGER.largestRequest), site: name(r.u32(ledger + LEDGER.largestSite)) },

@@ -1,7 +1,7 @@
 // Call paths of allocation sites (SiteFigures.callPaths: one per program point, outermost frame
-// first), as the reports show them. The ledger counts per site, not per program point, so a site
-// reached from several points is shown as the frames its paths end with (shared, innermost part)
-// and the distinct callers just outside them.
+// first), as the terminal tables show them: one row per site, so a site reached from several points
+// is shown as the frames its paths end with (shared, innermost part) and the distinct callers just
+// outside them. (The profiles and the site tree split such a site by point: program-points.ts.)
 
 import { FRAME_SEPARATOR } from "../memory/ledger.js";
 

@@ -1,18 +1,17 @@
 // A heap profile in DHAT's JSON format (version 2), which DHAT's own viewer (dh_view.html) opens.
 //
 // DHAT groups allocations by program point (a call stack, innermost frame first) and its viewer
-// unfolds them as a tree from the allocation outwards. Each RUST site is one program point: its
-// innermost frame names the site, then come the frames of its modelled Rust call path
-// (assembly/memory/sites.ts), innermost to outermost. The ledger counts per site, not per program
-// point, so a site reached from several points gets the frames its paths share (their common
-// innermost part) and then one frame saying which callers it merges; the figures stay exact.
-// ftbl holds each distinct frame once, so frames shared between sites are shared in the tree. Time is counted in ledger events ("tu": "events"), so lifetimes and t-gmax are exact:
-// a site's total lifetime is the sum of its blocks' (free event − alloc event), live blocks counting
+// unfolds them as a tree from the allocation outwards. Each program point of a RUST site is one of
+// DHAT's (program-points.ts): its innermost frame names the site, then come the frames of its
+// modelled Rust call path (assembly/memory/sites.ts), innermost to outermost, with the figures the
+// ledger kept for that point. ftbl holds each distinct frame once, so frames shared between points
+// are shared in the tree. Time is counted in ledger events ("tu": "events"), so lifetimes and t-gmax are exact:
+// a point's total lifetime is the sum of its blocks' (free event − alloc event), live blocks counting
 // up to the end, which the ledger keeps as two sums (assembly/memory/ledger.ts). Block accesses
 // are not tracked (bkacc false).
 
 import type { LedgerSnapshot, SiteFigures } from "../memory/ledger.js";
-import { mergePaths } from "./call-path.js";
+import { programPoints } from "./program-points.js";
 
 export interface DhatProfile {
   dhatFileVersion: 2;
@@ -35,7 +34,6 @@ export interface DhatProfile {
 const SHORT_LIVED_EVENTS = 16;
 
 export function dhatProfile(ledger: LedgerSnapshot, cmd: string): DhatProfile {
-  const sites = ledger.sites.filter((s) => s.rust && s.requests > 0);
   const end = ledger.events;
   const frames = new FrameTable();
   return {
@@ -51,17 +49,17 @@ export function dhatProfile(ledger: LedgerSnapshot, cmd: string): DhatProfile {
     pid: process.pid,
     te: end,
     tg: ledger.peakEvent,
-    pps: sites.map((s) => ({
-      tb: s.requestedBytes,
-      tbk: s.requests,
-      tl: s.freeEvents + s.liveBlocks * end - s.allocEvents,
-      mb: s.peakLiveBytes,
-      mbk: s.peakLiveBlocks,
-      gb: s.bytesAtPeak,
-      gbk: s.blocksAtPeak,
-      eb: s.liveBytes,
-      ebk: s.liveBlocks,
-      fs: siteFrames(s).map((f) => frames.id(f)),
+    pps: programPoints(ledger, (s) => s.rust).map(({ site, path, figures: f }) => ({
+      tb: f.requestedBytes,
+      tbk: f.requests,
+      tl: f.freeEvents + f.liveBlocks * end - f.allocEvents,
+      mb: f.peakLiveBytes,
+      mbk: f.peakLiveBlocks,
+      gb: f.bytesAtPeak,
+      gbk: f.blocksAtPeak,
+      eb: f.liveBytes,
+      ebk: f.liveBlocks,
+      fs: pointFrames(site, path).map((frame) => frames.id(frame)),
     })),
     ftbl: frames.list,
   };
@@ -81,12 +79,7 @@ class FrameTable {
   }
 }
 
-/** A site's program-point frames, innermost first: the site, the frames all its paths end with, then who calls. */
-export function siteFrames(s: SiteFigures): string[] {
-  const frames = [`segstream site ${s.id}: ${s.name}`];
-  if (s.callPaths.length === 1) return [...frames, ...[...s.callPaths[0]].reverse()];
-  const { shared, callers } = mergePaths(s.callPaths);
-  frames.push(...shared);
-  if (callers.length > 1) frames.push(`[${callers.length} call paths merged, the ledger counts per site: ${callers.join(" | ")}]`);
-  return frames;
+/** A program point's frames, innermost first: the site, then its call path from the allocation outwards. */
+export function pointFrames(site: SiteFigures, path: readonly string[]): string[] {
+  return [`segstream site ${site.id}: ${site.name}`, ...[...path].reverse()];
 }

@@ -1,21 +1,20 @@
 // The allocation sites as a call tree, for an HTML page: static <details> nodes, outermost frame at
 // the top, each node showing the requested bytes and blocks of everything below it.
 //
-// The tree is built from the modelled Rust call paths the module gives each site
-// (assembly/memory/sites.ts, read into SiteFigures.callPaths). A site with one path hangs as a leaf
-// at the end of it. The ledger counts per site, not per program point, so a site reached from
-// several points cannot be split between them: it hangs at the deepest frame all its paths share
-// (the root if none), and its leaf lists the paths it merges. So every node's figures are exact sums.
+// The tree is built from the program points of the ledger (program-points.ts): each modelled Rust
+// call path (assembly/memory/sites.ts) hangs as a leaf at the end of its frames with the figures
+// the ledger kept for it, so a site made from several points (Page.slots by SegmentedStream::new
+// and by roll_over) is split between them, and every node's figures are exact sums.
 // No script: the page around it (another module's) only embeds the returned HTML.
 
-import type { LedgerSnapshot, SiteFigures } from "../memory/ledger.js";
+import type { Figures, LedgerSnapshot } from "../memory/ledger.js";
 import { escapeXml as escapeHtml } from "./svg.js";
-import { commonPrefix } from "./call-path.js";
+import { programPoints, type ProgramPoint } from "./program-points.js";
 
 interface Node {
   frame: string;
   children: Map<string, Node>;
-  sites: SiteFigures[];
+  leaves: ProgramPoint[];
   bytes: number;
   blocks: number;
 }
@@ -28,29 +27,29 @@ export interface SiteTreeOptions {
 /** The site tree of a ledger snapshot as one HTML fragment (a <div class="site-tree">). */
 export function siteTreeHtml(ledger: LedgerSnapshot, options: SiteTreeOptions = {}): string {
   const root = node("all sites");
-  for (const s of ledger.sites) {
-    if (s.requests > 0 && (s.rust || options.model)) place(root, s);
-  }
+  for (const point of programPoints(ledger, (s) => s.rust || options.model === true)) place(root, point);
   return `<div class="site-tree">${render(root, true)}</div>`;
 }
 
 function node(frame: string): Node {
-  return { frame, children: new Map(), sites: [], bytes: 0, blocks: 0 };
+  return { frame, children: new Map(), leaves: [], bytes: 0, blocks: 0 };
 }
 
-function place(root: Node, s: SiteFigures): void {
-  const path = s.callPaths.length === 1 ? s.callPaths[0] : commonPrefix(s.callPaths);
+function count(n: Node, f: Figures): void {
+  n.bytes += f.requestedBytes;
+  n.blocks += f.requests;
+}
+
+function place(root: Node, point: ProgramPoint): void {
   let at = root;
-  at.bytes += s.requestedBytes;
-  at.blocks += s.requests;
-  for (const frame of path) {
+  count(at, point.figures);
+  for (const frame of point.path) {
     let next = at.children.get(frame);
     if (!next) at.children.set(frame, (next = node(frame)));
     at = next;
-    at.bytes += s.requestedBytes;
-    at.blocks += s.requests;
+    count(at, point.figures);
   }
-  at.sites.push(s);
+  at.leaves.push(point);
 }
 
 function figures(bytes: number, blocks: number): string {
@@ -59,13 +58,10 @@ function figures(bytes: number, blocks: number): string {
 
 function render(n: Node, open: boolean): string {
   const children = [...n.children.values()].sort((a, b) => b.bytes - a.bytes).map((c) => render(c, false));
-  const leaves = n.sites.map(siteLeaf);
+  const leaves = n.leaves.map(siteLeaf);
   return `<details${open ? " open" : ""}><summary><code>${escapeHtml(n.frame)}</code> ${figures(n.bytes, n.blocks)}</summary>${children.join("")}${leaves.join("")}</details>`;
 }
 
-function siteLeaf(s: SiteFigures): string {
-  const head = `<span class="site">${escapeHtml(s.name)}${s.rust ? "" : " [model]"}</span> ${figures(s.requestedBytes, s.requests)}`;
-  if (s.callPaths.length <= 1) return `<div class="site-leaf">${head}</div>`;
-  const paths = s.callPaths.map((p) => `<li><code>${escapeHtml(p.join(" > "))}</code></li>`).join("");
-  return `<details class="site-leaf"><summary>${head} (${s.callPaths.length} call paths, counted together)</summary><ul>${paths}</ul></details>`;
+function siteLeaf({ site, figures: f }: ProgramPoint): string {
+  return `<div class="site-leaf"><span class="site">${escapeHtml(site.name)}${site.rust ? "" : " [model]"}</span> ${figures(f.requestedBytes, f.requests)}</div>`;
 }

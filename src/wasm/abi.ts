@@ -75,6 +75,7 @@ export const RAW_EXPORTS: { readonly [K in RawExportName]: ExportInfo<RawExports
   siteIsRust: reads("site"),
   sitePointCount: reads("site"),
   siteCallPath: reads("site", "point"),
+  sitePointRecord: reads("site", "point"),
   streamNew: changes("variant", "pageSlots"),
   streamDrop: changes("stream"),
   streamAppend: changes("stream", "a", "b"),

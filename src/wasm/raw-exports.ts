@@ -56,6 +56,7 @@ export interface RawExports {
   siteIsRust(site: number): number;
   sitePointCount(site: number): number;
   siteCallPath(site: number, point: number): number;
+  sitePointRecord(site: number, point: number): number;
   streamNew(variant: number, pageSlots: number): number;
   streamDrop(stream: number): number;
   streamAppend(stream: number, a: number, b: number): number;
