@@ -202,6 +202,11 @@ function checkStory(svg: string, html: string, run: Record<string, any>): void {
   const mib = run.failedRequest.bytes / MIB;
   assert.ok(svg.includes(`victim: ${run.failedRequest.site}, ${mib} MiB, requested anew by every setup`), "victim label from the failure record");
   assert.match(svg, new RegExp(`culprit: [^<]*ArcInner[^<]*Page.slots[^<]*, ${run.retainedBytesPerInstance.toLocaleString("en-US")} B per dropped instance`));
+  const e = run.explanation;
+  const reach = e.footprintAtFailureBytes + e.requestFootprintBytes;
+  const n = (x: number) => x.toLocaleString("en-US");
+  assert.ok(svg.includes(`refused: ${n(e.requestFootprintBytes)} B of footprint on ${n(e.footprintAtFailureBytes)} B would reach ${n(reach)} B, ${n(reach - e.limitBytes)} B past the ${n(e.limitBytes)} B limit`),
+    "the refusal's arithmetic beside the bar, from the explanation's own figures");
   assert.ok(html.includes("Why this request failed at this instance"), "the arithmetic on the page");
   assert.ok(html.includes("The scenario&#39;s settings") || html.includes("The scenario's settings"), "the settings on the page");
   assert.ok(html.includes("host buffer") && html.includes("not part of the Rust heap"), "model-only sites shown apart");

@@ -35,6 +35,14 @@ export function victimLabel(run: ScenarioRun): string | null {
   return `victim: ${f.record.siteName}, ${bytes(f.record.bytes).split(" (")[0]}${anew}`;
 }
 
+/** The refusal's arithmetic at the bar: what the request would have added, to what, and how far past the limit. */
+export function refusalLabel(run: ScenarioRun): string | null {
+  const f = run.failure;
+  if (!f || f.record.reason !== "limit" || !f.record.limitBytes) return null;
+  const reach = f.record.footprintBytes + f.requestFootprintBytes;
+  return `refused: ${count(f.requestFootprintBytes)} B of footprint on ${count(f.record.footprintBytes)} B would reach ${count(reach)} B, ${count(reach - f.record.limitBytes)} B past the ${count(f.record.limitBytes)} B limit`;
+}
+
 /** The culprit: the sites whose live bytes grow across the run's second half, and the bytes each dropped instance keeps. */
 export function culpritLabel(run: ScenarioRun): string | null {
   if (run.retainedBytesPerInstance <= 0) return null;
@@ -55,7 +63,7 @@ function phaseBands(series: SeriesPoint[]): Band[] {
     if (open && open.label === key) open.x1 = p.instance;
     else {
       const color = p.phase === "measurement" ? MEASUREMENT_COLOR : BAND_COLORS[bands.length % 2];
-      bands.push({ x0: prev.instance, x1: p.instance, label: key, color });
+      bands.push({ x0: prev.instance, x1: p.instance, label: key, short: p.phase === "warm-up" ? String(p.round) : undefined, color });
     }
     prev = p;
   }
@@ -132,7 +140,8 @@ export interface StoryOptions {
 }
 
 export function storyChart(run: ScenarioRun, o: StoryOptions = {}): Chart {
-  const notes = o.notes === false ? [] : [victimLabel(run), culpritLabel(run)].filter((t): t is string => !!t).map((text, i) => ({ text, color: i === 0 && run.failure ? "#b00" : "#333" }));
+  const story = [victimLabel(run), refusalLabel(run), culpritLabel(run)].filter((t): t is string => !!t);
+  const notes = o.notes === false ? [] : story.map((text) => ({ text, color: text.startsWith("culprit") ? "#333" : "#b00" }));
   const virtual = run.series.some((p) => p.modelledNs !== undefined);
   return {
     title: `${run.scenario.name}: ${run.scenario.variant} (${run.outcome})`,

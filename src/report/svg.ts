@@ -54,7 +54,16 @@ export interface Band {
   x0: number;
   x1: number;
   label: string;
+  /** What a band too narrow for its label shows instead, if that fits (a round's number). */
+  short?: string;
   color: string;
+}
+
+const HALO = ' stroke="#fff" stroke-width="3" paint-order="stroke"';
+
+/** Whether `text` at the band labels' 10 px sans-serif fits in `width` px (a conservative 6 px a character). */
+function fitsIn(text: string, width: number): boolean {
+  return text.length * 6 + 4 <= width;
 }
 
 /** Default width and plot height; the legend below the plot adds a line per entry. */
@@ -95,7 +104,8 @@ export function lineChart(chart: Chart): string {
     const x0 = sx(Math.min(band.x0, xMax));
     const w = Math.max(1, sx(Math.min(band.x1, xMax)) - x0);
     parts.push(`<rect class="band" x="${x0.toFixed(1)}" y="${PAD.top}" width="${w.toFixed(1)}" height="${plotH}" fill="${band.color}"><title>${escapeXml(band.label)}</title></rect>`);
-    if (w > 28) parts.push(`<text class="band-label" x="${(x0 + w / 2).toFixed(1)}" y="${PAD.top + 12}" text-anchor="middle" font-size="10" fill="#555">${escapeXml(band.label)}</text>`);
+    const label = [band.label, band.short].find((text) => text !== undefined && fitsIn(text, w));
+    if (label) parts.push(`<text class="band-label" x="${(x0 + w / 2).toFixed(1)}" y="${PAD.top + 12}" text-anchor="middle" font-size="10" fill="#555">${escapeXml(label)}</text>`);
   }
   const xStep = niceStep(xMax, 6);
   for (let x = 0; x <= xMax; x += xStep) {
@@ -125,9 +135,10 @@ export function lineChart(chart: Chart): string {
     if (m.x !== undefined) {
       parts.push(`<line class="marker" x1="${sx(m.x)}" y1="${PAD.top}" x2="${sx(m.x)}" y2="${PAD.top + plotH}" stroke="${m.color}" stroke-width="2"/>`,
         // Left of the marker when it stands right of centre, else right of it: the label stays in the chart.
+        // A white halo keeps it readable over the stacked areas it crosses.
         sx(m.x) > W / 2
-          ? `<text x="${sx(m.x) - 4}" y="${PAD.top + plotH - 6}" text-anchor="end" font-size="11" fill="${m.color}">${escapeXml(m.label)}</text>`
-          : `<text x="${sx(m.x) + 6}" y="${PAD.top + plotH - 6}" font-size="11" fill="${m.color}">${escapeXml(m.label)}</text>`);
+          ? `<text x="${sx(m.x) - 4}" y="${PAD.top + plotH - 6}" text-anchor="end" font-size="11" fill="${m.color}"${HALO}>${escapeXml(m.label)}</text>`
+          : `<text x="${sx(m.x) + 6}" y="${PAD.top + plotH - 6}" font-size="11" fill="${m.color}"${HALO}>${escapeXml(m.label)}</text>`);
     } else if (m.y !== undefined) {
       const y = Math.max(PAD.top, sy(m.y));
       const label = m.y > yMax ? `${m.label} (above the chart)` : m.label;
