@@ -38,6 +38,14 @@ export class LabPoisonedError extends Error {
   }
 }
 
+/** A call through a Lab object after its close(): nothing was called (the memory and other labs over it go on). */
+export class LabClosedError extends Error {
+  override name = "LabClosedError";
+  constructor(readonly call: string, message: string) {
+    super(message);
+  }
+}
+
 /** A value as a message shows it after "got": `the string "12"`, `10n`, `-0`, `an array`, `null`. */
 export function describe(value: unknown): string {
   switch (typeof value) {

@@ -16,6 +16,6 @@ export { SegmentedStream, DEFAULT_PAGE_SLOTS, type StreamOptions } from "./strea
 export { STREAM_VARIANTS, VARIANT_SUMMARY, type StreamVariant } from "./stream/variants.js";
 export { runProbe, type ProbeOptions, type ProbeResult, type ProbeSite, type DrainResult } from "./probe/probe.js";
 export { PROBE_VARIANTS, type ProbeVariant } from "./instance/variants.js";
-export { AllocationFailedError, InvariantError, LabPoisonedError, UseAfterDropError } from "./errors.js";
+export { AllocationFailedError, InvariantError, LabClosedError, LabPoisonedError, UseAfterDropError } from "./errors.js";
 export { wasmModule, createMemory } from "./wasm/module.js";
 export { futexImports, type FutexImports } from "./wasm/futex.js";

@@ -8,7 +8,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Lab, AllocationFailedError, type LedgerSnapshot, type SiteFigures } from "../src/index.js";
+import { Lab, AllocationFailedError, LabClosedError, SegmentedStream, type LedgerSnapshot, type SiteFigures } from "../src/index.js";
 import { SITE } from "./rust-reference.js";
 import { TrackedStructures } from "../src/memory/tracked.js";
 
@@ -492,4 +492,31 @@ test("tracked structures: any order of track and untrack, iterated in the order 
   tracked.delete(b);
   tracked.add(a);
   assert.equal(names(), "a");
+});
+
+test("a closed Lab object refuses every later call with LabClosedError; the memory and another lab over it go on", () => {
+  const lab = Lab.create();
+  const other = Lab.attach(lab.share());
+  const stream = SegmentedStream.create(lab, { variant: "explicit-drop" });
+  stream.append(1, 2);
+  const build = SegmentedStream.builder(lab);
+  const block = lab.alloc("test", 64);
+  lab.close();
+  const closed = (f: () => unknown, what: string) => assert.throws(f, (e: Error) => e instanceof LabClosedError && /this Lab object was closed/.test(e.message), what);
+  closed(() => lab.alloc("test", 8), "lab.alloc");
+  closed(() => lab.free(block, "test"), "lab.free");
+  closed(() => lab.ledger(), "lab.ledger");
+  closed(() => lab.check(), "lab.check");
+  closed(() => stream.append(3, 4), "a stream made with it");
+  closed(() => build(), "a builder made with it");
+  closed(() => SegmentedStream.create(lab), "create on it");
+  assert.equal(lab.poisoned, false, "closed is not poisoned");
+  lab.close(); // a second close does nothing
+  const reopened = SegmentedStream.open(other, stream.address);
+  assert.deepEqual(reopened.get(0), [1, 2], "the stream is still in the memory, for another lab");
+  reopened.append(5, 6);
+  other.check();
+  reopened.drop();
+  assert.equal(other.free(block, "test"), "freed");
+  other.close();
 });

@@ -113,6 +113,8 @@ export class Lab implements LabPort {
   private readonly instance: Instance;
   private readonly verdicts: Verdicts;
   private readonly isPoisoned: () => boolean;
+  private readonly closeBoundary: () => void;
+  private closed = false;
   private scratchAddress = 0;
   private words: Float64Array | undefined;
   private readonly structures = new TrackedStructures();
@@ -125,6 +127,7 @@ export class Lab implements LabPort {
     const checked = buildKind() === "debug" ? withInvariantChecks(guarded.raw, new Verdicts({ ...instance, raw: guarded.raw }, memory)) : undefined;
     this.raw = checked ?? guarded.raw;
     this.isPoisoned = guarded.poisoned;
+    this.closeBoundary = guarded.close;
     this.instance = { raw: this.raw, getString: instance.getString };
     this.verdicts = new Verdicts(this.instance, memory);
     this.sites = readSites(this.instance);
@@ -295,14 +298,19 @@ export class Lab implements LabPort {
    * (their deferred functions go to the global queue, as a thread's exit does natively) and gives
    * its scratch buffer back, and its heap thread cache (assembly/memory/thread_cache.ts), so the
    * ledger shows only what the model holds and the memory's last lab is back on the exact path.
-   * For a worker thread that is done; the object must not be used afterwards.
+   * For a worker thread that is done: every later call through this object, or through a stream,
+   * index or participant made with it, throws LabClosedError before entering the module (the
+   * memory and the other labs over it are untouched); close() again does nothing.
    */
   close(): void {
+    if (this.closed) return;
     this.epoch.unregisterAll();
     if (this.scratchAddress) this.raw.hostBufferFree(this.scratchAddress);
     this.scratchAddress = 0;
     this.words = undefined;
     this.raw.heapThreadDetach();
+    this.closeBoundary();
+    this.closed = true;
   }
 
   /** Bytes of the memory as it is now (views are rebuilt after another thread grows it). */

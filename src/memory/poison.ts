@@ -21,17 +21,22 @@
 // good: a shared memory's buffer is never detached, only superseded by a longer one when the memory
 // grows, and views over the old one still see the same bytes.
 
-import { LabPoisonedError, describe } from "../errors.js";
+import { LabClosedError, LabPoisonedError, describe } from "../errors.js";
 import { parameterNames } from "../wasm/abi.js";
 import type { Instance, RawExports } from "../wasm/module.js";
 
 type Export = (...args: never[]) => unknown;
 type Forward = (gate: Gate, f: Function) => Function;
 
+/** What the gates of a closed boundary read instead of the shared flag: always set. */
+const CLOSED_FLAG = new Int32Array([1]);
+
 /** The lab's poisoned flag and what this boundary knows about how it was set. */
 class Boundary {
   /** The u32 at labStateAddress(), for the hot path's plain load. */
   readonly flag: Int32Array;
+  /** What the gates read: the shared flag, or CLOSED_FLAG once this Lab object is closed (one load either way). */
+  gate: Int32Array;
   private readonly address: number;
   /** The call that trapped on this boundary, if one did. */
   private trapped: string | undefined;
@@ -39,6 +44,18 @@ class Boundary {
   constructor(private readonly inner: RawExports, private readonly getString: (ptr: number) => string, private readonly memory: WebAssembly.Memory) {
     this.address = inner.labStateAddress() >>> 0;
     this.flag = new Int32Array(memory.buffer, this.address, 1);
+    this.gate = this.flag;
+  }
+
+  /** From now on every call through this boundary throws LabClosedError, before entering the module. */
+  close(): void {
+    this.gate = CLOSED_FLAG;
+  }
+
+  /** The error for a call the gate refused: this Lab object closed, or the lab poisoned. */
+  refused(name: string): LabPoisonedError | LabClosedError {
+    if (this.gate === CLOSED_FLAG) return new LabClosedError(name, `${name}: this Lab object was closed (lab.close()); nothing was called. Attach another with Lab.attach(descriptor)`);
+    return this.poisoned(name);
   }
 
   /** The error for a call made once the lab is poisoned. */
@@ -73,10 +90,10 @@ class Boundary {
 
 /** One export behind the boundary: the hot path's check, and the error path. */
 class Gate {
-  constructor(private readonly boundary: Boundary, private readonly flag: Int32Array, readonly name: string) {}
+  constructor(private readonly boundary: Boundary, readonly name: string) {}
 
   enter(): void {
-    if (this.flag[0] !== 0) throw this.boundary.poisoned(this.name);
+    if (this.boundary.gate[0] !== 0) throw this.boundary.refused(this.name);
   }
 
   fault(error: unknown, args: readonly unknown[]): unknown {
@@ -102,6 +119,8 @@ export interface GuardedExports {
   raw: RawExports;
   /** Whether the lab is poisoned (by a trap on any thread), read without entering the module. */
   poisoned(): boolean;
+  /** Closes the boundary: every later call throws LabClosedError (Lab.close). */
+  close(): void;
 }
 
 /**
@@ -119,9 +138,9 @@ export function guardExports(instance: Instance, memory: WebAssembly.Memory): Gu
     }
     const forward = FORWARDERS[value.length];
     if (!forward) throw new RangeError(`segstream: export ${name} takes ${value.length} parameters; the boundary forwards at most ${FORWARDERS.length - 1}`);
-    guarded[name] = forward(new Gate(boundary, boundary.flag, name), value as Export);
+    guarded[name] = forward(new Gate(boundary, name), value as Export);
   }
-  return { raw: guarded as unknown as RawExports, poisoned: () => boundary.flag[0] !== 0 };
+  return { raw: guarded as unknown as RawExports, poisoned: () => boundary.flag[0] !== 0, close: () => boundary.close() };
 }
 
 /** Whether the error means the module stopped part way: a wasm trap, a loader abort, the stack exhausted. */
