@@ -12,6 +12,7 @@ import { OptimisedIndex } from "../src/index/optimised-index.js";
 import { dhatProfile } from "../src/report/dhat.js";
 import { siteTreeHtml } from "../src/report/site-tree.js";
 import { compactCallPath } from "../src/report/call-path.js";
+import { runProbe } from "../src/probe/probe.js";
 import { smallRun } from "./small-run.js";
 
 const site = (lab: Lab, name: string) => {
@@ -155,4 +156,15 @@ test("the compact call path: innermost two frames, or callers | ... > shared fra
   assert.equal(compactCallPath({ callPaths: [["a", "b", "c"]] }), "b > c");
   assert.equal(compactCallPath({ callPaths: [["x", "new", "Vec::push"], ["y", "roll", "Vec::push"]] }), "new | roll > Vec::push");
   assert.equal(compactCallPath({ callPaths: [] }), "-");
+  assert.equal(compactCallPath({ callPaths: [["x", "new", "Vec::push"], ["y", "roll", "Vec::push"]], pointsUsed: [0] }), "new > Vec::push", "only the points used");
+  assert.equal(compactCallPath({ callPaths: [["x", "new", "Vec::push"], ["y", "roll", "Vec::push"]], pointsUsed: [] }), "new | roll > Vec::push", "none used: every caller");
+});
+
+test("probe's table names the program points its loop used: no rollover, no roll_over", () => {
+  const plain = runProbe({ variant: "as-written", instances: 50 });
+  const slots = plain.sites.find((x) => x.name.startsWith("Page.slots"))!;
+  assert.deepEqual(slots.pointsUsed, [0]);
+  assert.equal(compactCallPath(slots), "SegmentedStream::new > Page::new > Vec::with_capacity");
+  const rolled = runProbe({ variant: "explicit-drop", instances: 5, appends: 20, pageSlots: 4 });
+  assert.deepEqual(rolled.sites.find((x) => x.name.startsWith("Page.slots"))!.pointsUsed, [0, 1]);
 });

@@ -7,7 +7,7 @@
 
 import { describe, requireChoice, requireInteger, requireOptions } from "../errors.js";
 import { Lab, LAB_KEYS } from "../memory/lab.js";
-import type { BadFree, Figures, LedgerSnapshot } from "../memory/ledger.js";
+import type { BadFree, Figures, LedgerSnapshot, SiteFigures } from "../memory/ledger.js";
 import { DEFAULT_PAGE_SLOTS, streamSettings } from "../stream/segmented-stream.js";
 import { instanceLife } from "../instance/life.js";
 import { checkProbeOptions, type ProbeOptions } from "./check-options.js";
@@ -25,8 +25,18 @@ export interface ProbeSite {
   requestedBytes: number;
   liveBytes: number;
   liveBlocks: number;
-  /** The modelled Rust call paths that make the site's requests (SiteFigures.callPaths). */
+  /** The modelled Rust call paths that make the site's requests (SiteFigures.callPaths), one per program point. */
   callPaths: string[][];
+  /** The program points (indexes into callPaths) the ledger counted requests at in the loop. */
+  pointsUsed: number[];
+}
+
+/** The program points of `site` with requests between two snapshots (a one-point site's only point if it made any). */
+function pointsUsed(site: SiteFigures, before: LedgerSnapshot, after: LedgerSnapshot): number[] {
+  const points = after.points.filter((p) => p.site === site.id);
+  if (points.length === 0) return site.requests > (before.sites[site.id]?.requests ?? 0) ? [0] : [];
+  const earlier = (point: number) => before.points.find((p) => p.site === site.id && p.point === point)?.requests ?? 0;
+  return points.filter((p) => p.requests > earlier(p.point)).map((p) => p.point);
 }
 
 export interface DrainResult {
@@ -203,6 +213,7 @@ function summarise(options: ProbeOptions, pageSlots: number, before: LedgerSnaps
         liveBytes: site.liveBytes - before.sites[i].liveBytes,
         liveBlocks: site.liveBlocks - before.sites[i].liveBlocks,
         callPaths: site.callPaths,
+        pointsUsed: pointsUsed(site, before, after),
       }))
       .filter((site) => site.requests !== 0 || site.liveBlocks !== 0),
     elapsedMs,

@@ -30,11 +30,13 @@ export function mergePaths(paths: Paths): MergedPaths {
 /**
  * A terminal-width form: one path's innermost two frames ("Collector::new > Arc::new"), or for
  * several paths their callers and the shared innermost frames ("SegmentedStream::new |
- * SegmentedStream::roll_over > Vec::push").
+ * SegmentedStream::roll_over > Vec::push"), only the callers of `pointsUsed` if given (a probe
+ * without rollovers: "SegmentedStream::new > Vec::push").
  */
-export function compactCallPath(s: { callPaths: Paths }): string {
+export function compactCallPath(s: { callPaths: Paths; pointsUsed?: readonly number[] }): string {
   if (s.callPaths.length === 0) return "-";
   if (s.callPaths.length === 1) return s.callPaths[0].slice(-2).join(FRAME_SEPARATOR);
   const { shared, callers } = mergePaths(s.callPaths);
-  return [callers.join(" | "), ...[...shared].reverse()].join(FRAME_SEPARATOR);
+  const used = s.pointsUsed ? callers.filter((_, point) => s.pointsUsed!.includes(point)) : callers;
+  return [(used.length ? used : callers).join(" | "), ...[...shared].reverse()].join(FRAME_SEPARATOR);
 }
