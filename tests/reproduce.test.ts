@@ -150,6 +150,10 @@ test("reproduce (text): prints where it failed and the arithmetic behind it", as
     `first instance that cannot fit   ${count(n)}`,
   ];
   for (const text of expected) assert.ok(r.stdout.includes(text), `output contains ${JSON.stringify(text)}\n${r.stdout}`);
+  const live = r.stdout.split("live at the failure")[1].split("\n\n")[0].split("\n").slice(2);
+  const marked = live.map((line) => line.includes("[model]"));
+  assert.ok(marked.includes(true) && marked.indexOf(true) === marked.length - marked.filter(Boolean).length, `Rust sites first, model-only ones marked after them:\n${live.join("\n")}`);
+  assert.ok(live.some((line) => line.startsWith("host buffer [model]")), "the host buffer is marked model-only");
 });
 
 // The metamorphic checks run under a 300 MiB limit so the failure comes after ~42,000 instances.

@@ -37,9 +37,11 @@ function whereLines(run: ScenarioRun): string[] {
   ];
 }
 
+/** Live bytes by site at the failure: the Rust sites first, then the model-only ones, marked (explained below the arithmetic). */
 function liveTable(run: ScenarioRun): string {
-  const rows = Object.entries(run.liveBytesBySite).sort((a, b) => b[1] - a[1]);
-  return table(["live at the failure (requested bytes)", "bytes"], rows.map(([site, n]) => [site, count(n)]));
+  const rust = new Set(run.ledger.sites.filter((s) => s.rust).map((s) => s.name));
+  const rows = Object.entries(run.liveBytesBySite).sort((a, b) => Number(rust.has(b[0])) - Number(rust.has(a[0])) || b[1] - a[1]);
+  return table(["live at the failure (requested bytes)", "bytes"], rows.map(([site, n]) => [rust.has(site) ? site : `${site} [model]`, count(n)]));
 }
 
 function modelText(x: Explanation): string {
@@ -94,11 +96,11 @@ function completedLines(run: ScenarioRun): string[] {
   ];
 }
 
-/** Model-only storage, apart from the Rust heap (left out of every figure above), and what it is for. */
+/** Model-only storage, apart from the Rust heap (in no Rust total and no footprint), and what it is for. */
 function modelSiteLines(run: ScenarioRun): string[] {
   const sites = modelSites(run.ledger);
   if (!sites.length) return [];
-  return ["", "Model-only storage (not the Rust heap; in no figure above):", ...sites.map((m) => `  ${m.name}: ${count(m.peakBytes)} B at its peak, ${m.purpose}`)];
+  return ["", "Model-only storage (marked [model] above; not the Rust heap, in no Rust total or footprint):", ...sites.map((m) => `  ${m.name}: ${count(m.peakBytes)} B at its peak, ${m.purpose}`)];
 }
 
 export function reproduceText(run: ScenarioRun, explanation: Explanation | null): string {

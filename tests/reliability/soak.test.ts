@@ -195,7 +195,8 @@ test("a reader of values published long before, while one other thread appends a
   const done = new SharedArrayBuffer(4);
   Atomics.add(new Int32Array(done), 0, 1); // appender 0 is done already
   const barrier = new SharedArrayBuffer(4);
-  const common = { memory: lab.memory, module: lab.module, stream: stream.address, appenders: APPENDERS, perAppender, counter: 0, defers: 0, churn: 0, stall: false, barrier, done, parties: 2 };
+  const readersStarted = new SharedArrayBuffer(4); // the appender starts after the reader's first read: they overlap
+  const common = { memory: lab.memory, module: lab.module, stream: stream.address, appenders: APPENDERS, perAppender, counter: 0, defers: 0, churn: 0, stall: false, barrier, done, readersStarted, parties: 2 };
   const [appender, reader] = await allWorkers([
     startWorker<SoakSummary>("../workers/soak-worker.js", import.meta.url, { ...common, id: 1, seed: 7, role: "append" }),
     startWorker<SoakSummary>("../workers/soak-worker.js", import.meta.url, { ...common, id: 2, seed: 8, role: "read" }),

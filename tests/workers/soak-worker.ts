@@ -22,6 +22,12 @@ export interface SoakJob extends WorkerJob {
   perAppender: number;
   /** Int32Array[1]: appenders add 1 when done; readers stop when it reaches `appenders`. */
   done: SharedArrayBuffer;
+  /**
+   * Int32Array[1], if given: readers add 1 after their first read, and appenders wait for it before
+   * their first append, so the two meet however the threads are scheduled (a descheduled reader
+   * would otherwise start after the appenders were done, and read nothing while they ran).
+   */
+  readersStarted?: SharedArrayBuffer;
   churn: number;
   counter: number;
   defers: number;
@@ -114,8 +120,11 @@ function checkRead(words: Float64Array, start: number, n: number): void {
 
 startTogether(job);
 
+const started = job.readersStarted ? new Int32Array(job.readersStarted) : undefined;
+
 if (job.role === "append") {
   const staging = lab.reserveScratch();
+  while (started && Atomics.load(started, 0) === 0) Atomics.wait(started, 0, 0, 50);
   let i = 0;
   while (i < job.perAppender) {
     const n = job.id % 2 === 0 ? 1 : Math.min(job.perAppender - i, 1 + below(300));
@@ -149,6 +158,10 @@ if (job.role === "append") {
     pin.release();
     summary.reads++;
     summary.valuesRead += n;
+    if (started && summary.reads === 1) {
+      Atomics.add(started, 0, 1);
+      Atomics.notify(started, 0);
+    }
     if (job.churn && below(job.churn) === 0) churnOnce();
     if (job.defers && summary.reads % 64 === 0) deferSome(16);
   }
