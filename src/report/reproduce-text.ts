@@ -13,7 +13,7 @@ import { modelSites } from "./model-sites.js";
 function scenarioLine(run: ScenarioRun): string {
   const s = run.scenario;
   const what = s.structure === "OptimisedIndex"
-    ? `OptimisedIndex (capacity ${count(s.indexCapacity)}: ${bytes(run.tableBytes)} ${s.indexTable} table, ${s.indexer}) holding a ${s.variant} SegmentedStream`
+    ? `OptimisedIndex (capacity ${count(s.indexCapacity)}: ${bytes(run.tableBytes)} ${s.indexTable} table, ${s.indexer}) holding the ${s.variant} SegmentedStream`
     : `${s.variant} SegmentedStream`;
   const cost = s.clock === "virtual" ? `virtual clock ${JSON.stringify(s.cost)}` : "real clock";
   const limit = s.memory.limitBytes === null ? "no limit" : `limit ${bytes(s.memory.limitBytes)} of ${s.memory.footprint} footprint`;
