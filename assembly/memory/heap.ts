@@ -50,7 +50,7 @@ import { cachedAlloc, cachedFree, updateGate, foldAll, foldIfShared, cacheDetach
 import { attachedAdd } from "./lab_state";
 import { mutexLock, mutexUnlock } from "../sync/mutex";
 import { futexWait32 } from "../sync/futex";
-import { ledgerSetThreshold, recordAlloc, recordFailure, DEFAULT_LARGE_THRESHOLD, REASON_TOO_LARGE, REASON_INJECTED } from "./ledger";
+import { ledgerSetThreshold, recordAlloc, recordFailure, settlePeak, DEFAULT_LARGE_THRESHOLD, REASON_TOO_LARGE, REASON_INJECTED } from "./ledger";
 
 export { GROW_EXACT, GROW_DOUBLE, GROW_CHUNK } from "./footprint";
 export { FREED, FREE_INVALID, FREE_DOUBLE, FREE_NOT_USER, liveBlockAt, containingBlock, wordIsLive } from "./free";
@@ -271,10 +271,11 @@ export function heapReserve(bytes: u64): bool {
   return ok;
 }
 
-/** Holds the heap still while the host copies the ledger out, every thread cache's work folded in. */
+/** Holds the heap still while the host copies the ledger out, every thread cache's work folded in and the t-gmax snapshot taken. */
 export function heapLock(): void {
   mutexLock(ROOT_LOCK);
   foldAll();
+  settlePeak();
 }
 export function heapUnlock(): void { mutexUnlock(ROOT_LOCK); }
 

@@ -30,6 +30,13 @@
 // ╘═══════════════════════════════════════════════════════════════════════════════════╛
 // Total lifetime in events = freeEvents + liveBlocks x now − allocEvents, with no per-block record.
 //
+// The t-gmax snapshot (bytesAtPeak, blocksAtPeak) is taken lazily, as DHAT itself takes it: a new
+// Rust peak records its event and marks the snapshot pending; the records are copied only when
+// something other than a further peak is about to change them (a free, a fold, an allocation that
+// raises no peak) or a reader looks (heapLock). Between a peak and that moment only peak-raising
+// allocations happen, each moving the peak on, so the copy is what an eager one at the last peak
+// would have been; a growing heap (every allocation a new peak) pays one copy, not one per request.
+//
 // Point records (POINT_TABLE, POINT_RECORDS SiteRecords): a site with several program points
 // (sites.ts) is also counted per point, in the same record layout: what its granted requests and
 // frees did at that point, and their peaks and t-gmax figures. Refusals are counted per site only
@@ -37,7 +44,7 @@
 // record's; peaks are the point's own. Thread caches serve a site's first point only (thread_cache.ts),
 // so a fold adds a cache's delta to the site record and to that point's record alike.
 //
-// ╒═════════════════════════ Ledger header (at LEDGER, 328 bytes) ═════════════════════╕
+// ╒═════════════════════════ Ledger header (at LEDGER, 332 bytes) ═════════════════════╕
 //    0  all: SiteRecord      every site
 //  128  rust: SiteRecord     RUST sites only (the native program's heap)
 //  256  events u64           allocations, frees, growths, failures and bad frees, numbered from 1
@@ -49,6 +56,7 @@
 //  304  invalidFrees u64     frees of an address that is not a block start
 //  312  doubleFrees u64      frees of a block already free
 //  320  peakEvent u64        the event at which the Rust total last peaked (DHAT's t-gmax)
+//  328  peakPending u32      1 while that peak's snapshot has not been copied yet (settlePeak)
 // ╘═══════════════════════════════════════════════════════════════════════════════════╛
 //
 // LargeEntry (32 bytes):  0 event u64 · 8 bytes u64 · 16 address u32 (0 if refused) · 20 site u32
@@ -102,6 +110,7 @@ import { SITE_MASK } from "./block";
   invalidFrees: u64;
   doubleFrees: u64;
   peakEvent: u64;
+  peakPending: u32;
 }
 /** LargeEntry (above). */
 @unmanaged export class LargeEntry {
@@ -207,6 +216,8 @@ import { SITE_MASK } from "./block";
 @inline export const L_DOUBLE_FREES: usize = LEDGER + LEDGER_TAIL_OFFSET + offsetof<LedgerTail>("doubleFrees");
 // @ts-ignore: decorator
 @inline export const L_PEAK_EVENT: usize = LEDGER + LEDGER_TAIL_OFFSET + offsetof<LedgerTail>("peakEvent");
+// @ts-ignore: decorator
+@inline const L_PEAK_PENDING: usize = LEDGER + LEDGER_TAIL_OFFSET + offsetof<LedgerTail>("peakPending");
 
 // @ts-ignore: decorator
 @inline export const LARGE_ENTRY: usize = offsetof<LargeEntry>();
@@ -220,7 +231,7 @@ import { SITE_MASK } from "./block";
 
 // The tables above (and the figures the host has always decoded at these offsets).
 if (SITE_RECORD_SIZE != 128 || R_BLOCKS_AT_PEAK != 112) ERROR("SiteRecord must be 128 bytes, blocksAtPeak at 112");
-if (LEDGER_SIZE != 328 || offsetof<LedgerTail>("largeThreshold") != 24) ERROR("The ledger header must be 328 bytes, largeThreshold at 280");
+if (LEDGER_SIZE != 332 || offsetof<LedgerTail>("largeThreshold") != 24) ERROR("The ledger header must be 332 bytes, largeThreshold at 280");
 if (LARGE_ENTRY != 32) ERROR("LargeEntry must be 32 bytes");
 if (F_LIVE_BYTES != 64 || FAILURE_ENTRY != 320) ERROR("FailureEntry must be 320 bytes, liveBytes[MAX_SITES] at 64");
 if (offsetof<SiteDelta>() != 64) ERROR("SiteDelta must be 64 bytes");
@@ -310,22 +321,38 @@ function snapshotRecord(record: usize): void {
   store<u64>(record + R_BLOCKS_AT_PEAK, load<u64>(record + R_LIVE_BLOCKS));
 }
 
-/** The Rust total just peaked: remember every site's and point's live figures now (DHAT's t-gmax). */
-function snapshotPeak(event: u64): void {
+/** The Rust total just peaked at `event`: its snapshot is pending (the header above). */
+function notePeak(event: u64): void {
   store<u64>(L_PEAK_EVENT, event);
+  store<u32>(L_PEAK_PENDING, 1);
+}
+
+/**
+ * Copies every site's and point's live figures into their t-gmax fields if the last peak left the
+ * snapshot pending. Called before any change a further peak is not, and before the ledger is read.
+ */
+export function settlePeak(): void {
+  if (!load<u32>(L_PEAK_PENDING)) return;
+  store<u32>(L_PEAK_PENDING, 0);
   for (let site: u32 = 0; site < SITE_COUNT; site++) snapshotRecord(siteRecord(site));
   for (let point: u32 = 0; point < POINT_RECORDS; point++) snapshotRecord(POINT_TABLE + <usize>point * SITE_RECORD_SIZE);
+}
+
+/** Whether granting `requested` bytes at `site` raises the Rust total past its peak. */
+function raisesPeak(site: u32, requested: u64): bool {
+  return siteIsRust(site) && load<u64>(L_RUST + R_LIVE_BYTES) + requested > load<u64>(L_RUST + R_PEAK_LIVE_BYTES);
 }
 
 /** A granted request of `owner` (a site, with its program point: sites.ts pointOwner). */
 export function recordAlloc(owner: u32, requested: u64, blockBytes: u64, address: usize, align: u32): void {
   let site = owner & SITE_MASK;
+  if (!raisesPeak(site, requested)) settlePeak();
   let event = nextEvent();
   addLive(siteRecord(site), requested, blockBytes, event);
   let point = pointRecord(owner);
   if (point) addLive(point, requested, blockBytes, event);
   addLive(L_ALL, requested, blockBytes, event);
-  if (siteIsRust(site) && addLive(L_RUST, requested, blockBytes, event)) snapshotPeak(event);
+  if (siteIsRust(site) && addLive(L_RUST, requested, blockBytes, event)) notePeak(event);
   noteLargestOverall(site, requested);
   if (requested >= load<u64>(L_LARGE_THRESHOLD)) logLarge(event, site, requested, address, align);
 }
@@ -386,6 +413,7 @@ export function foldDelta(site: u32, delta: usize): bool {
   let allocs = load<u64>(delta, offsetof<SiteDelta>("requests"));
   let frees = load<u64>(delta, offsetof<SiteDelta>("frees"));
   if (!allocs && !frees) return false;
+  settlePeak(); // a fold may free as well as allocate
   let first = load<u64>(L_EVENTS);
   let allocEvents = eventSum(first, allocs);
   let freeEvents = eventSum(first + allocs, frees);
@@ -402,12 +430,13 @@ export function foldDelta(site: u32, delta: usize): bool {
 
 /** After folds that raised the Rust total's peak: every site's live figures now are the t-gmax snapshot. */
 export function notePeakNow(): void {
-  snapshotPeak(load<u64>(L_EVENTS));
+  notePeak(load<u64>(L_EVENTS));
 }
 
 /** A free of a block `owner` made (the block's owner word: its site and program point). */
 export function recordFree(owner: u32, requested: u64, blockBytes: u64): void {
   let site = owner & SITE_MASK;
+  settlePeak();
   let event = nextEvent();
   removeLive(siteRecord(site), requested, blockBytes, event);
   let point = pointRecord(owner);
