@@ -98,7 +98,7 @@ function takeBlock(site: u32, requested: u64, align: u32): usize {
 }
 
 function allocate(owner: u32, requested: u64, align: u32, zeroed: bool): usize {
-  if (align <= <u32>AL_SIZE && !(owner & POINT_MASK)) {
+  if (align <= <u32>AL_SIZE && !(owner & POINT_MASK)) { // thread caches serve a site's first program point only
     let cached = cachedAlloc(owner, requested, align, zeroed);
     if (cached) return cached == CACHE_REFUSED ? 0 : cached;
   }

@@ -17,8 +17,9 @@
 // SegmentedStream::new and by roll_over) has one path per point, numbered 0..sitePointCount-1. A
 // request names its point in the site argument (pointOwner: the point in bits 10-11, which the
 // block's owner word keeps, memory/block.ts), and the ledger counts such a site both as a whole (the
-// site record, what every Rust-visible figure reads) and per point (pointRecordIndex: a record per
-// point of each site with several), so a profile can say which path made which bytes.
+// site record, what every Rust-visible figure reads) and per point (pointRecordBase here, ledger.ts
+// pointRecord: a record per point of each site with several), so a profile can say which path made
+// which bytes.
 
 export const SITE_NONE: u32 = 0;
 export const SITE_ARC_PAGE: u32 = 1;

@@ -331,11 +331,14 @@ export function cacheDetach(): void {
 // --- the fast path ---
 
 /**
- * A payload from this thread's cache for a 16-aligned request, refilling the list if it is empty;
- * 0 if caches do not serve this request (the locked path does), CACHE_REFUSED if it was refused.
+ * A payload from this thread's cache for a 16-aligned request at its site's first program point
+ * (heap.ts sends no other: a later point's is counted at that point, on the locked path), refilling
+ * the list if it is empty; 0 if caches do not serve this request (the locked path does),
+ * CACHE_REFUSED if it was refused.
  */
 export function cachedAlloc(owner: u32, requested: u64, align: u32, zeroed: bool): usize {
-  if (requested >= <u64>atomic.load<u32>(GATE) || (owner & SITE_MASK) >= SITE_COUNT || (owner & POINT_MASK) != 0) {
+  if (DEBUG) assert((owner & POINT_MASK) == 0, "cachedAlloc: a request at a later program point");
+  if (requested >= <u64>atomic.load<u32>(GATE) || (owner & SITE_MASK) >= SITE_COUNT) {
     settleIfIdle();
     return 0;
   }

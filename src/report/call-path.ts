@@ -8,7 +8,7 @@ import { FRAME_SEPARATOR } from "../memory/ledger.js";
 type Paths = readonly (readonly string[])[];
 
 /** The frames every list starts with. */
-export function commonPrefix(lists: Paths): string[] {
+function commonPrefix(lists: Paths): string[] {
   const out: string[] = [];
   for (let i = 0; lists.length > 0 && lists.every((l) => i < l.length && l[i] === lists[0][i]); i++) out.push(lists[0][i]);
   return out;

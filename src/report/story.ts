@@ -9,6 +9,7 @@
 import type { ScenarioRun, SeriesPoint } from "../scenarios/run-scenario.js";
 import type { Band, Chart, Line, Marker } from "./svg.js";
 import { bytes, count } from "./format.js";
+import { explain } from "../scenarios/explain.js";
 
 export const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"];
 const OVERHEAD_COLOR = "#c7c7c7";
@@ -35,12 +36,12 @@ export function victimLabel(run: ScenarioRun): string | null {
   return `victim: ${f.record.siteName}, ${bytes(f.record.bytes).split(" (")[0]}${anew}`;
 }
 
-/** The refusal's arithmetic at the bar: what the request would have added, to what, and how far past the limit. */
+/** The refusal's arithmetic at the bar (explain.ts's figures): what the request would have added, to what, and how far past the limit. */
 export function refusalLabel(run: ScenarioRun): string | null {
-  const f = run.failure;
-  if (!f || f.record.reason !== "limit" || !f.record.limitBytes) return null;
-  const reach = f.record.footprintBytes + f.requestFootprintBytes;
-  return `refused: ${count(f.requestFootprintBytes)} B of footprint on ${count(f.record.footprintBytes)} B would reach ${count(reach)} B, ${count(reach - f.record.limitBytes)} B past the ${count(f.record.limitBytes)} B limit`;
+  const x = explain(run);
+  if (!x || x.refusal || !x.limitBytes) return null;
+  const reach = x.footprintAtFailureBytes + x.requestFootprintBytes;
+  return `refused: ${count(x.requestFootprintBytes)} B of footprint on ${count(x.footprintAtFailureBytes)} B would reach ${count(reach)} B, ${count(reach - x.limitBytes)} B past the ${count(x.limitBytes)} B limit`;
 }
 
 /** The culprit: the sites whose live bytes grow across the run's second half, and the bytes each dropped instance keeps. */

@@ -172,7 +172,6 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
   const clock = clockFor(scenario);
   lab.reserveScratch(); // allocated before the benchmark, so the series shows the instances alone
   const series: SeriesPoint[] = [stamped(point(0, lab.ledger()), clock)];
-  const rounds: { round: number; iters: number }[] = [];
   const calls: BodyCall[] = [];
   let created = 0;
   let context: CallContext | undefined;
@@ -204,8 +203,7 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
         context = ctx;
         bencher = b;
         calls.push(stamped<BodyCall>({ phase: ctx.phase, index: ctx.phase === "warm-up" ? ctx.round : ctx.sample, iters: ctx.iters, instancesBefore: created }, clock));
-        if (ctx.phase === "warm-up") rounds.push({ round: ctx.round, iters: ctx.iters });
-        else warmUpLedger ??= lab.ledger().rust;
+        if (ctx.phase === "measurement") warmUpLedger ??= lab.ledger().rust;
       },
     );
   } catch (error) {
@@ -226,7 +224,7 @@ export function runScenario(scenario: Scenario, progress?: RunProgress): Scenari
     retainedBytesPerInstance: retainedSlope(series, dropped),
     tableBytes: scenario.structure === "OptimisedIndex" ? tableBytesFor(lab, scenario.indexCapacity, scenario.indexTable) : 0,
     tableTime: table,
-    warmUpRounds: rounds,
+    warmUpRounds: calls.filter((c) => c.phase === "warm-up").map((c) => ({ round: c.index, iters: c.iters })),
     calls,
     endModelledNs: clock instanceof VirtualClock ? clock.now() : undefined,
     benchmark,
